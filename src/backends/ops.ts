@@ -1,0 +1,66 @@
+/**
+ * `Ops<A>`: the array primitives that optimizer transforms are written against, so that one
+ * definition of each optimizer runs on the float64 reference engine (`A = Float64Array`, plain
+ * loops, in place) and on TensorFlow.js (`A = tf.Tensor`, float32, one run or a batch of runs).
+ *
+ * DRAFT owned by the optimizer work (src/optim); the tensor-engine work implements it on tfjs.
+ * Rules that keep it implementable on both:
+ *  - Elementwise ops and reductions over the last axis only. On tfjs a "batch of runs" is a
+ *    [B, n] tensor and per-run scalars are [B, 1] tensors; on float64 a run is a Float64Array(n)
+ *    and scalars are numbers.
+ *  - `out` is a hint: the float64 engine writes the result there and returns it (no allocation
+ *    per step); tfjs ignores it and returns a new tensor. Always use the return value. `out` may
+ *    alias an input.
+ *  - `Scalar<A>` is a number or, on tfjs, a per-run [B, 1] tensor. Scalar arithmetic goes through
+ *    the `s*` methods so that per-run hyperparameters (sweeps) flow through the same code.
+ */
+export type Scalar<A> = number | A;
+
+export interface Ops<A> {
+  /** "float64", "tfjs-cpu", "tfjs-wasm", "tfjs-webgpu", ... */
+  readonly name: string;
+  /** 64 for the reference engine, 32 for TensorFlow.js. Tests take tolerances from it. */
+  readonly precision: 32 | 64;
+
+  zerosLike(a: A): A;
+  fullLike(a: A, v: Scalar<A>): A;
+  copy(a: A, out?: A): A;
+
+  add(a: A, b: A, out?: A): A;
+  sub(a: A, b: A, out?: A): A;
+  mul(a: A, b: A, out?: A): A;
+  div(a: A, b: A, out?: A): A;
+  /** s·a */
+  scale(a: A, s: Scalar<A>, out?: A): A;
+  /** a + s (elementwise) */
+  addScalar(a: A, s: Scalar<A>, out?: A): A;
+  /** y + s·x */
+  axpy(s: Scalar<A>, x: A, y: A, out?: A): A;
+  /** a + w·(b − a), as torch.lerp: the EMA update m ← β m + (1−β) g is lerp(m, g, 1−β). */
+  lerp(a: A, b: A, w: Scalar<A>, out?: A): A;
+  /** a + s·b·c (torch.addcmul) */
+  addcmul(a: A, b: A, c: A, s: Scalar<A>, out?: A): A;
+  /** a + s·b/c (torch.addcdiv) */
+  addcdiv(a: A, b: A, c: A, s: Scalar<A>, out?: A): A;
+  sqrt(a: A, out?: A): A;
+  square(a: A, out?: A): A;
+  abs(a: A, out?: A): A;
+  sign(a: A, out?: A): A;
+  maximum(a: A, b: A, out?: A): A;
+  clip(a: A, lo: Scalar<A>, hi: Scalar<A>, out?: A): A;
+
+  /** Reductions over the last axis (per run). */
+  sum(a: A): Scalar<A>;
+  dot(a: A, b: A): Scalar<A>;
+  norm(a: A): Scalar<A>;
+
+  /** Scalar arithmetic on numbers or per-run scalars. */
+  sadd(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+  ssub(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+  smul(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+  sdiv(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+  spow(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+  ssqrt(a: Scalar<A>): Scalar<A>;
+  smin(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+  smax(a: Scalar<A>, b: Scalar<A>): Scalar<A>;
+}
