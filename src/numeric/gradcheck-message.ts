@@ -1,0 +1,113 @@
+/**
+ * The words of a gradient check: the one-line verdict message naming the coordinates at fault,
+ * hints at the likely kind of bug, warnings, and number formatting shared with the report.
+ */
+import type { CheckSettings, GradRow, Verdict } from "./check-gradient.js";
+
+const METHOD_WORDS: Record<CheckSettings["method"], string> = {
+  forward: "forward differences",
+  central: "central differences",
+  richardson: "Richardson extrapolation",
+  complex: "complex step",
+};
+
+/** How many failing rows the message names before "and N more". */
+const NAMED = 4;
+
+/**
+ * Builds the message and warnings of a check, and sets `hint` on failing rows.
+ * Example message: `gradcheck: relative error 3.2e-2 at x[1] (analytic 4.00, numeric 3.87) is above tol 1e-6`.
+ */
+export function describeFailures(rows: GradRow[], failures: number[], kinks: number[], s: CheckSettings, verdict: Verdict, maxRelError: number): { message: string; warnings: string[] } {
+  for (const k of failures) rows[k]!.hint = hintFor(rows, k, failures);
+  const what = s.directions > 0 ? `${rows.length} random direction${rows.length === 1 ? "" : "s"}` : `${rows.length} coordinate${rows.length === 1 ? "" : "s"}`;
+  const parts: string[] = [];
+  if (verdict === "pass") {
+    parts.push(`gradcheck: pass — ${what} ${rows.length === 1 ? "agrees" : "agree"} (${METHOD_WORDS[s.method]}, max relative error ${sci(maxRelError)} ≤ rtol ${sci(s.rtol)})`);
+  } else if (failures.length > 0) {
+    const named = failures.slice(0, NAMED).map((k) => failureText(rows[k]!, s.rtol));
+    const head = failures.length === 1 ? "gradcheck: " : `gradcheck: ${failures.length} of ${what} fail (${METHOD_WORDS[s.method]}): `;
+    let text = head + named.join("; ");
+    if (failures.length > NAMED) text += `; and ${failures.length - NAMED} more (${failures.slice(NAMED, NAMED + 8).map((k) => rows[k]!.name).join(", ")}${failures.length > NAMED + 8 ? ", …" : ""})`;
+    if (failures.length === 1) text += ` (${METHOD_WORDS[s.method]})`;
+    parts.push(text);
+    if (s.directions > 0) parts.push("fast mode checks random directions, not coordinates: run without `fast` to name the coordinates at fault");
+  } else {
+    parts.push(`gradcheck: kink — ${what}: no bug found, but f has no derivative at the point along ${kinks.map((k) => rows[k]!.name).join(", ")}`);
+  }
+  if (kinks.length > 0) parts.push(kinks.slice(0, NAMED).map((k) => kinkText(rows[k]!)).join("; ") + (kinks.length > NAMED ? `; and ${kinks.length - NAMED} more` : ""));
+  const warnings: string[] = [];
+  const uncertain = rows.filter((r) => r.uncertain && r.ok);
+  if (uncertain.length > 0) {
+    const r = uncertain[0]!;
+    warnings.push(
+      `the numeric derivative is less accurate than rtol at ${uncertain.length === 1 ? r.name : `${uncertain.length} ${s.directions > 0 ? "directions" : "coordinates"} (e.g. ${r.name})`} ` +
+        `(estimated error ${sci(r.numericError)} vs |numeric| ${fmt(Math.abs(r.numeric), 3)}): the check is weaker there; try method "richardson" or "complex"`,
+    );
+  }
+  const reduced = rows.filter((r) => r.reducedStep && Number.isFinite(r.numeric));
+  if (reduced.length > 0) warnings.push(`f is not finite at x ± h along ${reduced.slice(0, NAMED).map((r) => r.name).join(", ")}${reduced.length > NAMED ? ", …" : ""} (the edge of its domain?): the step was reduced there (h = ${sci(reduced[0]!.h)} for ${reduced[0]!.name})`);
+  const nonFinite = rows.filter((r) => !Number.isFinite(r.numeric));
+  if (nonFinite.length > 0) warnings.push(`f is not finite at a perturbed point along ${nonFinite.slice(0, NAMED).map((r) => r.name).join(", ")} (is the point at the edge of f's domain? try a smaller h)`);
+  return { message: parts.join(". "), warnings };
+}
+
+function failureText(r: GradRow, rtol: number): string {
+  if (Number.isNaN(r.analytic)) return `the analytic derivative at ${r.name} is NaN (numeric ${fmt(r.numeric, 4)})`;
+  if (!Number.isFinite(r.numeric)) return `the numeric derivative at ${r.name} is ${r.numeric} (f is not finite at a perturbed point)`;
+  const digits = Math.max(3, Math.min(17, Math.ceil(-Math.log10(Math.max(r.relError, 1e-17))) + 1));
+  const hint = r.hint ? `; ${r.hint}` : "";
+  if (r.kink) return `at ${r.name} f has a kink (one-sided derivatives ${fmt(r.left!, 3)} and ${fmt(r.right!, 3)}) and the analytic ${fmt(r.analytic, 3)} is not between them`;
+  return `relative error ${sci(r.relError)} at ${r.name} (analytic ${fmt(r.analytic, digits)}, numeric ${fmt(r.numeric, digits)}${hint}) is above tol ${sci(rtol)}`;
+}
+
+function kinkText(r: GradRow): string {
+  return `kink at ${r.name}: one-sided derivatives ${fmt(r.left!, 3)} (left) and ${fmt(r.right!, 3)} (right) differ; analytic ${fmt(r.analytic, 3)} ${r.ok ? "lies between them (a valid choice, not a bug)" : "does not lie between them"}`;
+}
+
+/** A guess at what kind of bug makes row k fail. */
+function hintFor(rows: GradRow[], k: number, failures: number[]): string | undefined {
+  const r = rows[k]!;
+  const a = r.analytic;
+  const d = r.numeric;
+  if (!Number.isFinite(a) || !Number.isFinite(d) || r.kink) return undefined;
+  for (const j of failures) {
+    const o = rows[j]!;
+    if (j !== k && close(a, o.numeric, o.tol) && close(o.analytic, d, r.tol)) return `looks swapped with ${o.name}`;
+  }
+  if (d === 0 || Math.abs(d) <= r.tol) return a === 0 ? undefined : "numeric ≈ 0: a spurious term?";
+  if (a === 0) return "analytic is 0: a missing term?";
+  const ratio = a / d;
+  if (Math.abs(ratio + 1) < 1e-3) return "sign flipped?";
+  for (const f of [2, 3, 4, 0.5]) {
+    if (Math.abs(ratio - f) < 1e-3 * f) return `analytic is ${f === 0.5 ? "half" : `${f}×`} the numeric: a factor ${f === 0.5 ? "2 missing" : `${f} too many`}?`;
+    if (Math.abs(ratio + f) < 1e-3 * f) return `analytic is −${f === 0.5 ? "1/2" : f}× the numeric: sign and factor?`;
+  }
+  return undefined;
+}
+
+function close(u: number, v: number, tol: number): boolean {
+  return Math.abs(u - v) <= Math.max(tol, 1e-9 * Math.max(Math.abs(u), Math.abs(v)));
+}
+
+/** `3.2e-2` style: one decimal of mantissa, no `+` in the exponent. */
+export function sci(v: number): string {
+  if (v === 0) return "0";
+  if (!Number.isFinite(v)) return String(v);
+  const [m, e] = v.toExponential(1).split("e");
+  const exp = Number(e);
+  if (exp === 0) return m!.endsWith(".0") ? m!.slice(0, -2) : m!;
+  return `${m!.endsWith(".0") ? m!.slice(0, -2) : m}e${exp}`;
+}
+
+/** A number with `digits` significant digits, fixed notation for moderate magnitudes. */
+export function fmt(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e6) {
+    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+    return v.toFixed(Math.min(decimals, 20));
+  }
+  return v.toExponential(digits - 1);
+}
