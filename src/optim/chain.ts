@@ -1,0 +1,70 @@
+/**
+ * Composition of transforms: `chain` (states in a tuple) and `namedChain` (states in a record,
+ * for people who inspect them). Updates flow through the children in order.
+ */
+import type { Need, Transform } from "./base.js";
+
+function mergeNeeds(ts: readonly Transform[]): readonly Need[] | undefined {
+  const s = new Set<Need>();
+  for (const t of ts) for (const n of t.needs ?? []) s.add(n);
+  return s.size ? [...s] : undefined;
+}
+
+/**
+ * Applies transforms one after another: the updates of one are the input of the next.
+ * The state is the tuple of the children's states. The chain's `learningRate` is the first
+ * child's that has one.
+ *
+ * @example
+ * const adamW = chain(scaleByAdam({ b1: 0.9, b2: 0.999, eps: 1e-8 }), addDecayedWeights(0.01), scaleByLearningRate(1e-3));
+ */
+export function chain(...transforms: Transform[]): Transform<unknown[]> {
+  const ts = transforms.slice();
+  const k = ts.length;
+  const learningRate = ts.find((t) => t.learningRate !== undefined)?.learningRate;
+  const needs = mergeNeeds(ts);
+  return {
+    init: (params, ops) => ts.map((t) => t.init(params, ops)),
+    update(updates, state, params, ops, extra) {
+      let u = updates;
+      for (let i = 0; i < k; i++) u = ts[i]!.update(u, state[i], params, ops, extra);
+      return u;
+    },
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(needs ? { needs } : {}),
+  };
+}
+
+/**
+ * `chain` with named children: the state is a record `{ name: childState }`, in insertion order.
+ *
+ * @example
+ * const t = namedChain({ clip: clipByGlobalNorm(1), adam: scaleByAdam(), lr: scaleByLearningRate(1e-3) });
+ * const s = t.init(x, float64Ops); // s.adam.mu is Adam's first moment
+ */
+export function namedChain(transforms: Record<string, Transform>): Transform<Record<string, unknown>> {
+  const names = Object.keys(transforms);
+  const ts = names.map((n) => transforms[n]!);
+  const k = ts.length;
+  const learningRate = ts.find((t) => t.learningRate !== undefined)?.learningRate;
+  const needs = mergeNeeds(ts);
+  return {
+    init(params, ops) {
+      const s: Record<string, unknown> = {};
+      for (let i = 0; i < k; i++) s[names[i]!] = ts[i]!.init(params, ops);
+      return s;
+    },
+    update(updates, state, params, ops, extra) {
+      let u = updates;
+      for (let i = 0; i < k; i++) u = ts[i]!.update(u, state[names[i]!], params, ops, extra);
+      return u;
+    },
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(needs ? { needs } : {}),
+  };
+}
+
+/** The transform that passes updates through unchanged. */
+export function identity(): Transform<Record<string, never>> {
+  return { init: () => ({}), update: (u) => u };
+}

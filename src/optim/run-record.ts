@@ -1,0 +1,251 @@
+/**
+ * `Run` and `Comparison`: what `optimize` and `compare` return. The data stay in the runner's
+ * preallocated Float64Arrays; the `number[]` views (`xs`, `losses`, ...) are built on first
+ * access and cached (rebuilt while a live run grows). Both display as a text summary and an
+ * HTML table; the fields charts need (xs, losses, gradNorms, lrs, names, hyperparameters) are
+ * public.
+ */
+import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
+
+/** How a run ended. "running" only while `optimizeAsync` reports progress. */
+export type RunStatus = "converged" | "max-steps" | "diverged" | "aborted" | "running";
+
+/** Why the loop stopped. */
+export type StopReason = "tol" | "max-steps" | "diverged" | "early-stopping" | "aborted";
+
+/** The runner's buffers (internal; `Run` exposes them as arrays). */
+export interface RunRecord {
+  n: number;
+  names: readonly string[];
+  /** Steps planned. */
+  steps: number;
+  /** Points recorded so far (steps taken + 1). */
+  length: number;
+  xs: Float64Array;
+  losses: Float64Array;
+  gradNorms: Float64Array;
+  lrs: Float64Array;
+  batchLosses: Float64Array | null;
+  valLosses: number[] | null;
+  valSteps: number[] | null;
+  batchesPerEpoch: number;
+  evaluations: number;
+}
+
+/** The best validation point of a run with a validation split. */
+export interface BestPoint {
+  epoch: number;
+  step: number;
+  valLoss: number;
+  x: number[];
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
+}
+
+const fmtPoint = (x: readonly number[]): string => `[${x.map(fmt).join(", ")}]`;
+
+/**
+ * One optimization run: the trajectory, losses, gradient norms, learning rates, and how it
+ * ended. `xs` has `steps + 1` points (the start and the point after each step), `losses` and
+ * `gradNorms` one per point, `lrs` one per step. For a batched data-backed run, `losses` and
+ * `gradNorms` are over all training rows at each point and `batchLosses` are the mini-batch
+ * losses the optimizer saw.
+ */
+export class Run {
+  /** The run's name (the optimizer's name, or the key given to `compare`). */
+  readonly name: string;
+  /** The optimizer with its options: `adam(lr=0.001, betas=[0.9, 0.999], ...)`. */
+  readonly optimizer: string;
+  /** The optimizer's options, defaults filled in. */
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  /** Parameter names. */
+  readonly names: readonly string[];
+  status: RunStatus = "running";
+  /** Why the loop stopped. */
+  stopReason: StopReason | undefined;
+  /** One sentence on how it ended (empty while running). */
+  message = "";
+  /** Things worth knowing: vanishing or exploding gradients, a saddle at the start. */
+  warnings: string[] = [];
+  /** Wall-clock milliseconds. */
+  time = 0;
+  /** Best validation point (data-backed runs with a validation split). */
+  best: BestPoint | undefined;
+  private cache: { len: number; xs?: number[][]; losses?: number[]; gradNorms?: number[]; lrs?: number[] } = { len: -1 };
+
+  constructor(private readonly rec: RunRecord, meta: { name: string; optimizer: string; hyperparameters: Readonly<Record<string, unknown>> }) {
+    this.name = meta.name;
+    this.optimizer = meta.optimizer;
+    this.hyperparameters = meta.hyperparameters;
+    this.names = rec.names;
+  }
+
+  /** @internal Called by the runner at the end. */
+  finish(status: RunStatus, reason: StopReason, message: string, warnings: string[], time: number): void {
+    this.status = status;
+    this.stopReason = reason;
+    this.message = message;
+    this.warnings = warnings;
+    this.time = time;
+  }
+
+  private fresh(): typeof this.cache {
+    if (this.cache.len !== this.rec.length) this.cache = { len: this.rec.length };
+    return this.cache;
+  }
+
+  /** Number of parameters. */
+  get n(): number {
+    return this.rec.n;
+  }
+  /** Steps taken. */
+  get steps(): number {
+    return this.rec.length - 1;
+  }
+  /** Objective (or training-loss) evaluations, line searches included. */
+  get evaluations(): number {
+    return this.rec.evaluations;
+  }
+  /** The points x₀ … x_steps. */
+  get xs(): number[][] {
+    const c = this.fresh();
+    if (!c.xs) {
+      const { n, xs } = this.rec;
+      c.xs = Array.from({ length: this.rec.length }, (_, i) => Array.from(xs.subarray(i * n, i * n + n)));
+    }
+    return c.xs;
+  }
+  /** f(x₀) … f(x_steps). */
+  get losses(): number[] {
+    const c = this.fresh();
+    return (c.losses ??= Array.from(this.rec.losses.subarray(0, this.rec.length)));
+  }
+  /** ‖∇f(x_k)‖₂ at each point (before clipping). */
+  get gradNorms(): number[] {
+    const c = this.fresh();
+    return (c.gradNorms ??= Array.from(this.rec.gradNorms.subarray(0, this.rec.length)));
+  }
+  /** The learning rate of each step (the schedule's value; NaN when the optimizer has none). */
+  get lrs(): number[] {
+    const c = this.fresh();
+    return (c.lrs ??= Array.from(this.rec.lrs.subarray(0, this.rec.length - 1)));
+  }
+  /** Mini-batch losses the optimizer saw (batched data-backed runs). */
+  get batchLosses(): number[] | undefined {
+    return this.rec.batchLosses ? Array.from(this.rec.batchLosses.subarray(0, this.rec.length - 1)) : undefined;
+  }
+  /** Validation losses at the start and after each epoch (runs with a validation split). */
+  get valLosses(): number[] | undefined {
+    return this.rec.valLosses?.slice();
+  }
+  /** The step after which each validation loss was taken. */
+  get valSteps(): number[] | undefined {
+    return this.rec.valSteps?.slice();
+  }
+  /** Batches per epoch (1 on full batch). */
+  get batchesPerEpoch(): number {
+    return this.rec.batchesPerEpoch;
+  }
+  /** The trajectory as one flat Float64Array view (length (steps+1)·n), no copy. */
+  get trajectory(): Float64Array {
+    return this.rec.xs.subarray(0, this.rec.length * this.rec.n);
+  }
+  /** The last point. */
+  get x(): number[] {
+    const { n, xs, length } = this.rec;
+    return Array.from(xs.subarray((length - 1) * n, length * n));
+  }
+  /** The last loss. */
+  get loss(): number {
+    return this.rec.losses[this.rec.length - 1]!;
+  }
+  /** The last gradient norm. */
+  get gradNorm(): number {
+    return this.rec.gradNorms[this.rec.length - 1]!;
+  }
+
+  /** One line: `adam · max-steps · 150 steps · loss 24.2 → 0.0123 · |∇f| 0.51 · x = [...]`. */
+  summary(): string {
+    const l0 = this.rec.losses[0]!;
+    return `${this.name} · ${this.status} · ${this.steps} steps · loss ${fmt(l0)} → ${fmt(this.loss)} · |∇f| ${fmt(this.gradNorm)} · x = ${fmtPoint(this.x)} · ${fmt(this.time)} ms`;
+  }
+
+  toString(): string {
+    return `Run(${this.summary()})`;
+  }
+
+  /** Plain data (for JSON and plots). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name, optimizer: this.optimizer, hyperparameters: this.hyperparameters, names: this.names,
+      status: this.status, message: this.message, warnings: this.warnings, steps: this.steps,
+      xs: this.xs, losses: this.losses, gradNorms: this.gradNorms, lrs: this.lrs, time: this.time,
+      ...(this.valLosses ? { valLosses: this.valLosses, valSteps: this.valSteps } : {}),
+      ...(this.batchLosses ? { batchLosses: this.batchLosses } : {}),
+    };
+  }
+
+  [DISPLAY](): MimeBundle {
+    const lines = [`Run ${this.optimizer}`, `  ${this.status}: ${this.message}`, `  ${this.summary()}`, ...this.warnings.map((w) => `  warning: ${w}`)];
+    const rows: [string, string][] = [
+      ["optimizer", this.optimizer],
+      ["status", `${this.status}${this.message ? ` — ${this.message}` : ""}`],
+      ["steps", `${this.steps}${this.evaluations ? ` (${this.evaluations} evaluations)` : ""}`],
+      ["loss", `${fmt(this.rec.losses[0]!)} → ${fmt(this.loss)}`],
+      ["|∇f|", `${fmt(this.rec.gradNorms[0]!)} → ${fmt(this.gradNorm)}`],
+      [`x (${this.names.join(", ")})`, fmtPoint(this.x)],
+      ["time", `${fmt(this.time)} ms`],
+    ];
+    if (this.valLosses?.length) rows.push(["validation loss", `${fmt(this.valLosses[0]!)} → ${fmt(this.valLosses.at(-1)!)}${this.best ? ` (best ${fmt(this.best.valLoss)} after epoch ${this.best.epoch})` : ""}`]);
+    for (const w of this.warnings) rows.push(["warning", w]);
+    const html = `<table class="optlab-run"><caption>${escapeHtml(this.name)}</caption><tbody>${rows
+      .map(([k, v]) => `<tr><th style="text-align:left">${escapeHtml(k)}</th><td style="text-align:left">${escapeHtml(v)}</td></tr>`)
+      .join("")}</tbody></table>`;
+    return { "text/plain": lines.join("\n"), "text/html": html };
+  }
+}
+
+/**
+ * Several runs from the same start (`compare`): `runs` by name, in the order given. Displays as a
+ * table sorted as given, with the lowest final loss marked.
+ */
+export class Comparison {
+  /** Run names, in the order given. */
+  readonly names: string[];
+  constructor(readonly runs: Record<string, Run>) {
+    this.names = Object.keys(runs);
+  }
+  /** The run called `name`. */
+  get(name: string): Run | undefined {
+    return this.runs[name];
+  }
+  /** The run with the lowest final loss among those that did not diverge. */
+  best(): Run | undefined {
+    let b: Run | undefined;
+    for (const r of Object.values(this.runs)) if (r.status !== "diverged" && (!b || r.loss < b.loss)) b = r;
+    return b;
+  }
+  toJSON(): Record<string, unknown> {
+    return { runs: Object.fromEntries(this.names.map((n) => [n, this.runs[n]!.toJSON()])) };
+  }
+  [DISPLAY](): MimeBundle {
+    const best = this.best();
+    const head = ["name", "optimizer", "status", "steps", "final loss", "final |∇f|", "final x", "time (ms)"];
+    const rows = this.names.map((n) => {
+      const r = this.runs[n]!;
+      return [n + (r === best ? " ★" : ""), r.optimizer, r.status, String(r.steps), fmt(r.loss), fmt(r.gradNorm), fmtPoint(r.x), fmt(r.time)];
+    });
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+    const text = [`Comparison of ${this.names.length} runs`, line(head), ...rows.map(line)].join("\n");
+    const html = `<table class="optlab-comparison"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
+      .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+      .join("")}</tbody></table>`;
+    return { "text/plain": text, "text/html": html };
+  }
+}

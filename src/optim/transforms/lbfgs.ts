@@ -1,0 +1,205 @@
+/**
+ * L-BFGS as `torch.optim.LBFGS`: one `update` is one `LBFGS.step(closure)`, i.e. up to
+ * `maxIter` quasi-Newton iterations (and `maxEval` evaluations) from the current point.
+ *
+ * A faithful port of PyTorch 1.13's `LBFGS.step` (unchanged in 2.x): the same history handling,
+ * the first step t = min(1, 1/‖g‖₁)·lr, the same stopping tests and PyTorch's strong-Wolfe line
+ * search. It evaluates the objective itself (`needs: ["problem"]`) and works on Float64Array only.
+ *
+ * Reference: D. C. Liu & J. Nocedal, "On the limited memory BFGS method for large scale
+ * optimization", Math. Programming 45, 1989; Nocedal & Wright, "Numerical Optimization", Alg. 7.4.
+ */
+import { assert } from "../../errors/index.js";
+import type { Transform, UpdateExtras } from "../base.js";
+import { strongWolfe } from "../line-search.js";
+
+export interface LbfgsOptions {
+  /** Step length multiplier (default 1). */
+  lr?: number;
+  /** Iterations per step (default 20). */
+  maxIter?: number;
+  /** Function evaluations per step (default ⌊maxIter·5/4⌋). */
+  maxEval?: number;
+  /** Stop when max |gᵢ| ≤ this (default 1e-7, PyTorch's). */
+  toleranceGrad?: number;
+  /** Stop when a step or a loss change is below this (default 1e-9). */
+  toleranceChange?: number;
+  /** Pairs (s, y) kept (default 100). */
+  historySize?: number;
+  /** "strong-wolfe" or null (fixed step lr, default). */
+  lineSearch?: "strong-wolfe" | null;
+}
+
+export interface LbfgsState {
+  /** Function evaluations over all steps (PyTorch's `func_evals`). */
+  funcEvals: number;
+  /** Iterations over all steps (PyTorch's `n_iter`). */
+  nIter: number;
+  d: Float64Array | null;
+  t: number;
+  oldDirs: Float64Array[];
+  oldStps: Float64Array[];
+  ro: number[];
+  hDiag: number;
+  prevFlatGrad: Float64Array | null;
+  prevLoss: number;
+  /** Working copy of the parameters during a step. */
+  x: Float64Array;
+}
+
+const maxAbs = (a: Float64Array): number => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+};
+const dot = (a: Float64Array, b: Float64Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
+
+/**
+ * The L-BFGS step of PyTorch as a transform (see the module comment). The runner supplies the
+ * gradient and loss at the current point (PyTorch's first `closure()` call of the step).
+ *
+ * @example
+ * optimize(rosenbrock, lbfgs({ lineSearch: "strong-wolfe" }), { from: [-1.2, 1], steps: 5 });
+ */
+export function scaleByLbfgs(o: LbfgsOptions = {}): Transform<LbfgsState> {
+  const lr = o.lr ?? 1;
+  const maxIter = o.maxIter ?? 20;
+  const maxEval = o.maxEval ?? Math.floor((maxIter * 5) / 4);
+  const tolGrad = o.toleranceGrad ?? 1e-7;
+  const tolChange = o.toleranceChange ?? 1e-9;
+  const historySize = o.historySize ?? 100;
+  const lineSearch = o.lineSearch ?? null;
+  return {
+    needs: ["problem", "float64"],
+    learningRate: lr,
+    init: (p) => {
+      const x = p as unknown as Float64Array;
+      return {
+        funcEvals: 0, nIter: 0, d: null, t: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1,
+        prevFlatGrad: null, prevLoss: NaN, x: new Float64Array(x.length),
+      };
+    },
+    update(u, s, p, _ops, extra) {
+      const g0 = u as unknown as Float64Array;
+      const x0 = p as unknown as Float64Array;
+      step(s, x0, g0, extra);
+      // u = x_new − x
+      const out = g0;
+      for (let i = 0; i < out.length; i++) out[i] = s.x[i]! - x0[i]!;
+      return u;
+    },
+  };
+
+  function step(s: LbfgsState, x0: Float64Array, g0: Float64Array, extra: UpdateExtras | undefined): void {
+    const ctx = extra?.context;
+    assert(ctx && extra?.loss !== undefined, () => "lbfgs needs extra.context and extra.loss from the runner");
+    const n = x0.length;
+    const x = s.x;
+    x.set(x0);
+    let loss = extra.loss;
+    let flatGrad: Float64Array = g0.slice();
+    let currentEvals = 1;
+    s.funcEvals += 1;
+    if (maxAbs(flatGrad) <= tolGrad) return;
+
+    let d = s.d, t = s.t, hDiag = s.hDiag, prevFlatGrad = s.prevFlatGrad, prevLoss = s.prevLoss;
+    const { oldDirs, oldStps, ro } = s;
+    const al = new Array<number>(historySize);
+    let nIter = 0;
+    while (nIter < maxIter) {
+      nIter++;
+      s.nIter++;
+      if (s.nIter === 1) {
+        d = new Float64Array(n);
+        for (let i = 0; i < n; i++) d[i] = -flatGrad[i]!;
+        oldDirs.length = 0; oldStps.length = 0; ro.length = 0;
+        hDiag = 1;
+      } else {
+        const y = new Float64Array(n);
+        const sv = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          y[i] = flatGrad[i]! - prevFlatGrad![i]!;
+          sv[i] = d![i]! * t;
+        }
+        const ys = dot(y, sv);
+        if (ys > 1e-10) {
+          if (oldDirs.length === historySize) {
+            oldDirs.shift(); oldStps.shift(); ro.shift();
+          }
+          oldDirs.push(y); oldStps.push(sv); ro.push(1 / ys);
+          hDiag = ys / dot(y, y);
+        }
+        const numOld = oldDirs.length;
+        const q = new Float64Array(n);
+        for (let i = 0; i < n; i++) q[i] = -flatGrad[i]!;
+        for (let i = numOld - 1; i >= 0; i--) {
+          al[i] = dot(oldStps[i]!, q) * ro[i]!;
+          const a = -al[i]!, dir = oldDirs[i]!;
+          for (let j = 0; j < n; j++) q[j] = q[j]! + a * dir[j]!;
+        }
+        const r = q;
+        for (let j = 0; j < n; j++) r[j] = q[j]! * hDiag;
+        for (let i = 0; i < numOld; i++) {
+          const be = dot(oldDirs[i]!, r) * ro[i]!;
+          const a = al[i]! - be, stp = oldStps[i]!;
+          for (let j = 0; j < n; j++) r[j] = r[j]! + a * stp[j]!;
+        }
+        d = r;
+      }
+      if (prevFlatGrad === null) prevFlatGrad = flatGrad.slice();
+      else prevFlatGrad.set(flatGrad);
+      prevLoss = loss;
+
+      if (s.nIter === 1) {
+        let l1 = 0;
+        for (let i = 0; i < n; i++) l1 += Math.abs(flatGrad[i]!);
+        t = Math.min(1, 1 / l1) * lr;
+      } else {
+        t = lr;
+      }
+      const gtd = dot(flatGrad, d!);
+      if (gtd > -tolChange) break;
+
+      let lsFuncEvals = 0;
+      let optCond = false;
+      const dd = d!;
+      if (lineSearch !== null) {
+        const xInit = x.slice();
+        const xt = new Float64Array(n);
+        const evalAt = (tt: number) => {
+          for (let i = 0; i < n; i++) xt[i] = xInit[i]! + tt * dd[i]!;
+          const g = new Float64Array(n);
+          const f = ctx.valueAndGradInto(xt, g);
+          return { f, g };
+        };
+        const r = strongWolfe(evalAt, t, dd, loss, flatGrad, gtd);
+        loss = r.f; flatGrad = r.g; t = r.t; lsFuncEvals = r.evals;
+        for (let i = 0; i < n; i++) x[i] = x[i]! + t * dd[i]!;
+        optCond = maxAbs(flatGrad) <= tolGrad;
+      } else {
+        for (let i = 0; i < n; i++) x[i] = x[i]! + t * dd[i]!;
+        if (nIter !== maxIter) {
+          flatGrad = new Float64Array(n);
+          loss = ctx.valueAndGradInto(x, flatGrad);
+          optCond = maxAbs(flatGrad) <= tolGrad;
+          lsFuncEvals = 1;
+        }
+      }
+      currentEvals += lsFuncEvals;
+      s.funcEvals += lsFuncEvals;
+
+      if (nIter === maxIter) break;
+      if (currentEvals >= maxEval) break;
+      if (optCond) break;
+      let dMax = 0;
+      for (let i = 0; i < n; i++) dMax = Math.max(dMax, Math.abs(dd[i]! * t));
+      if (dMax <= tolChange) break;
+      if (Math.abs(loss - prevLoss) < tolChange) break;
+    }
+    s.d = d; s.t = t; s.hDiag = hDiag; s.prevFlatGrad = prevFlatGrad; s.prevLoss = prevLoss;
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Second-order directions on float64: Newton's (with the saddle-free eigenvalue fix) and the
+ * natural gradient's (Fisher preconditioning), and the Armijo backtracking step that makes
+ * "damped Newton" never walk uphill.
+ */
+import { DslError } from "../../errors/index.js";
+import { eigSym } from "../../numeric/index.js";
+import type { Problem } from "../../problem/index.js";
+import type { StepContext, Transform, UpdateExtras } from "../base.js";
+import { backtracking } from "../line-search.js";
+
+function needContext(extra: UpdateExtras | undefined, who: string): StepContext {
+  const ctx = extra?.context;
+  if (!ctx) throw new DslError("backend-capability", `${who} needs the objective inside the step: run it with optimize() on the float64 engine`, { path: who });
+  return ctx;
+}
+
+/**
+ * Solves with the modified spectrum: u = V diag(1/(max(|λᵢ|, floor) + damping)) Vᵀ g, for a
+ * symmetric M = V Λ Vᵀ (row-major n×n). Writes u into `g`.
+ */
+function solveModified(M: Float64Array, g: Float64Array, floor: number, damping: number, absolute: boolean): Float64Array {
+  const n = g.length;
+  const { values, vectors } = eigSym(M, n);
+  const c = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += vectors[i * n + k]! * g[i]!;
+    const lam = absolute ? Math.abs(values[k]!) : Math.max(values[k]!, 0);
+    c[k] = s / (Math.max(lam, floor) + damping);
+  }
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += vectors[i * n + k]! * c[k]!;
+    g[i] = s;
+  }
+  return g;
+}
+
+export interface NewtonOptions {
+  /** λ ≥ 0 added to every (modified) eigenvalue, Levenberg–Marquardt style (default 0). */
+  damping?: number;
+  /** Floor for |λ| (default 1e-8): flat directions get a long but finite step. */
+  minCurvature?: number;
+}
+
+export interface NewtonState {
+  count: number;
+  /** The Hessian at the last point (row-major n×n). */
+  H: Float64Array;
+}
+
+/**
+ * The saddle-free Newton direction: with ∇²f(x) = V Λ Vᵀ,
+ * $$u = V\,\mathrm{diag}\!\left(\frac{1}{\max(|\lambda_i|, \lambda_{\min}) + \delta}\right) V^\top \nabla f(x).$$
+ * On a positive-definite Hessian (and δ = 0) this is Newton's direction H⁻¹g. On an indefinite
+ * one, plain Newton heads for the stationary point, a saddle or a maximum; replacing λᵢ by |λᵢ|
+ * (Dauphin et al., "Identifying and attacking the saddle point problem in high-dimensional
+ * non-convex optimization", NeurIPS 2014, arXiv:1406.2572; Nocedal & Wright §3.4 "modified
+ * Newton") keeps the step length Newton would take along each eigenvector but always points
+ * downhill: −uᵀg = Σ (vᵢᵀg)²/(|λᵢ|+δ) > 0. Uses the objective's dense Hessian (`hessianInto`)
+ * and `eigSym`; float64 only. The sign is not flipped: chain it with `scaleByLearningRate` or
+ * `scaleByBacktracking`.
+ *
+ * @example
+ * const damped = chain(scaleByNewton(), scaleByBacktracking({ lr: 1 }));
+ */
+export function scaleByNewton(o: NewtonOptions = {}): Transform<NewtonState> {
+  const damping = o.damping ?? 0;
+  const floor = o.minCurvature ?? 1e-8;
+  return {
+    needs: ["problem", "float64"],
+    init: (p) => {
+      const n = (p as unknown as Float64Array).length;
+      return { count: 0, H: new Float64Array(n * n) };
+    },
+    update(u, s, p, _ops, extra) {
+      const ctx = needContext(extra, "newton");
+      const problem = ctx.problem;
+      if (!problem.hessianInto) {
+        throw new DslError("no-hessian", "newton: this objective has no Hessian (hessianInto); use a symbolic objective, or lbfgs", { path: "newton" });
+      }
+      problem.hessianInto(p as unknown as Float64Array, s.H);
+      s.count++;
+      solveModified(s.H, u as unknown as Float64Array, floor, damping, true);
+      return u;
+    },
+  };
+}
+
+/** How natural gradient gets its Fisher information matrix. */
+export type FisherSource = "auto" | "exact" | "empirical" | ((x: number[]) => number[][]);
+
+export interface FisherOptions {
+  /** λ > 0 added to the Fisher's eigenvalues (default 1e-4). */
+  damping?: number;
+  /** Where F comes from (default "auto", see `scaleByFisher`). */
+  fisher?: FisherSource;
+}
+
+export interface FisherState {
+  count: number;
+  F: Float64Array;
+  /** Per-sample gradients scratch (rows × n), grown on demand. */
+  G: Float64Array;
+  /** The source used ("exact", "empirical" or "metric"), decided at the first step. */
+  source: string;
+}
+
+/** Model families whose Fisher equals the Hessian of the mean NLL (canonical links). */
+const CANONICAL = new Set(["bernoulli", "binomial", "poisson", "gaussian", "normal", "categorical", "multinomial"]);
+
+/** The objective's declared model family, if any (duck-typed: `family` on the objective). */
+function familyOf(p: Problem): string | undefined {
+  const f = (p as unknown as { family?: unknown }).family ?? (p.data as unknown as { family?: unknown } | undefined)?.family;
+  return typeof f === "string" ? f : undefined;
+}
+
+function pickSource(problem: Problem, fisher: FisherSource): string {
+  if (typeof fisher === "function") return "metric";
+  if (fisher === "exact" || fisher === "empirical") return fisher;
+  const fam = familyOf(problem);
+  if (fam !== undefined && CANONICAL.has(fam.toLowerCase()) && problem.hessianInto) return "exact";
+  if (problem.data) return "empirical";
+  throw new DslError(
+    "no-fisher",
+    "naturalGradient: this objective is not data-backed and declares no model family, so there is no Fisher to use; " +
+      'pass fisher: "exact" (the Hessian, right for canonical-link GLMs), or fisher: (x) => matrix (your metric)',
+    { path: "naturalGradient.fisher" },
+  );
+}
+
+/**
+ * The natural-gradient direction (Amari, "Natural Gradient Works Efficiently in Learning",
+ * Neural Computation 10(2), 1998): u = (F + δI)⁻¹ ∇f, with F from `fisher`:
+ *  - "exact": the Hessian of the objective. For a generalized linear model with its canonical
+ *    link (logistic regression = Bernoulli/logit, Poisson/log, Gaussian/identity, softmax) the
+ *    Hessian of the mean negative log-likelihood does not depend on the labels and *is* the
+ *    Fisher information, so natural gradient with lr 1 is Fisher scoring (IRLS). A regularizer
+ *    in the objective adds its Hessian.
+ *  - "empirical": F = (1/m) Σᵢ gᵢgᵢᵀ over the rows of the current batch (Σ without 1/m when the
+ *    objective sums), from per-sample gradients (`DataProblem.sampleGradsInto`). Cheap and
+ *    general, but not the Fisher: see Kunstner, Balles & Hennig, "Limitations of the empirical
+ *    Fisher approximation for natural gradient descent", NeurIPS 2019, arXiv:1905.12558.
+ *  - a function `(x) => number[][]`: your metric at x (must be symmetric positive semi-definite).
+ *  - "auto" (default): "exact" when the objective declares a canonical-link `family` (and has a
+ *    Hessian), else "empirical" when it is data-backed, else an error asking for one of the above.
+ * Negative eigenvalues of F (rounding, or a metric that is not PSD) are clipped to 0 before δ is
+ * added. float64 only. The sign is not flipped: chain with `scaleByLearningRate`.
+ *
+ * @example
+ * const ng = chain(scaleByFisher({ fisher: "empirical", damping: 1e-3 }), scaleByLearningRate(1));
+ */
+export function scaleByFisher(o: FisherOptions = {}): Transform<FisherState> {
+  const damping = o.damping ?? 1e-4;
+  const fisher = o.fisher ?? "auto";
+  return {
+    needs: ["problem", "float64"],
+    init: (p) => {
+      const n = (p as unknown as Float64Array).length;
+      return { count: 0, F: new Float64Array(n * n), G: new Float64Array(0), source: "" };
+    },
+    update(u, s, p, _ops, extra) {
+      const ctx = needContext(extra, "naturalGradient");
+      const x = p as unknown as Float64Array;
+      const n = x.length;
+      if (!s.source) s.source = pickSource(ctx.problem, fisher);
+      if (s.source === "metric") {
+        const M = (fisher as (x: number[]) => number[][])(Array.from(x));
+        if (!Array.isArray(M) || M.length !== n || M.some((r) => !Array.isArray(r) || r.length !== n)) {
+          throw new DslError("bad-metric", `naturalGradient: the fisher function must return an ${n}×${n} matrix (number[][])`, { path: "naturalGradient.fisher" });
+        }
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s.F[i * n + j] = M[i]![j]!;
+      } else if (s.source === "exact") {
+        if (!ctx.problem.hessianInto) throw new DslError("no-hessian", 'naturalGradient: fisher "exact" needs the objective\'s Hessian', { path: "naturalGradient.fisher" });
+        ctx.problem.hessianInto(x, s.F);
+      } else {
+        empiricalFisher(ctx, x, s);
+      }
+      s.count++;
+      solveModified(s.F, u as unknown as Float64Array, 0, damping, false);
+      return u;
+    },
+  };
+}
+
+function empiricalFisher(ctx: StepContext, x: Float64Array, s: FisherState): void {
+  const data = ctx.problem.data;
+  if (!data) throw new DslError("no-data", 'naturalGradient: fisher "empirical" needs a data-backed objective (per-sample gradients)', { path: "naturalGradient.fisher" });
+  const n = x.length;
+  let rows = ctx.rows;
+  if (rows === null) {
+    rows = new Int32Array(data.samples);
+    for (let i = 0; i < rows.length; i++) rows[i] = i;
+  }
+  const m = rows.length;
+  if (s.G.length < m * n) s.G = new Float64Array(m * n);
+  data.sampleGradsInto(x, rows, s.G);
+  const F = s.F;
+  F.fill(0);
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    for (let i = 0; i < n; i++) {
+      const gi = s.G[o + i]!;
+      for (let j = 0; j < n; j++) F[i * n + j] += gi * s.G[o + j]!;
+    }
+  }
+  if (data.reduce === "mean") for (let i = 0; i < n * n; i++) F[i] /= m;
+}
+
+export interface BacktrackingOptions {
+  /** Initial step t₀ > 0 (default 1). */
+  lr?: number;
+  /** Sufficient-decrease constant c₁ ∈ (0, 1) (default 1e-4). */
+  c1?: number;
+  /** Shrink factor β ∈ (0, 1) (default 0.5). */
+  beta?: number;
+  /** Halvings before giving up with no step (default 60). */
+  maxTries?: number;
+}
+
+/**
+ * Armijo backtracking along the incoming direction, with the sign flip: the update is −t·u with
+ * the first t = t₀βᵏ such that f(x − t u) ≤ f(x) − c₁ t ∇f(x)ᵀu. If −u is not a descent direction
+ * (∇fᵀu ≤ 0), or no t works, the update is 0: it never walks uphill. Evaluates the objective
+ * (on the current batch); float64 only. Boyd & Vandenberghe, "Convex Optimization", §9.2, §9.5.
+ *
+ * @example
+ * const dampedNewton = chain(scaleByNewton(), scaleByBacktracking({ lr: 1 }));
+ */
+export function scaleByBacktracking(o: BacktrackingOptions = {}): Transform<{ count: number; xt: Float64Array; lastT: number }> {
+  const t0 = o.lr ?? 1;
+  const c1 = o.c1 ?? 1e-4;
+  const beta = o.beta ?? 0.5;
+  const maxTries = o.maxTries ?? 60;
+  return {
+    needs: ["problem", "float64"],
+    learningRate: t0,
+    init: (p) => ({ count: 0, xt: new Float64Array((p as unknown as Float64Array).length), lastT: NaN }),
+    update(u, s, p, _ops, extra) {
+      const ctx = needContext(extra, "scaleByBacktracking");
+      const x = p as unknown as Float64Array;
+      const d = u as unknown as Float64Array;
+      const g = extra!.grad!;
+      const n = x.length;
+      s.count++;
+      let gtd = 0;
+      for (let i = 0; i < n; i++) gtd -= g[i]! * d[i]!;
+      const f = extra!.loss ?? ctx.valueAt(x);
+      let t = 0;
+      if (gtd < 0) {
+        const xt = s.xt;
+        const valueAt = (tt: number) => {
+          for (let i = 0; i < n; i++) xt[i] = x[i]! - tt * d[i]!;
+          return ctx.valueAt(xt);
+        };
+        t = backtracking(valueAt, t0, f, gtd, c1, beta, maxTries).t;
+      }
+      s.lastT = t;
+      for (let i = 0; i < n; i++) d[i] = -t * d[i]!;
+      return u;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Per-coordinate scaling by running squared gradients: RMSprop, AdaGrad, Adadelta, with
+ * PyTorch's arithmetic (ε outside the square root unless said otherwise).
+ */
+import { hyperAt, type HyperValue, type Transform } from "../base.js";
+
+export interface RmsState<A = any> {
+  count: number;
+  /** Running mean of g² (PyTorch's `square_avg`). */
+  nu: A;
+  /** Running mean of g (centered only; PyTorch's `grad_avg`). */
+  mu: A;
+  /** Scratch for the denominator. */
+  tmp: A;
+}
+
+/**
+ * RMSprop's direction (Hinton, Lecture 6e of "Neural Networks for Machine Learning", 2012;
+ * centered variant: Graves, "Generating Sequences With Recurrent Neural Networks",
+ * arXiv:1308.0850), as `torch.optim.RMSprop` before its momentum:
+ * $$v_t = \alpha v_{t-1} + (1-\alpha) g_t^2,\quad \bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t,\quad
+ *   u_t = \frac{g_t}{\sqrt{v_t - \bar g_t^2} + \epsilon}$$
+ * (without centering, $\bar g_t = 0$). PyTorch adds ε outside the square root and starts v at 0;
+ * optax's `scale_by_rms` once put ε inside and has an `initial_scale`.
+ *
+ * @example
+ * const rmsprop = chain(scaleByRms({ alpha: 0.99, eps: 1e-8 }), scaleByLearningRate(0.01));
+ */
+export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?: boolean } = {}): Transform<RmsState> {
+  const alphah = o.alpha ?? 0.99;
+  const epsh = o.eps ?? 1e-8;
+  const centered = o.centered ?? false;
+  return {
+    init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), mu: ops.zerosLike(p), tmp: ops.zerosLike(p) }),
+    update(u, s, _p, ops) {
+      const k = s.count++;
+      const alpha = hyperAt(alphah, k, ops);
+      const eps = hyperAt(epsh, k, ops);
+      const w = ops.ssub(1, alpha);
+      s.nu = ops.addcmul(ops.scale(s.nu, alpha, s.nu), u, u, w, s.nu);
+      let d: typeof u;
+      if (centered) {
+        s.mu = ops.axpy(w, u, ops.scale(s.mu, alpha, s.mu), s.mu);
+        d = ops.addcmul(s.nu, s.mu, s.mu, -1, s.tmp);
+        d = ops.sqrt(d, d);
+      } else {
+        d = ops.sqrt(s.nu, s.tmp);
+      }
+      d = ops.addScalar(d, eps, d);
+      return ops.div(u, d, u);
+    },
+  };
+}
+
+export interface AdagradState<A = any> {
+  count: number;
+  /** Sum of squared gradients (PyTorch's `sum`). */
+  sum: A;
+  tmp: A;
+}
+
+/**
+ * AdaGrad's direction (Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning
+ * and Stochastic Optimization", JMLR 12, 2011), as `torch.optim.Adagrad`:
+ * $$s_t = s_{t-1} + g_t^2,\quad u_t = \frac{g_t}{(1 + (t-1)\,\delta)\,(\sqrt{s_t} + \epsilon)},$$
+ * with s₀ = `initialAccumulatorValue` and δ = `lrDecay` (PyTorch divides the lr by 1 + (t−1)δ;
+ * the factor lives here so that the recorded learning rate stays the scheduled one, as in
+ * PyTorch's `param_groups[0]["lr"]`). optax's `scale_by_rss` puts ε inside the square root.
+ *
+ * @example
+ * const adagrad = chain(scaleByAdagrad({ eps: 1e-10 }), scaleByLearningRate(0.01));
+ */
+export function scaleByAdagrad(
+  o: { initialAccumulatorValue?: number; eps?: HyperValue; lrDecay?: HyperValue } = {},
+): Transform<AdagradState> {
+  const init0 = o.initialAccumulatorValue ?? 0;
+  const epsh = o.eps ?? 1e-10;
+  const decayh = o.lrDecay ?? 0;
+  return {
+    init: (p, ops) => ({ count: 0, sum: ops.fullLike(p, init0), tmp: ops.zerosLike(p) }),
+    update(u, s, _p, ops) {
+      const k = s.count++;
+      const eps = hyperAt(epsh, k, ops);
+      const decay = hyperAt(decayh, k, ops);
+      s.sum = ops.addcmul(s.sum, u, u, 1, s.sum);
+      let d = ops.sqrt(s.sum, s.tmp);
+      d = ops.addScalar(d, eps, d);
+      const r = ops.div(u, d, u);
+      if (decay === 0) return r;
+      return ops.scale(r, ops.sdiv(1, ops.sadd(1, ops.smul(k, decay))), r);
+    },
+  };
+}
+
+export interface AdadeltaState<A = any> {
+  count: number;
+  /** Running mean of g² (PyTorch's `square_avg`). */
+  nu: A;
+  /** Running mean of Δx² (PyTorch's `acc_delta`). */
+  acc: A;
+  tmp: A;
+  tmp2: A;
+}
+
+/**
+ * Adadelta's direction (Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701,
+ * 2012), as `torch.optim.Adadelta`:
+ * $$v_t = \rho v_{t-1} + (1-\rho) g_t^2,\quad u_t = \frac{\sqrt{a_{t-1}+\epsilon}}{\sqrt{v_t+\epsilon}}\, g_t,\quad
+ *   a_t = \rho a_{t-1} + (1-\rho) u_t^2.$$
+ * PyTorch multiplies u_t by an lr (default 1.0); the paper has none.
+ *
+ * @example
+ * const adadelta = chain(scaleByAdadelta({ rho: 0.9, eps: 1e-6 }), scaleByLearningRate(1));
+ */
+export function scaleByAdadelta(o: { rho?: HyperValue; eps?: HyperValue } = {}): Transform<AdadeltaState> {
+  const rhoh = o.rho ?? 0.9;
+  const epsh = o.eps ?? 1e-6;
+  return {
+    init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), acc: ops.zerosLike(p), tmp: ops.zerosLike(p), tmp2: ops.zerosLike(p) }),
+    update(u, s, _p, ops) {
+      const k = s.count++;
+      const rho = hyperAt(rhoh, k, ops);
+      const eps = hyperAt(epsh, k, ops);
+      const w = ops.ssub(1, rho);
+      s.nu = ops.addcmul(ops.scale(s.nu, rho, s.nu), u, u, w, s.nu);
+      let std = ops.addScalar(s.nu, eps, s.tmp);
+      std = ops.sqrt(std, std);
+      let d = ops.addScalar(s.acc, eps, s.tmp2);
+      d = ops.sqrt(d, d);
+      d = ops.div(d, std, d);
+      const delta = ops.mul(d, u, u);
+      s.acc = ops.addcmul(ops.scale(s.acc, rho, s.acc), delta, delta, w, s.acc);
+      return delta;
+    },
+  };
+}

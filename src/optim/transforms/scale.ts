@@ -1,0 +1,50 @@
+/**
+ * Scaling transforms, including the one that flips the sign: `scaleByLearningRate`.
+ */
+import { hyperAt, type HyperValue, type Transform } from "../base.js";
+
+/** State of a transform whose only state is its step counter. */
+export interface CountState {
+  /** Updates already made. */
+  count: number;
+}
+
+/**
+ * Multiplies the updates by a constant (or scheduled) factor: u ← s·u. No sign flip.
+ *
+ * @param factor - the factor s (number, schedule of the step, or per-run values).
+ * @example
+ * chain(scaleByAdam(), scale(0.5), scaleByLearningRate(1e-3));
+ */
+export function scale(factor: HyperValue): Transform<CountState> {
+  return {
+    init: () => ({ count: 0 }),
+    update(u, s, _p, ops) {
+      const k = hyperAt(factor, s.count++, ops);
+      return ops.scale(u, k, u);
+    },
+  };
+}
+
+/**
+ * The learning-rate step, and the only sign flip in the library: u ← −η_t·u, where
+ * η_t = lr(t) for a schedule and t = updates already made (η_0 is the lr of the first step, as
+ * PyTorch's scheduler gives before its first `scheduler.step()`).
+ *
+ * Place it last in a chain (as PyTorch multiplies by the lr last): transforms after it would see
+ * a descent direction instead of a gradient.
+ *
+ * @param lr - η ≥ 0, a number, a `Schedule` (step → lr), or per-run values (sweeps).
+ * @example
+ * const sgd = chain(scaleByLearningRate(0.1)); // x ← x − 0.1·∇f(x)
+ */
+export function scaleByLearningRate(lr: HyperValue): Transform<CountState> {
+  return {
+    init: () => ({ count: 0 }),
+    update(u, s, _p, ops) {
+      const eta = hyperAt(lr, s.count++, ops);
+      return ops.scale(u, typeof eta === "number" ? -eta : ops.ssub(0, eta), u);
+    },
+    learningRate: lr,
+  };
+}
