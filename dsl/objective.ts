@@ -1,0 +1,379 @@
+/**
+ * `objective(src, opts?)`: a function to minimize, written as a mathjs expression or a
+ * TypeScript arrow function, with its exact gradient and Hessian (derived symbolically, shown in
+ * LaTeX, compiled to float64 closures).
+ *
+ * @example
+ * ```ts
+ * const f = objective("(1 - x)^2 + 100 (y - x^2)^2");
+ * f.value([-1.2, 1]);    // ≈ 24.2
+ * f.grad({ x: -1.2, y: 1 }); // ≈ [-215.6, -88]
+ * f.hess([1, 1]);        // [[802, -400], [-400, 200]]
+ * f.gradient;            // displays ∇f as LaTeX
+ * ```
+ */
+import { DISPLAY, type MimeBundle } from "../src/display/index.js";
+import { describe, DslError } from "../src/errors/index.js";
+import type { DataProblem, Problem } from "../src/problem/index.js";
+import {
+  addList,
+  buildObjective,
+  isNum,
+  latexSymbol,
+  listNames,
+  neg,
+  quote,
+  splitCoefficient,
+  SymbolicMatrix,
+  SymbolicVector,
+  toLatex,
+  toPoint,
+  toText,
+  type Built,
+  type DataColumn,
+  type Expr,
+  type LatexOptions,
+  type PointInput,
+  type Sym,
+} from "../src/symbolic/index.js";
+
+/** Options of `objective`. */
+export interface ObjectiveOptions {
+  /**
+   * The variables, in order (the layout of `x` in `value(x)` and of optimizer states). Ranges
+   * expand: `["x[1..50]"]`. Default: order of first appearance (indexed names of one base grouped
+   * and sorted by index); for a TS function, its parameters in order. When given, any other
+   * symbol that is neither a constant nor a data column is an error.
+   */
+  vars?: readonly string[];
+  /** Named constants: `{ a: 1, b: 100 }`. Displays keep the names; compiled code uses the values. */
+  constants?: Readonly<Record<string, number>>;
+  /** Data-backed objectives: the parameters to optimize (same rules as `vars`, which it replaces). */
+  params?: readonly string[];
+  /**
+   * Data-backed objectives: per-sample columns by name. `number[]` gives one symbol; a matrix
+   * `number[][]` (rows × d) gives `X[1]`…`X[d]` in strings (mathjs counts from 1) and
+   * `X[0]`…`X[d-1]` in TS functions.
+   */
+  data?: Readonly<Record<string, DataColumn>>;
+  /** How the summand is reduced over samples: "mean" (default) or "sum". */
+  reduce?: "mean" | "sum";
+  /** The function's name in displays (default "f", or "L" for data-backed objectives). */
+  name?: string;
+}
+
+/** The symbolic parts of an objective (see `Objective.symbolic`). */
+export interface ObjectiveIR {
+  /** f, or for a data-backed objective the per-sample summand ℓ. */
+  readonly expr: Expr;
+  /** The variables (parameters), in order. */
+  readonly vars: readonly Sym[];
+  /** Named constants and their values (substitute them before compiling). */
+  readonly constants: ReadonlyMap<Sym, number>;
+  /** Data-backed objectives: per-sample columns (one Float64Array per data symbol) and the reduction. */
+  readonly data?: { readonly columns: ReadonlyMap<Sym, Float64Array>; readonly reduce: "mean" | "sum" };
+  /** ∇ of expr with respect to vars. */
+  readonly gradient: readonly Expr[];
+  /** ∇² of expr (exactly symmetric). */
+  readonly hessian: readonly (readonly Expr[])[];
+}
+
+/** A point: values in `vars` order, or a record by variable name (`{ x: [..] }` fills x[1], x[2], …). */
+export type ObjectivePoint = PointInput;
+
+const OPTION_KEYS = ["vars", "constants", "params", "data", "reduce", "name"];
+
+/**
+ * A symbolic objective f: value, gradient and Hessian at points (checked: a non-finite result is
+ * an error naming the point), the symbolic ∇f and ∇²f (display as LaTeX), and the allocation-free
+ * `Problem` entry points that optimizers use (unchecked: they may return NaN/Infinity, which the
+ * optimizer reports as divergence).
+ */
+export class Objective implements Problem {
+  /** Variable names in order. */
+  readonly vars: readonly string[];
+  /** Same as `vars` (the `Problem` interface). */
+  readonly names: readonly string[];
+  /** Number of variables. */
+  readonly n: number;
+  /** The source as written (a mathjs string or the function's text). */
+  readonly source: string;
+  /** The expression (for a data-backed objective: the per-sample summand). */
+  readonly expr: Expr;
+  /** Present for data-backed objectives: mini-batches and per-sample gradients. */
+  readonly data?: DataProblem;
+  private readonly core: Built;
+  private readonly fname: string;
+  private readonly latexOpts: LatexOptions;
+  private cache: { gradient?: SymbolicVector; hessian?: SymbolicMatrix } = {};
+
+  /** @internal Use `objective(...)`. */
+  constructor(core: Built, name?: string) {
+    this.core = core;
+    this.vars = core.vars.map((v) => v.name);
+    this.names = this.vars;
+    this.n = this.vars.length;
+    this.source = core.source;
+    this.expr = core.expr;
+    if (core.dataSyms.size > 0) this.data = (core.problem as Problem).data;
+    this.fname = name ?? (this.data ? "L" : "f");
+    const dataSyms = core.dataSyms;
+    this.latexOpts = { symbol: (s: Sym) => (dataSyms.has(s) ? dataLatex(s.name) : latexSymbol(s.name)) };
+  }
+
+  // ---- user-facing, checked -------------------------------------------------------------
+
+  /** f(x). Throws `non-finite` when the value is NaN or infinite. */
+  value(x: ObjectivePoint): number {
+    const p = this.point(x);
+    const v = this.core.problem.valueAt(p);
+    if (!Number.isFinite(v)) throw this.nonFinite(`the value is ${v}`, p);
+    return v;
+  }
+
+  /** ∇f(x) as numbers in `vars` order. Throws `non-finite` naming the bad entries. */
+  grad(x: ObjectivePoint): number[] {
+    return this.valueAndGrad(x).grad;
+  }
+
+  /** f(x) and ∇f(x) together (one compiled pass sharing subexpressions). */
+  valueAndGrad(x: ObjectivePoint): { value: number; grad: number[] } {
+    const p = this.point(x);
+    const g = new Float64Array(this.n);
+    const v = this.core.problem.valueAndGradInto(p, g);
+    this.checkVector(g, p, "gradient", (i) => `∂${this.fname}/∂${this.vars[i]}`);
+    if (!Number.isFinite(v)) throw this.nonFinite(`the value is ${v}`, p);
+    return { value: v, grad: Array.from(g) };
+  }
+
+  /** ∇²f(x) as rows (exactly symmetric). */
+  hess(x: ObjectivePoint): number[][] {
+    const p = this.point(x);
+    const H = new Float64Array(this.n * this.n);
+    this.core.problem.hessianInto(p, H);
+    this.checkVector(H, p, "Hessian", (k) => `∂²${this.fname}/∂${this.vars[Math.floor(k / this.n)]}∂${this.vars[k % this.n]}`);
+    return Array.from({ length: this.n }, (_r, i) => Array.from(H.subarray(i * this.n, (i + 1) * this.n)));
+  }
+
+  /** ∇²f(x)·v without forming the Hessian. */
+  hvp(x: ObjectivePoint, v: ObjectivePoint): number[] {
+    const p = this.point(x);
+    const d = this.point(v, "the direction v");
+    const out = new Float64Array(this.n);
+    this.core.problem.hvpInto(p, d, out);
+    this.checkVector(out, p, "Hessian-vector product", (i) => `(∇²${this.fname}·v)[${this.vars[i]}]`);
+    return Array.from(out);
+  }
+
+  /**
+   * The symbolic gradient ∇f (displays as a LaTeX column vector). For a data-backed objective it
+   * is the gradient ∇ℓ of the per-sample summand ℓ (the loss is the mean or sum of ℓ over rows).
+   */
+  get gradient(): SymbolicVector {
+    const core = this.symbolicCore();
+    this.cache.gradient ??= new SymbolicVector(core.gradient, this.vars, this.label("∇", "\\nabla "), this.latexOpts);
+    return this.cache.gradient;
+  }
+
+  /** The symbolic Hessian ∇²f (displays as a LaTeX bmatrix; exactly symmetric; of ℓ with data). */
+  get hessian(): SymbolicMatrix {
+    const core = this.symbolicCore();
+    this.cache.hessian ??= new SymbolicMatrix(core.hessian, this.vars, this.label("∇²", "\\nabla^2 "), this.latexOpts);
+    return this.cache.hessian;
+  }
+
+  /** LaTeX of f (for a data-backed objective: of the per-sample summand). */
+  latex(): string {
+    return toLatex(this.expr, this.latexOpts);
+  }
+
+  /** f in mathjs syntax (parses back to the same function). */
+  text(): string {
+    return toText(this.expr);
+  }
+
+  toString(): string {
+    return `${this.signature(false)} = ${this.text()}`;
+  }
+
+  /**
+   * Converts a point (array in `vars` order, or record by name) to a Float64Array, with errors
+   * in the user's terms: wrong length, a missing or unknown name, a value that is not a finite number.
+   */
+  point(x: ObjectivePoint, what = "the point"): Float64Array {
+    return toPoint(x, this.vars, `objective ${quote(this.source)}`, what);
+  }
+
+  // ---- Problem: allocation-free, unchecked ----------------------------------------------
+
+  valueAt(x: Float64Array): number {
+    return this.core.problem.valueAt(x);
+  }
+  valueAndGradInto(x: Float64Array, g: Float64Array): number {
+    return this.core.problem.valueAndGradInto(x, g);
+  }
+  hessianInto(x: Float64Array, H: Float64Array): void {
+    this.core.problem.hessianInto(x, H);
+  }
+  hvpInto(x: Float64Array, v: Float64Array, out: Float64Array): void {
+    this.core.problem.hvpInto(x, v, out);
+  }
+  valueComplex(re: Float64Array, im: Float64Array): [number, number] {
+    return this.core.problem.valueComplex(re, im);
+  }
+
+  // ---- display ---------------------------------------------------------------------------
+
+  [DISPLAY](): MimeBundle {
+    const body = this.displayBody();
+    return { "text/plain": `${this.signature(false)} = ${body.text}${body.note}`, "text/latex": `$$${this.signature(true)} = ${body.latex}$$` };
+  }
+
+  private displayBody(): { text: string; latex: string; note: string } {
+    const e = this.expr;
+    let text = toText(e);
+    let latex = toLatex(e, this.latexOpts);
+    let note = "";
+    if (e.kind === "add" && e.args.length > 12) {
+      // Long sums (the extended Rosenbrock at n = 1000) show their first and last terms.
+      const head = addList(e.args.slice(0, 3));
+      const last = e.args[e.args.length - 1]!;
+      const neg1 = splitCoefficient(last)[0] < 0 || (isNum(last) && last.value < 0);
+      const tail = neg1 ? neg(last) : last;
+      text = `${toText(head)} + ... ${neg1 ? "-" : "+"} ${toText(tail)}`;
+      latex = `${toLatex(head, this.latexOpts)} + \\dots ${neg1 ? "-" : "+"} ${toLatex(tail, this.latexOpts)}`;
+      note = `\n(${e.args.length} terms; .text() or .latex() for all)`;
+    }
+    const d = this.data;
+    if (d !== undefined) {
+      const m = d.samples;
+      text = `${d.reduce} over ${m} rows of ${text}`;
+      latex = `${d.reduce === "mean" ? `\\frac{1}{${m}} ` : ""}\\sum_{i=1}^{${m}} ${e.kind === "add" ? `\\left(${latex}\\right)` : latex}`;
+    }
+    return { text, latex, note };
+  }
+
+  private signature(latex: boolean, name = this.fname): string {
+    const vs = this.vars;
+    const show = vs.length <= 6 ? vs : [vs[0]!, vs[1]!, null, vs[vs.length - 1]!];
+    const parts = show.map((v) => (v === null ? (latex ? "\\dots" : "...") : latex ? latexSymbol(v) : v));
+    const fn = latex ? (name === "ℓ" ? "\\ell" : latexSymbol(name)) : name;
+    return `${fn}(${parts.join(", ")})`;
+  }
+
+  /** Label of a derivative: of f, or of the per-sample summand ℓ for data-backed objectives. */
+  private label(t: string, l: string): { text: string; latex: string } {
+    const name = this.data ? "ℓ" : this.fname;
+    return { text: `${t}${this.signature(false, name)}`, latex: `${l}${this.signature(true, name)}` };
+  }
+
+  /**
+   * The symbolic parts, for other compilation targets (the TensorFlow.js compiler): the
+   * expression (f, or the summand ℓ), the variables as IR symbols, the named constants, the data
+   * columns and reduction (data-backed objectives), and ∇ and ∇² as expressions (derived on first use).
+   */
+  get symbolic(): ObjectiveIR {
+    const core = this.core;
+    const sc = () => this.symbolicCore();
+    const p = core.problem;
+    return {
+      expr: core.expr,
+      vars: core.vars,
+      constants: core.constants,
+      ...("summand" in p ? { data: { columns: p.columns, reduce: p.reduce } } : {}),
+      get gradient() {
+        return sc().gradient;
+      },
+      get hessian() {
+        return sc().hessian;
+      },
+    };
+  }
+
+  private symbolicCore(): { gradient: readonly Expr[]; hessian: readonly (readonly Expr[])[] } {
+    const p = this.core.problem;
+    return "summand" in p ? p.summand : p;
+  }
+
+  // ---- checks ------------------------------------------------------------------------------
+
+  private pointText(p: Float64Array): string {
+    const parts = Array.from(p, (v, i) => `${this.vars[i]} = ${v}`);
+    return parts.length <= 6 ? parts.join(", ") : `${parts.slice(0, 4).join(", ")}, … (${parts.length} values)`;
+  }
+
+  private nonFinite(what: string, p: Float64Array): DslError {
+    return new DslError("non-finite", `objective ${quote(this.source)}: ${what} at (${this.pointText(p)})`, { path: "objective", detail: { point: Array.from(p) } });
+  }
+
+  private checkVector(v: Float64Array, p: Float64Array, what: string, name: (k: number) => string): void {
+    const bad: string[] = [];
+    for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k]!)) bad.push(`${name(k)} = ${v[k]}`);
+    if (bad.length > 0) throw this.nonFinite(`the ${what} is not finite: ${bad.slice(0, 3).join(", ")}${bad.length > 3 ? ` (and ${bad.length - 3} more)` : ""}`, p);
+  }
+}
+
+/** LaTeX for a data symbol in the sum over rows: `x` → `x_{i}`, `X[3]` → `X_{i,3}`. */
+function dataLatex(name: string): string {
+  const m = /^(.*)\[(.+)\]$/.exec(name);
+  if (m) return `${latexSymbol(m[1]!)}_{i,${m[2]}}`;
+  return `${latexSymbol(name)}_{i}`;
+}
+
+/**
+ * Creates an objective from a mathjs expression string or a TypeScript arrow function.
+ *
+ * Strings use mathjs syntax: `^` is power, `log` is natural, multiplication may be implicit
+ * (`2x y`), `sum(body, i, lo, hi)` expands an indexed sum, `x[3]` is an indexed variable. Functions
+ * `(x, y) => …` may use `**`, `Math.*` and the known functions; they are read with ts-morph.
+ *
+ * @param src the objective: `"(1 - x)^2 + 100 (y - x^2)^2"` or `(x, y) => (1 - x) ** 2 + …`.
+ * @param opts `vars` (order), `constants`, and for data-backed objectives `params`, `data`, `reduce`.
+ * @returns an `Objective`.
+ * @example
+ * ```ts
+ * const rosen = objective("sum(100 (x[2i] - x[2i-1]^2)^2 + (1 - x[2i-1])^2, i, 1, n/2)", { constants: { n: 50 } });
+ * rosen.vars.length; // 50
+ * const fit = objective("(w x + b - y)^2", { params: ["w", "b"], data: { x: [0, 1, 2], y: [1, 3, 5] } });
+ * fit.value([2, 1]); // 0
+ * ```
+ */
+export function objective(src: string | ((...args: never[]) => number), opts: ObjectiveOptions = {}): Objective {
+  if (typeof src !== "string" && typeof src !== "function") {
+    throw new DslError("bad-argument", `objective: expected a mathjs expression string such as "(1 - x)^2 + 100 (y - x^2)^2" or an arrow function, got ${describe(src)}`, { path: "objective" });
+  }
+  if (typeof src === "string" && src.trim() === "") throw new DslError("parse", "objective: the expression is empty", { path: "objective" });
+  checkOptions(opts);
+  return new Objective(buildObjective(src, opts), opts.name);
+}
+
+function checkOptions(opts: ObjectiveOptions): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new DslError("bad-option", `objective: options must be an object such as { vars: ["x", "y"] }, got ${describe(opts)}`, { path: "objective" });
+  for (const key of Object.keys(opts)) {
+    if (!OPTION_KEYS.includes(key)) throw new DslError("bad-option", `objective: unknown option '${key}' (options: ${OPTION_KEYS.join(", ")})`, { path: `objective.${key}` });
+  }
+  for (const key of ["vars", "params"] as const) {
+    const v = opts[key];
+    if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== "string" || s.trim() === ""))) {
+      throw new DslError("bad-option", `objective: ${key} must be an array of names such as ["x", "y"], got ${describe(v)}`, { path: `objective.${key}` });
+    }
+  }
+  if (opts.constants !== undefined) {
+    if (opts.constants === null || typeof opts.constants !== "object" || Array.isArray(opts.constants)) {
+      throw new DslError("bad-option", `objective: constants must be a record such as { a: 1 }, got ${describe(opts.constants)}`, { path: "objective.constants" });
+    }
+    for (const [k, v] of Object.entries(opts.constants)) {
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new DslError("bad-option", `objective: constant '${k}' must be a finite number, got ${describe(v)}`, { path: `objective.constants.${k}` });
+    }
+  }
+  if (opts.data !== undefined && (opts.data === null || typeof opts.data !== "object" || Array.isArray(opts.data) || Object.keys(opts.data).length === 0)) {
+    throw new DslError("bad-option", `objective: data must be a record of columns such as { x: [...], y: [...] }, got ${describe(opts.data)}`, { path: "objective.data" });
+  }
+  if (opts.reduce !== undefined && opts.reduce !== "mean" && opts.reduce !== "sum") {
+    throw new DslError("bad-option", `objective: reduce must be "mean" or "sum", got ${describe(opts.reduce)}`, { path: "objective.reduce" });
+  }
+  if (opts.params !== undefined && opts.data === undefined) throw new DslError("bad-option", "objective: params is for data-backed objectives (with data); use vars to fix the variable order", { path: "objective.params" });
+  if (opts.name !== undefined && (typeof opts.name !== "string" || !/^[A-Za-z][\w]*$/.test(opts.name))) {
+    throw new DslError("bad-option", `objective: name must be a short identifier such as "f", got ${describe(opts.name)}`, { path: "objective.name" });
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * TypeScript arrow functions → IR, with ts-morph (loaded on first use).
+ *
+ * Accepted: `(x, y) => expr`, `function (x, y) { return expr; }`, block bodies made of `const`
+ * declarations and one final `return`; parameters that are scalars (`x`), destructured arrays
+ * (`([x, y]) => …`) or vectors indexed by constant integers (`(w) => w[0] * w[1]`, giving the
+ * variables `w[0]`, `w[1]`); `+ - * / **`, unary minus, `Math.*` functions and constants, and the
+ * IR's own functions called by name (`sigmoid(z)`, `softplus(z)`, `logsumexp(a, b)`).
+ * Everything else (loops, `if`, `?:`, assignments, closures over outer variables) is reported
+ * with its line and column.
+ */
+import { createRequire } from "node:module";
+import type * as TsMorph from "ts-morph";
+import { applyFunction, KNOWN_FUNCTIONS } from "./calls.js";
+import { closeMatches, exprError, lineCol } from "./errors.js";
+import { evaluateOne, UnboundSymbolError } from "./evaluate.js";
+import type { Expr } from "./ir.js";
+import { add, call, div, mul, neg, num, ONE, pow, sqrt, sub, sym } from "./simplify.js";
+import type { Parsed } from "./parse.js";
+
+let tsMorph: typeof TsMorph | undefined;
+let project: TsMorph.Project | undefined;
+function load(): { tm: typeof TsMorph; project: TsMorph.Project } {
+  tsMorph ??= createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+  project ??= new tsMorph.Project({ useInMemoryFileSystem: true });
+  return { tm: tsMorph, project };
+}
+
+/** A converted function: the expression, its symbols in first-appearance order, its parameters. */
+export interface ParsedFunction extends Parsed {
+  /** Parameter names in order (scalars, destructured elements, or vector bases). */
+  readonly params: readonly string[];
+  /** Parameters used as vectors (`w[0]`). */
+  readonly vectors: ReadonlySet<string>;
+}
+
+const MATH_CONSTANTS: Record<string, () => Expr> = {
+  PI: () => call("pi", []),
+  E: () => call("exp", [ONE]),
+  SQRT2: () => sqrt(2),
+  SQRT1_2: () => sqrt(0.5),
+  LN2: () => call("log", [2]),
+  LN10: () => call("log", [10]),
+  LOG2E: () => div(1, call("log", [2])),
+  LOG10E: () => div(1, call("log", [10])),
+};
+
+const PREFIX = "const __objective = (";
+
+/** Converts a TS/JS function (or its source text) into the IR. */
+export function parseFunction(fn: ((...args: never[]) => unknown) | string, constants: Readonly<Record<string, number>> = {}): ParsedFunction {
+  const text = typeof fn === "function" ? Function.prototype.toString.call(fn) : fn;
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
+    throw exprError("unsupported-syntax", "objective: a built-in function has no source to read; write an arrow function such as (x, y) => x * y", { src: text });
+  }
+  const { tm, project } = load();
+  const sf = project.createSourceFile("objective.ts", `${PREFIX}${text}\n);`, { overwrite: true });
+  return new TsConverter(tm, text, constants).run(sf);
+}
+
+class TsConverter {
+  private readonly order: string[] = [];
+  private readonly seen = new Set<string>();
+  private readonly scalars = new Set<string>();
+  private readonly vectors = new Set<string>();
+  private readonly locals = new Map<string, Expr>();
+  private readonly params: string[] = [];
+  /** Names used with an index somewhere in the body. */
+  private readonly indexed = new Set<string>();
+
+  constructor(private readonly tm: typeof TsMorph, private readonly text: string, private readonly constants: Readonly<Record<string, number>>) {}
+
+  private fail(code: string, message: string, node: TsMorph.Node): never {
+    const pos = Math.max(0, node.getStart() - PREFIX.length);
+    const { line, col } = lineCol(this.text, pos);
+    throw exprError(code, message, { src: this.text, pos, line, col });
+  }
+
+  run(sf: TsMorph.SourceFile): ParsedFunction {
+    const { Node } = this.tm;
+    const diags = (sf.compilerNode as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] }).parseDiagnostics ?? [];
+    if (diags.length > 0) {
+      const d = diags[0]!;
+      const pos = Math.min(this.text.length, Math.max(0, (d.start ?? PREFIX.length) - PREFIX.length));
+      const msg = typeof d.messageText === "string" ? d.messageText : "syntax error";
+      const { line, col } = lineCol(this.text, pos);
+      throw exprError("parse", `objective: cannot parse the function: ${msg}`, { src: this.text, pos, line, col });
+    }
+    const init = sf.getVariableDeclarations()[0]?.getInitializer();
+    let fn: TsMorph.Node | undefined = init;
+    while (fn !== undefined && Node.isParenthesizedExpression(fn)) fn = fn.getExpression();
+    const bad = sf.getDescendants().find((d) => d.getKind() === this.tm.SyntaxKind.Unknown);
+    if (bad !== undefined || fn === undefined || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      throw exprError("unsupported-syntax", `objective: expected an arrow function such as (x, y) => (1 - x) ** 2 + 100 * (y - x ** 2) ** 2, got ${JSON.stringify(this.text.slice(0, 60))}`, { src: this.text });
+    }
+    // A parameter indexed anywhere in the body (w[0]) is a vector; the others are scalars.
+    for (const el of fn.getDescendantsOfKind(this.tm.SyntaxKind.ElementAccessExpression)) {
+      const obj = el.getExpression();
+      if (Node.isIdentifier(obj)) this.indexed.add(obj.getText());
+    }
+    for (const p of fn.getParameters()) this.parameter(p);
+    const body = fn.getBody();
+    const expr = Node.isBlock(body) ? this.block(body) : this.expr(body as TsMorph.Expression);
+    return { expr, order: this.order, params: this.params, vectors: this.vectors };
+  }
+
+  private parameter(p: TsMorph.ParameterDeclaration): void {
+    const { Node } = this.tm;
+    if (p.getInitializer() !== undefined || p.isRestParameter()) this.fail("unsupported-syntax", "objective: default values and rest parameters are not supported in objective functions", p);
+    const name = p.getNameNode();
+    if (Node.isIdentifier(name)) {
+      this.params.push(name.getText());
+      if (!this.indexed.has(name.getText())) this.scalars.add(name.getText());
+    } else if (Node.isArrayBindingPattern(name)) {
+      for (const el of name.getElements()) {
+        if (!Node.isBindingElement(el) || !Node.isIdentifier(el.getNameNode())) this.fail("unsupported-syntax", "objective: only simple names can be destructured from a parameter ([x, y])", el);
+        this.params.push(el.getName());
+        this.scalars.add(el.getName());
+      }
+    } else this.fail("unsupported-syntax", "objective: object destructuring is not supported in parameters; use (x, y) => … or ([x, y]) => …", name);
+  }
+
+  private block(b: TsMorph.Block): Expr {
+    const { Node } = this.tm;
+    const stmts = b.getStatements();
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i]!;
+      if (Node.isReturnStatement(s)) {
+        if (i !== stmts.length - 1) this.fail("unsupported-syntax", "objective: statements after `return` are not supported", stmts[i + 1]!);
+        const e = s.getExpression();
+        if (e === undefined) this.fail("unsupported-syntax", "objective: `return` needs a value", s);
+        return this.expr(e);
+      }
+      if (Node.isVariableStatement(s)) {
+        for (const d of s.getDeclarations()) {
+          const init = d.getInitializer();
+          if (!Node.isIdentifier(d.getNameNode()) || init === undefined) this.fail("unsupported-syntax", "objective: declarations need a simple name and a value (const u = …)", d);
+          this.locals.set(d.getName(), this.expr(init));
+        }
+        continue;
+      }
+      this.fail("unsupported-syntax", `objective: ${statementName(s.getKindName())} are not supported in objective functions`, s);
+    }
+    this.fail("unsupported-syntax", "objective: the function body needs a `return`", b);
+  }
+
+  private record(name: string): Expr {
+    if (!this.seen.has(name)) {
+      this.seen.add(name);
+      this.order.push(name);
+    }
+    return sym(name);
+  }
+
+  private identifier(node: TsMorph.Identifier): Expr {
+    const name = node.getText();
+    const local = this.locals.get(name);
+    if (local !== undefined) return local;
+    if (this.scalars.has(name) || name in this.constants) return this.record(name);
+    if (name === "Infinity") return num(Infinity);
+    if (this.params.includes(name)) this.fail("unsupported-syntax", `objective: the vector parameter '${name}' must be indexed with constant integers (${name}[0])`, node);
+    this.fail("unknown-symbol", `objective: unknown name '${name}' in the objective function: make it a parameter or pass its value in opts.constants ({ ${name}: … })`, node);
+  }
+
+  private expr(node: TsMorph.Node): Expr {
+    const { Node, SyntaxKind } = this.tm;
+    if (Node.isNumericLiteral(node)) return num(node.getLiteralValue());
+    if (Node.isIdentifier(node)) return this.identifier(node);
+    if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isTypeAssertion(node)) {
+      return this.expr(node.getExpression());
+    }
+    if (Node.isPrefixUnaryExpression(node)) {
+      const op = node.getOperatorToken();
+      if (op === SyntaxKind.MinusToken) return neg(this.expr(node.getOperand()));
+      if (op === SyntaxKind.PlusToken) return this.expr(node.getOperand());
+      this.fail("unsupported-syntax", `objective: the operator '${node.getText().charAt(0)}' is not supported in objective functions`, node);
+    }
+    if (Node.isBinaryExpression(node)) return this.binary(node);
+    if (Node.isCallExpression(node)) return this.callExpr(node);
+    if (Node.isPropertyAccessExpression(node)) return this.mathConstant(node);
+    if (Node.isElementAccessExpression(node)) return this.element(node);
+    if (Node.isConditionalExpression(node)) {
+      this.fail("unsupported-syntax", "objective: conditional expressions (a ? b : c) are not supported in objective functions: use Math.max, Math.min or Math.abs", node);
+    }
+    this.fail("unsupported-syntax", `objective: ${expressionName(node.getKindName())} are not supported in objective functions`, node);
+  }
+
+  private binary(node: TsMorph.BinaryExpression): Expr {
+    const { SyntaxKind } = this.tm;
+    const op = node.getOperatorToken();
+    const k = op.getKind();
+    const arith = [SyntaxKind.PlusToken, SyntaxKind.MinusToken, SyntaxKind.AsteriskToken, SyntaxKind.SlashToken, SyntaxKind.AsteriskAsteriskToken];
+    if (!arith.includes(k)) this.fail("unsupported-syntax", `objective: the operator '${op.getText()}' is not supported in objective functions; use + - * / **`, op);
+    const a = this.expr(node.getLeft());
+    const b = this.expr(node.getRight());
+    if (k === SyntaxKind.PlusToken) return add(a, b);
+    if (k === SyntaxKind.MinusToken) return sub(a, b);
+    if (k === SyntaxKind.AsteriskToken) return mul(a, b);
+    if (k === SyntaxKind.SlashToken) return div(a, b);
+    return pow(a, b);
+  }
+
+  private callExpr(node: TsMorph.CallExpression): Expr {
+    const { Node } = this.tm;
+    const callee = node.getExpression();
+    let name: string;
+    if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") name = callee.getName();
+    else if (Node.isIdentifier(callee)) name = callee.getText();
+    else this.fail("unsupported-syntax", "objective: only Math.* functions and the known functions (sigmoid, softplus, …) can be called", callee);
+    const args = node.getArguments().map((a) => this.expr(a));
+    const applied = applyFunction(name, args);
+    if (applied.ok) return applied.expr;
+    if (applied.reason === "arity") this.fail("bad-arity", `objective: ${name} takes ${applied.expected}, got ${args.length}`, node);
+    const close = closeMatches(name, KNOWN_FUNCTIONS);
+    this.fail("unknown-function", `objective: unknown function '${name}'${close.length > 0 ? ` (did you mean ${close.join(", ")}?)` : ""}`, callee);
+  }
+
+  private mathConstant(node: TsMorph.PropertyAccessExpression): Expr {
+    const c = node.getExpression().getText() === "Math" ? MATH_CONSTANTS[node.getName()] : undefined;
+    if (c === undefined) this.fail("unsupported-syntax", `objective: property access '${node.getText()}' is not supported (only Math constants such as Math.PI)`, node);
+    return c();
+  }
+
+  private element(node: TsMorph.ElementAccessExpression): Expr {
+    const { Node } = this.tm;
+    const obj = node.getExpression();
+    if (!Node.isIdentifier(obj) || !this.params.includes(obj.getText()) || this.scalars.has(obj.getText())) {
+      this.fail("unsupported-syntax", "objective: only parameters can be indexed (w[0])", node);
+    }
+    const arg = node.getArgumentExpression();
+    if (arg === undefined) this.fail("unsupported-syntax", "objective: missing index", node);
+    let k: number;
+    try {
+      k = evaluateOne(this.expr(arg), (s) => this.constants[s.name]);
+    } catch (e) {
+      if (e instanceof UnboundSymbolError) this.fail("bad-index", `objective: the index of ${obj.getText()}[…] must be a constant integer, but it depends on '${e.symbol}'`, arg);
+      throw e;
+    }
+    if (!Number.isInteger(k)) this.fail("bad-index", `objective: the index of ${obj.getText()}[…] must be an integer, got ${k}`, arg);
+    this.vectors.add(obj.getText());
+    return this.record(`${obj.getText()}[${k}]`);
+  }
+}
+
+/** "ForStatement" → "`for` loops". */
+function statementName(kind: string): string {
+  const names: Record<string, string> = {
+    ForStatement: "`for` loops", ForOfStatement: "`for` loops", ForInStatement: "`for` loops",
+    WhileStatement: "`while` loops", DoStatement: "`do` loops", IfStatement: "`if` statements",
+    SwitchStatement: "`switch` statements", TryStatement: "`try` blocks", ThrowStatement: "`throw` statements",
+    ExpressionStatement: "expression statements (assignments, calls)", FunctionDeclaration: "nested functions",
+    ClassDeclaration: "classes",
+  };
+  return names[kind] ?? `${kind.replace(/Statement$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} statements`;
+}
+
+/** "TemplateExpression" → "template strings". */
+function expressionName(kind: string): string {
+  const names: Record<string, string> = {
+    TemplateExpression: "template strings", NoSubstitutionTemplateLiteral: "template strings", StringLiteral: "strings",
+    ArrowFunction: "nested functions", FunctionExpression: "nested functions", ArrayLiteralExpression: "array literals",
+    ObjectLiteralExpression: "object literals", PostfixUnaryExpression: "increments and decrements", NewExpression: "`new` expressions",
+    TrueKeyword: "booleans", FalseKeyword: "booleans", AwaitExpression: "`await`", TypeOfExpression: "`typeof`",
+  };
+  return names[kind] ?? `${kind.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}s`;
+}

@@ -1,0 +1,125 @@
+/**
+ * `SymbolicProblem`: an expression, its variables and named constants, with the symbolic
+ * gradient and Hessian derived on first use and the compiled float64 closures of the `Problem`
+ * interface (src/problem) built on first use.
+ *
+ * The hot entry points (`valueAt`, `valueAndGradInto`, `hessianInto`, `hvpInto`) allocate
+ * nothing and do not check their results: they may return NaN or ±Infinity (optimizers detect
+ * divergence themselves). User-facing checks live in the DSL's `Objective`.
+ */
+import type { Problem } from "../problem/index.js";
+import { compileHvp, compileSymmetric, compileValue, compileValueGrad, upperEntries, type HvpFn, type MatrixFn, type ValueFn, type ValueGradFn } from "./compile.js";
+import { compileComplex, type ComplexFn } from "./complex.js";
+import { Differentiator, directional } from "./derivative.js";
+import type { Expr, Sym } from "./ir.js";
+import { num, substituteSyms, sym } from "./simplify.js";
+
+/** The symbolic core of an objective: f, its variables, its constants, derivatives on demand. */
+export class SymbolicProblem implements Problem {
+  readonly n: number;
+  readonly names: readonly string[];
+  private readonly index: Map<Sym, number>;
+  private readonly diff = new Differentiator();
+  private grad?: Expr[];
+  private hess?: Expr[][];
+  private fns: { value?: ValueFn; valueGrad?: ValueGradFn; hessian?: MatrixFn; hvp?: HvpFn; complex?: ComplexFn } = {};
+
+  /**
+   * @param expr f, with variables and named constants as symbols.
+   * @param vars the variables, in order (the parameter vector's layout).
+   * @param constants values of named constants (substituted when compiling; kept in displays).
+   */
+  constructor(readonly expr: Expr, readonly vars: readonly Sym[], readonly constants: ReadonlyMap<Sym, number> = new Map()) {
+    this.n = vars.length;
+    this.names = vars.map((v) => v.name);
+    this.index = new Map(vars.map((v, i) => [v, i]));
+  }
+
+  /** ∇f as expressions (derived on first use). */
+  get gradient(): readonly Expr[] {
+    this.grad ??= this.diff.gradient(this.expr, this.vars);
+    return this.grad;
+  }
+
+  /** ∇²f as expressions (derived on first use from the gradient; exactly symmetric). */
+  get hessian(): readonly (readonly Expr[])[] {
+    this.hess ??= this.diff.hessian(this.gradient, this.vars);
+    return this.hess;
+  }
+
+  /** Expressions with the named constants replaced by their values (what gets compiled). */
+  bind(roots: readonly Expr[]): Expr[] {
+    if (this.constants.size === 0) return [...roots];
+    return substituteSyms(roots, (s) => {
+      const v = this.constants.get(s);
+      return v === undefined ? undefined : num(v);
+    });
+  }
+
+  /** The compiled f (built on first use). */
+  get valueFn(): ValueFn {
+    return (this.fns.value ??= compileValue(this.bind([this.expr])[0]!, this.index));
+  }
+
+  /** The compiled (f, ∇f) (built on first use). */
+  get valueGradFn(): ValueGradFn {
+    if (this.fns.valueGrad === undefined) {
+      const [f, ...grad] = this.bind([this.expr, ...this.gradient]);
+      this.fns.valueGrad = compileValueGrad(f!, grad, this.index);
+    }
+    return this.fns.valueGrad;
+  }
+
+  /** The compiled ∇²f (built on first use). */
+  get hessianFn(): MatrixFn {
+    if (this.fns.hessian === undefined) {
+      const entries = upperEntries(this.hessian);
+      const bound = this.bind(entries.map((e) => e.expr));
+      this.fns.hessian = compileSymmetric(this.n, entries.map((e, k) => ({ ...e, expr: bound[k]! })), this.index);
+    }
+    return this.fns.hessian;
+  }
+
+  /** The compiled ∇²f·v: the directional derivative of ∇f along v (no Hessian formed). */
+  get hvpFn(): HvpFn {
+    if (this.fns.hvp === undefined) {
+      const dirs = this.vars.map((_v, i) => sym(`§v${i}`));
+      const hv = directional(this.gradient, new Map(this.vars.map((s, i) => [s, dirs[i]!])));
+      this.fns.hvp = compileHvp(this.bind(hv), this.index, new Map(dirs.map((d, i) => [d, i])));
+    }
+    return this.fns.hvp;
+  }
+
+  /** The compiled complex f (built on first use). */
+  get complexFn(): ComplexFn {
+    return (this.fns.complex ??= compileComplex(this.bind([this.expr])[0]!, this.index));
+  }
+
+  valueAt(x: Float64Array): number {
+    return this.valueFn(x);
+  }
+
+  valueAndGradInto(x: Float64Array, g: Float64Array): number {
+    return this.valueGradFn(x, g);
+  }
+
+  hessianInto(x: Float64Array, H: Float64Array): void {
+    this.hessianFn(x, H);
+  }
+
+  hvpInto(x: Float64Array, v: Float64Array, out: Float64Array): void {
+    this.hvpFn(x, v, out);
+  }
+
+  valueComplex(re: Float64Array, im: Float64Array): [number, number] {
+    return this.complexFn(re, im);
+  }
+
+  /** Compiles every entry point now (the benchmarks time derivation and compilation together). */
+  compileAll(): this {
+    void this.valueFn;
+    void this.valueGradFn;
+    void this.hessianFn;
+    return this;
+  }
+}

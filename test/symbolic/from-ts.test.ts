@@ -1,0 +1,72 @@
+import { describe, expect, test } from "vitest";
+import { DslError } from "../../src/errors/index.js";
+import { evaluateOne, parseFunction, toText } from "../../src/symbolic/index.js";
+
+function fails(src: string, code: string, re: RegExp): DslError {
+  try {
+    parseFunction(src);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DslError);
+    expect((e as DslError).code).toBe(code);
+    expect((e as DslError).message).toMatch(re);
+    return e as DslError;
+  }
+  throw new Error(`expected ${src} to fail with ${code}`);
+}
+
+describe("parseFunction: TypeScript arrow functions", () => {
+  test("Rosenbrock as an arrow function becomes the same expression as the mathjs string", () => {
+    const p = parseFunction((x: number, y: number) => (1 - x) ** 2 + 100 * (y - x ** 2) ** 2);
+    expect(p.params).toEqual(["x", "y"]);
+    expect(toText(p.expr)).toBe("(1 - x)^2 + 100 * (y - x^2)^2");
+  });
+
+  test("typed source text, Math functions and constants, unary minus, Math.pow", () => {
+    const p = parseFunction("(x: number, y: number): number => -Math.exp(-x) * Math.cos(Math.PI * y) + Math.pow(x, 3) / Math.SQRT2 + Math.LN2");
+    const v = evaluateOne(p.expr, { x: 0.3, y: 0.7 });
+    expect(v).toBeCloseTo(-Math.exp(-0.3) * Math.cos(Math.PI * 0.7) + 0.027 / Math.SQRT2 + Math.LN2, 14);
+  });
+
+  test("block bodies with const declarations and one return; function expressions", () => {
+    const p = parseFunction("function (x, y) { const u = y - x * x; const v = 1 - x; return v * v + 100 * u * u; }");
+    expect(evaluateOne(p.expr, { x: -1.2, y: 1 })).toBeCloseTo(24.2, 12);
+  });
+
+  test("destructured and vector parameters", () => {
+    expect(parseFunction("([a, b]) => a * b").params).toEqual(["a", "b"]);
+    const v = parseFunction("(w) => w[0] * w[1] + w[2 - 1] ** 2");
+    expect(v.order).toEqual(["w[0]", "w[1]"]);
+    expect(v.vectors.has("w")).toBe(true);
+  });
+
+  test("the IR's own functions can be called by name; constants come from opts", () => {
+    const p = parseFunction("(z) => sigmoid(a * z) + softplus(z) + logsumexp(z, 0)", { a: 2 });
+    expect(p.order).toEqual(["a", "z"]);
+  });
+});
+
+describe("parseFunction: errors name the construct and where", () => {
+  test("`for` loops, with line and column", () => {
+    const e = fails("(x) => {\n  let s = 0;\n  for (let i = 0; i < 3; i++) s += x;\n  return s;\n}", "unsupported-syntax", /`for` loops are not supported in objective functions \(line 3, col 3\)/);
+    expect(e.message).toContain("\n    for (let i = 0; i < 3; i++) s += x;\n    ^");
+    fails("(x) => { for (const k of [1]) {} return x; }", "unsupported-syntax", /`for` loops are not supported in objective functions \(line 1, col 10\)/);
+  });
+
+  test("conditionals, if, comparisons, %", () => {
+    fails("(x) => x > 0 ? x : -x", "unsupported-syntax", /conditional expressions \(a \? b : c\) are not supported .*\(line 1, col 8\)/);
+    fails("(x) => { if (x > 0) return x; return -x; }", "unsupported-syntax", /`if` statements are not supported/);
+    fails("(x) => x % 2", "unsupported-syntax", /operator '%' is not supported/);
+  });
+
+  test("unknown names (closures) and functions", () => {
+    fails("(x) => k * x", "unknown-symbol", /unknown name 'k' .*opts\.constants/);
+    fails("(x) => Math.sinn(x)", "unknown-function", /unknown function 'sinn' \(did you mean .*sin/);
+    fails("(w) => w * 2 + w[0]", "unsupported-syntax", /vector parameter 'w' must be indexed/);
+  });
+
+  test("syntax errors and non-functions", () => {
+    fails("(x) => x +", "parse", /cannot parse the function/);
+    fails("x + 1 =>", "parse", /cannot parse the function/);
+    fails("42", "unsupported-syntax", /expected an arrow function/);
+  });
+});
