@@ -1,0 +1,391 @@
+/**
+ * `plot.*`: charts of what the DSL returns. Each function takes the objects users have (runs,
+ * comparisons, objectives, gradient-check reports, schedules, theory results) or plain data,
+ * and returns a `Figure` that displays itself as an interactive Plotly chart (offline HTML, plus
+ * a PNG where Chromium is available).
+ *
+ * @example
+ * const f = objective("(1 - x)^2 + 100*(y - x^2)^2");
+ * const c = compare(f, { gd: gd({ lr: 1e-3 }), adam: adam({ lr: 0.02 }) }, { from: [-1.2, 1], steps: 500 });
+ * plot.loss(c);                 // loss curves (log scale) + gradient norms
+ * plot.contour(f, c);           // trajectories over log-spaced contours
+ * plot.hessian(f, { at: [1, 1] }); // eigenvalues at the minimum: "minimum (κ = 2508)"
+ */
+import { DslError, describe } from "../src/errors/index.js";
+import {
+  Figure, LiveChart, basinsMap, configurePlots, convergenceRates, gradcheckCurve, hessianAlong, hessianSpectrum, landscape,
+  liveDisplayAvailable, lossCurves, plotlyjsDisplay, runsOf, scheduleChart, setDisplayHook, surface3d, sweepHeatmap,
+  type BasinsGrid, type Curvature, type DisplayHook, type EigenTrack, type ErrorSeries, type FdScheme, type FigureSpec,
+  type LandscapeOptions, type LiveChartOptions, type LossCurveOptions, type LrSeries, type PlotSettings, type RatesOptions,
+  type RunSeries, type ScheduleOptions, type SpectrumOptions, type Surface2, type SurfaceOptions, type SweepGrid,
+  type TheoryRate, type VCurveData,
+} from "../src/plots/index.js";
+import { measuredRate, theory, type LinearRate, type Theory } from "./theory.js";
+
+export { Figure, setDisplayHook, type DisplayHook, type FigureSpec };
+/** For the kernel's HTML renderer and runner (kernel → dsl): a chart as an HTML fragment, and closing the static-image browser. */
+export { closeStaticRenderer, renderChartHtml } from "../src/plots/index.js";
+
+/** Runs as charts take them: a run, a comparison, an array of runs, or `{ name: run }`. */
+export type RunsLike = unknown;
+
+/** A function of two variables, an objective (or any `Problem`) with at least two variables. */
+export type SurfaceLike = Surface2;
+
+/** Options of `plot.hessian`. */
+export interface HessianPlotOptions extends SpectrumOptions {
+  /** The point (spectrum at a point). */
+  at?: ArrayLike<number> | Record<string, number>;
+  /** Points sampled along a run (default 60, evenly spaced, start and end included). */
+  samples?: number;
+  /** "all" eigenvalues or only the "sharpness" (see `hessianAlong`). */
+  show?: "all" | "sharpness";
+}
+
+/** Options of `plot.rates`. */
+export interface RatesPlotOptions extends RatesOptions {
+  /** f*: the runs' errors are f(x_t) − f* (default: the theory point's value when it is stationary). */
+  fStar?: number;
+  /** x*: the errors are ‖x_t − x*‖ instead. */
+  xStar?: ArrayLike<number>;
+  /** Theory's methods to draw (default ["gd"]). */
+  methods?: ("gd" | "gdOptimal" | "heavyBall" | "nesterov")[];
+  /** Also draw the worst-case guarantee where it bounds the plotted error (default true). */
+  guarantee?: boolean;
+}
+
+/** Options of `plot.schedule`. */
+export interface SchedulePlotOptions extends ScheduleOptions {
+  /** Steps to show (default: the schedule's natural horizon + 1). */
+  steps?: number;
+}
+
+interface ScheduleLike {
+  (step: number): number;
+  name: string;
+  horizon?: number;
+  values?: (n?: number) => number[];
+  momentum?: ScheduleLike;
+  toString(): string;
+}
+
+interface VCurveLike {
+  h: number[];
+  series: { name: string; method: FdScheme; error: number[]; relError: number[] }[];
+}
+
+/**
+ * Loss curves of runs (log y when positive), with gradient-norm and (when it changes)
+ * learning-rate panels.
+ *
+ * @param runs a run, a comparison, an array of runs or `{ name: run }`.
+ * @param opts `{ fStar?, xStar?, yScale?, panels?, title?, maxPoints?, height? }`.
+ * @example
+ * plot.loss(compare(f, { gd: gd({ lr: 1e-3 }), adam: adam() }, { from: [-1.2, 1], steps: 300 }), { fStar: 0 });
+ */
+function loss(runs: RunsLike, opts: LossCurveOptions = {}): Figure {
+  return lossCurves(runsOf(runs, "plot.loss"), opts);
+}
+
+/**
+ * An objective of two variables as contours (log-spaced levels when values span decades) with the
+ * runs' trajectories on top.
+ *
+ * @param f `(x, y) => number`, an objective, or any `Problem` (n > 2: `dims` and `at` pick the plane).
+ * @param runs optional runs to draw (as for `plot.loss`).
+ * @param opts `{ xRange?, yRange?, resolution?, levels?, nLevels?, kind?, minima?, dims?, at?, names?, title?, equalAspect? }`.
+ * @example
+ * plot.contour(f, run, { minima: [[1, 1]] });
+ */
+function contour(f: SurfaceLike, runs?: RunsLike, opts: LandscapeOptions = {}): Figure {
+  const paths = pathsOf(runs, "plot.contour");
+  return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Contours of"), ...opts, paths });
+}
+
+/** `plot.contour` drawn as a heatmap. */
+function heatmap(f: SurfaceLike, runs?: RunsLike, opts: LandscapeOptions = {}): Figure {
+  const paths = pathsOf(runs, "plot.heatmap");
+  return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Heatmap of"), ...opts, kind: "heatmap", paths });
+}
+
+/** "Trajectories over f = x^2 + 10*y^2" for an objective with a (short) source, else the generic title. */
+function titled(f: SurfaceLike, what: string): string {
+  const src = (f as { source?: unknown }).source;
+  return typeof src === "string" && src.length <= 60 ? `${what} f = ${src}` : `${what} the objective`;
+}
+
+/**
+ * An objective of two variables as a 3-D surface with the runs' paths on it.
+ *
+ * @param f as for `plot.contour`.
+ * @param runs optional runs.
+ * @param opts as for `plot.contour`, plus `zScale: "auto" | "log" | "none"`.
+ */
+function surface(f: SurfaceLike, runs?: RunsLike, opts: SurfaceOptions = {}): Figure {
+  return surface3d(f, { title: titled(f, "Surface of"), ...opts, paths: pathsOf(runs, "plot.surface") });
+}
+
+function pathsOf(runs: RunsLike, who: string): { name: string; xs: ArrayLike<ArrayLike<number>>; status?: string }[] {
+  if (runs === undefined || runs === null) return [];
+  return runsOf(runs, who).map((r) => {
+    if (!r.xs) throw new DslError("bad-argument", `${who}: run "${r.name}" has no trajectory xs`, { path: who });
+    return { name: r.name, xs: r.xs, ...(r.status ? { status: r.status } : {}) };
+  });
+}
+
+/**
+ * Hessian eigenvalues: at a point (`plot.hessian(f, { at })`, or a `theory(...)` result), or
+ * along runs (`plot.hessian(f, run)`), with the critical-point classification.
+ *
+ * @param target an objective (with `at` or runs), a `Theory`, or eigenvalues (number[]).
+ * @param runsOrOpts runs to follow, or the options.
+ * @param opts `{ at?, samples?, show?, tol?, title?, yScale? }`.
+ * @example
+ * plot.hessian(objective("x^2 - y^2"), { at: [0, 0] }); // saddle point (1 negative eigenvalue)
+ */
+function hessian(target: unknown, runsOrOpts?: unknown, opts: HessianPlotOptions = {}): Figure {
+  const runsGiven = runsOrOpts !== undefined && !isOptions(runsOrOpts);
+  const o = (runsGiven ? opts : (runsOrOpts as HessianPlotOptions | undefined)) ?? {};
+  if (isTheory(target)) return spectrumOf(target, o);
+  if (Array.isArray(target) && target.every((v) => typeof v === "number")) return hessianSpectrum(target, o);
+  if (!runsGiven) {
+    if (o.at === undefined) throw new DslError("missing-option", "plot.hessian: give the point, plot.hessian(f, { at: [...] }), or runs to follow, plot.hessian(f, run)", { path: "plot.hessian.at" });
+    return spectrumOf(theory(target, { at: o.at, ...(o.tol !== undefined ? { tol: o.tol } : {}) }), o);
+  }
+  const samples = o.samples ?? 60;
+  if (!Number.isInteger(samples) || samples < 2) throw new DslError("bad-option", `plot.hessian: samples must be an integer ≥ 2, got ${describe(o.samples)}`, { path: "plot.hessian.samples" });
+  const tracks: EigenTrack[] = runsOf(runsOrOpts, "plot.hessian").map((r) => {
+    if (!r.xs) throw new DslError("bad-argument", `plot.hessian: run "${r.name}" has no trajectory xs`, { path: "plot.hessian" });
+    const n = r.xs.length;
+    const steps = [...new Set(Array.from({ length: Math.min(samples, n) }, (_, k) => Math.round((k * (n - 1)) / Math.max(1, Math.min(samples, n) - 1))))];
+    const finite = steps.filter((t) => Array.from(r.xs![t]!).every(Number.isFinite));
+    const track: EigenTrack = { name: r.name, steps: finite, eigenvalues: finite.map((t) => theory(target, { at: Array.from(r.xs![t]!) }).eigenvalues) };
+    if (r.lrs && r.lrs.length > 0) track.lr = finite.map((t) => r.lrs![Math.min(t, r.lrs!.length - 1)]!);
+    return track;
+  });
+  return hessianAlong(tracks, o);
+}
+
+function spectrumOf(t: Theory, o: HessianPlotOptions): Figure {
+  const classification: Curvature = t.classification;
+  return hessianSpectrum(t.eigenvalues, {
+    ...o, classification,
+    ...(t.point ? { point: t.point.at, gradNorm: t.point.gradNorm } : {}),
+  });
+}
+
+function sameParams(h: Readonly<Record<string, unknown>> | undefined, p: LinearRate["params"]): boolean {
+  if (!h || typeof h.lr !== "number") return false;
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  return close(h.lr, p.lr) && close(typeof h.momentum === "number" ? h.momentum : 0, p.momentum ?? 0) && (h.nesterov === true) === (p.nesterov === true);
+}
+
+function isTheory(v: unknown): v is Theory {
+  const t = v as Partial<Theory> | null;
+  return !!t && typeof t === "object" && Array.isArray(t.eigenvalues) && typeof t.classification === "string" && typeof t.kappa === "number";
+}
+
+function isOptions(v: unknown): boolean {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  if (typeof o.losses === "object" || (Array.isArray(o.names) && typeof o.runs === "object")) return false;
+  return Object.keys(o).length === 0 || Object.keys(o).some((k) => ["at", "samples", "show", "tol", "title", "yScale", "point", "gradNorm"].includes(k));
+}
+
+/**
+ * Measured convergence against theoretical linear rates, log scale: each run's error
+ * (f(x_t) − f* or ‖x_t − x*‖, with its measured rate in the legend) and e₀·ρ^t for the methods
+ * of a `theory(...)` result (tight rate on the quadratic model, and the worst-case guarantee
+ * such as (1 − μ/L)^t), or for rates given as `[{ name, rate }]`.
+ *
+ * @param runs runs (as for `plot.loss`).
+ * @param rates a `theory(f, { at: xStar })` result, or `[{ name, rate }]`.
+ * @param opts `{ fStar?, xStar?, methods?, guarantee?, title?, maxPoints? }`.
+ * @example
+ * const t = theory(f, { at: [0, 0] });
+ * plot.rates(optimize(f, gd({ lr: t.stepSizes.invL }), { from: [1, 1], steps: 300 }), t, { fStar: 0 });
+ */
+function rates(runs: RunsLike, rates: Theory | readonly TheoryRate[], opts: RatesPlotOptions = {}): Figure {
+  const list = runsOf(runs, "plot.rates");
+  const th = isTheory(rates) ? rates : undefined;
+  const xStar = opts.xStar;
+  const fStar = opts.fStar ?? (xStar === undefined && th?.point?.stationary ? th.point.value : undefined);
+  if (fStar === undefined && xStar === undefined) {
+    throw new DslError("missing-option", "plot.rates: give fStar (errors f − f*) or xStar (errors ‖x − x*‖), or a theory(...) taken at the minimizer", { path: "plot.rates.fStar" });
+  }
+  const measure: "f" | "x" = xStar !== undefined ? "x" : "f";
+  const errors: ErrorSeries[] = list.map((r) => {
+    const values = measure === "f" ? Array.from(r.losses, (v) => v - fStar!) : Array.from(r.xs ?? [], (x) => Math.hypot(...Array.from(x, (v, i) => v - xStar![i]!)));
+    const e: ErrorSeries = { name: r.name, values };
+    try {
+      e.rate = measuredRate(r, measure === "f" ? { fStar } : { xStar }).rate;
+    } catch { /* too few usable steps: no measured rate in the legend */ }
+    return e;
+  });
+  const lines: TheoryRate[] = th ? theoryLines(th, measure, opts, list) : Array.from(rates as readonly TheoryRate[]);
+  return convergenceRates(errors, lines, { ...opts, measure });
+}
+
+function theoryLines(t: Theory, measure: "f" | "x", o: RatesPlotOptions, runs: RunSeries[]): TheoryRate[] {
+  const out: TheoryRate[] = [];
+  for (const m of o.methods ?? ["gd"]) {
+    const r: LinearRate = t.rates[m];
+    if (!Number.isFinite(r.rate)) continue;
+    // Start each method's line from the run that used its parameters, when there is one.
+    const run = runs.find((x) => sameParams(x.hyperparameters, r.params))?.name;
+    out.push({ name: `${r.method} (quadratic model)`, rate: measure === "f" ? r.valueRate : r.rate, ...(run ? { run } : {}) });
+    const g = r.guarantee;
+    const bounds = measure === "f" ? g.of === "f − f*" : g.of.startsWith("‖x − x*‖");
+    if ((o.guarantee ?? true) && bounds && Number.isFinite(g.factor) && g.factor !== (measure === "f" ? r.valueRate : r.rate)) {
+      out.push({ name: `${r.method}: worst-case bound`, rate: g.factor, ...(run ? { run } : {}) });
+    }
+  }
+  if (out.length === 0) throw new DslError("no-rate", `plot.rates: the theory point is not a strict minimum (${t.classification}), so there are no linear rates to draw`, { path: "plot.rates" });
+  return out;
+}
+
+/**
+ * The gradient check's error-versus-step "V curve" per coordinate (log-log), forward and
+ * central differences, with the rounding and truncation slopes.
+ *
+ * @param report a `gradcheck(...)` report (its `vcurve()` is computed), or V-curve data.
+ * @param opts `{ indices?, relative?, title? }`.
+ * @example
+ * plot.gradcheck(gradcheck(f, { at: [-1.2, 1] }));
+ */
+function gradcheckPlot(report: unknown, opts: { indices?: number[]; relative?: boolean; title?: string } = {}): Figure {
+  const r = report as { vcurve?: (o?: { indices?: number[] }) => VCurveLike } & Partial<VCurveLike>;
+  const v: VCurveLike | undefined = typeof r?.vcurve === "function" ? r.vcurve(opts.indices ? { indices: opts.indices } : {}) : Array.isArray(r?.h) && Array.isArray(r?.series) ? (r as VCurveLike) : undefined;
+  if (!v) throw new DslError("bad-argument", `plot.gradcheck: expected a gradcheck(...) report or its vcurve() data, got ${describe(report)}`, { path: "plot.gradcheck" });
+  const data: VCurveData = {
+    hs: v.h,
+    curves: v.series.map((s) => ({ name: s.name, method: s.method, values: opts.relative ? s.relError : s.error })),
+    errorKind: opts.relative ? "relative" : "absolute",
+  };
+  return gradcheckCurve(data, opts.title ? { title: opts.title } : {});
+}
+
+/**
+ * Learning rate against step for one or more schedules (and the cycled momentum of one-cycle).
+ *
+ * @param s a schedule, an array of them, or `{ name: schedule }`.
+ * @param opts `{ steps?, yScale?, title? }`.
+ * @example
+ * plot.schedule([schedules.cosine({ lr: 0.1, tMax: 100 }), schedules.step({ lr: 0.1, stepSize: 30 })]);
+ */
+function schedule(s: unknown, opts: SchedulePlotOptions = {}): Figure {
+  const entries: [string, ScheduleLike][] = typeof s === "function" ? [[compact(String(s)), s as ScheduleLike]]
+    : Array.isArray(s) ? s.map((x) => [compact(String(x)), x as ScheduleLike])
+    : s && typeof s === "object" ? Object.entries(s as Record<string, ScheduleLike>) : [];
+  if (entries.length === 0 || entries.some(([, f]) => typeof f !== "function")) {
+    throw new DslError("bad-argument", `plot.schedule: expected a schedule such as schedules.cosine({ lr: 0.1, tMax: 100 }), an array of them or { name: schedule }, got ${describe(s)}`, { path: "plot.schedule" });
+  }
+  if (opts.steps !== undefined && !(Number.isInteger(opts.steps) && opts.steps >= 1)) {
+    throw new DslError("bad-option", `plot.schedule: steps must be a positive integer, got ${describe(opts.steps)}`, { path: "plot.schedule.steps" });
+  }
+  const series: LrSeries[] = entries.map(([name, f]) => {
+    const n = opts.steps ?? (typeof f.horizon === "number" && Number.isFinite(f.horizon) ? f.horizon + 1 : 100);
+    const lrs = typeof f.values === "function" ? f.values(n) : Array.from({ length: n }, (_, k) => f(k));
+    const m = f.momentum;
+    return { name, lrs, ...(typeof m === "function" ? { momentum: typeof m.values === "function" ? m.values(n) : Array.from({ length: n }, (_, k) => m(k)) } : {}) };
+  });
+  return scheduleChart(series, opts);
+}
+
+/** A schedule's signature cut to its first options when long: `oneCycle(maxLr=0.1, totalSteps=200, …)`. */
+function compact(signature: string, max = 44): string {
+  if (signature.length <= max) return signature;
+  const open = signature.indexOf("(");
+  const args = signature.slice(open + 1, -1).split(/, (?=[A-Za-z]+=)/);
+  let out = signature.slice(0, open + 1);
+  for (const a of args) {
+    if (out.length + a.length > max) break;
+    out += (out.endsWith("(") ? "" : ", ") + a;
+  }
+  return `${out}, …)`;
+}
+
+/**
+ * Outcomes over a hyperparameter grid (a stability map), diverged cells marked: from plain arrays
+ * (`{ x, y, z, zName, status? }`), or from a `sweep(...)` result (its `heatmap()`).
+ */
+function sweep(grid: SweepGrid | { heatmap(): Figure }, opts: { title?: string } = {}): Figure {
+  if (typeof (grid as { heatmap?: unknown }).heatmap === "function") {
+    const fig = (grid as { heatmap(): Figure }).heatmap();
+    return opts.title ? fig.withLayout({ title: { text: opts.title } }) : fig;
+  }
+  return sweepHeatmap(grid as SweepGrid, opts);
+}
+
+/**
+ * Basins of attraction: which minimum each start on a grid reaches, from plain arrays
+ * (`{ x, y, labels, minima }`) or from a `sweep(...)` over a grid of starts (its `basins()`).
+ */
+function basins(grid: BasinsGrid | { basins(o?: object): Figure }, opts: { title?: string; minima?: readonly (readonly number[])[] } = {}): Figure {
+  if (typeof (grid as { basins?: unknown }).basins === "function") {
+    const fig = (grid as { basins(o?: object): Figure }).basins(opts.minima ? { minima: opts.minima } : {});
+    return opts.title ? fig.withLayout({ title: { text: opts.title } }) : fig;
+  }
+  return basinsMap(grid as BasinsGrid, opts);
+}
+
+/**
+ * Any Plotly figure spec as a displayable chart (`{ data, layout, config? }`).
+ * @example
+ * plot.figure({ data: [{ type: "scatter", y: [1, 3, 2] }], layout: { title: { text: "mine" } } });
+ */
+function figure(spec: FigureSpec, summary?: string): Figure {
+  if (!spec || !Array.isArray(spec.data)) throw new DslError("bad-argument", `plot.figure: expected { data: [...], layout?: {...} }, got ${describe(spec)}`, { path: "plot.figure" });
+  return new Figure({ data: spec.data, layout: spec.layout ?? {}, config: spec.config ?? {} }, summary ?? `Plotly chart with ${spec.data.length} trace${spec.data.length === 1 ? "" : "s"}`);
+}
+
+/** A chart that follows runs while they go (see `LiveChart`); displays nothing outside a kernel. */
+function live(opts: LiveChartOptions = {}): LiveChart {
+  return new LiveChart(opts);
+}
+
+/**
+ * The chart namespace: `plot.loss`, `plot.contour`, `plot.heatmap`, `plot.surface`,
+ * `plot.hessian`, `plot.rates`, `plot.gradcheck`, `plot.schedule`, `plot.sweep`, `plot.basins`,
+ * `plot.figure`, `plot.live`, `plot.plotlyjs` (embed plotly.js again), `plot.configure`
+ * (static images on/off, image size).
+ */
+export const plot = {
+  loss, contour, heatmap, surface, hessian, rates, gradcheck: gradcheckPlot, schedule, sweep, basins, figure, live,
+  /** An output carrying plotly.js, for a saved notebook whose first chart (which carried it) is gone. */
+  plotlyjs: plotlyjsDisplay,
+  /** Chart output settings: `{ staticImage: "auto" | true | false, imageSize: { width, height, scale } }`. */
+  configure: (patch: Partial<PlotSettings>): PlotSettings => configurePlots(patch),
+};
+
+/**
+ * Runs `start` (an async run taking an `onProgress`) with a live chart when a kernel display is
+ * available, ending with the interactive loss chart. For `optimizeAsync` / `compareAsync`:
+ * `return withLiveChart(opts, (onProgress) => runAsync(problem, t, { ...opts, onProgress }))`.
+ * The user's own `onProgress` still runs. On abort (a DslError carrying `detail.run`), the
+ * chart ends with the partial run and the error goes on.
+ *
+ * @param opts `{ live?: boolean | LiveChartOptions, onProgress?, steps? }` (live default true).
+ * @param start starts the work with the progress callback to use.
+ */
+export async function withLiveChart<T extends object>(
+  opts: { live?: boolean | LiveChartOptions; onProgress?: (run: never) => void; steps?: number },
+  start: (onProgress: (run: RunSeries) => void) => Promise<T>,
+): Promise<T> {
+  const user = opts.onProgress as ((run: RunSeries) => void) | undefined;
+  if (opts.live === false || !liveDisplayAvailable()) return start((r) => user?.(r));
+  const chart = new LiveChart({ ...(typeof opts.steps === "number" ? { totalSteps: opts.steps } : {}), ...(typeof opts.live === "object" ? opts.live : {}) });
+  const onProgress = (r: RunSeries) => {
+    chart.progress(r);
+    user?.(r);
+  };
+  try {
+    const result = await start(onProgress);
+    await chart.finish(lossCurves(runsOf(result, "live chart")), result);
+    return result;
+  } catch (e) {
+    const partial = (e as { detail?: { run?: unknown } })?.detail?.run;
+    if (partial) await chart.finish(lossCurves(runsOf(partial, "live chart"), { title: "Loss (aborted)" })).catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Small helpers that turn number series into what Plotly's JSON can carry: `null` for values that
+ * are not finite (or not positive on a log axis), bounded point counts for long runs, short
+ * numbers in legends and titles.
+ */
+import type { Series } from "./types.js";
+
+/** A finite number, or null (JSON has no NaN or Infinity; Plotly draws null as a gap). */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Default cap on points per curve: beyond it, curves are decimated (min/max kept). */
+export const MAX_POINTS = 600;
+
+/**
+ * The values at `idx` as a plain array, rounded to 5 significant digits (display precision:
+ * keeps chart JSON small; the run keeps full precision), non-finite values (and non-positive
+ * ones for log axes) → null.
+ */
+export function pick(values: Series, idx: readonly number[], positiveOnly = false): (number | null)[] {
+  const out = new Array<number | null>(idx.length);
+  for (let k = 0; k < idx.length; k++) {
+    const v = values[idx[k]!]!;
+    out[k] = Number.isFinite(v) && (!positiveOnly || v > 0) ? roundSig(v, 5) : null;
+  }
+  return out;
+}
+
+/** Trace x keys for step indices: `x0`/`dx` when they are 0, 1, 2, ... (half the JSON), else `x`. */
+export function stepAxis(idx: readonly number[]): { x: number[] } | { x0: number; dx: number } {
+  for (let k = 0; k < idx.length; k++) if (idx[k] !== k) return { x: idx.slice() };
+  return { x0: 0, dx: 1 };
+}
+
+/** 0, 1, ..., n−1. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** True when every finite value of every series is > 0 and at least one value is finite. */
+export function allPositive(series: readonly Series[]): boolean {
+  let seen = false;
+  for (const s of series) {
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (v <= 0) return false;
+      seen = true;
+    }
+  }
+  return seen;
+}
+
+/** Smallest and largest finite value over the series (null when none is finite). */
+export function extent(series: readonly Series[]): [number, number] | null {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    }
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/**
+ * The indices to draw for a series of length `n` with at most about `maxPoints` points: all of
+ * them when short; otherwise the first and last index plus, per bucket of consecutive indices,
+ * the positions of the smallest and largest value of `guide` (min/max decimation), so spikes
+ * and oscillations survive and the envelope of the curve is exact.
+ *
+ * @param n series length (≥ 0).
+ * @param guide the values whose extremes must survive (the loss); may be shorter than n.
+ * @param maxPoints target point count (≥ 4; default `MAX_POINTS`).
+ */
+export function decimate(n: number, guide: Series, maxPoints = MAX_POINTS): number[] {
+  if (n <= maxPoints) return range(n);
+  const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+  const width = (n - 2) / buckets;
+  const out: number[] = [0];
+  for (let b = 0; b < buckets; b++) {
+    const lo = 1 + Math.floor(b * width), hi = Math.min(n - 1, 1 + Math.floor((b + 1) * width));
+    // The first non-finite value of a bucket is kept too: it is where a run diverged.
+    let iMin = -1, iMax = -1, iBad = -1;
+    for (let i = lo; i < hi; i++) {
+      const v = i < guide.length ? guide[i]! : NaN;
+      if (!Number.isFinite(v)) { if (iBad < 0) iBad = i; continue; }
+      if (iMin < 0 || v < guide[iMin]!) iMin = i;
+      if (iMax < 0 || v > guide[iMax]!) iMax = i;
+    }
+    const keep = [...new Set([iMin, iMax, iBad])].filter((i) => i >= 0).sort((a, c) => a - c);
+    out.push(...(keep.length > 0 ? keep : hi > lo ? [lo] : []));
+  }
+  if (out[out.length - 1] !== n - 1) out.push(n - 1);
+  return out;
+}
+
+/**
+ * A number in a legend or title: up to 4 significant digits, exponent form for very small or
+ * large magnitudes (`0.01`, `3e-4`, `1.5e+6`, `0.9`).
+ */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(4)));
+  return v.toExponential(Math.min(3, significantDecimals(v))).replace("e+", "e");
+}
+
+function significantDecimals(v: number): number {
+  const m = v.toExponential(3).split("e")[0]!.replace(/0+$/, "").replace(/\.$/, "");
+  const dot = m.indexOf(".");
+  return dot < 0 ? 0 : m.length - dot - 1;
+}
+
+/** Round to `digits` significant digits (keeps chart JSON small; display precision only). */
+export function roundSig(v: number, digits: number): number {
+  return v === 0 || !Number.isFinite(v) ? v : Number(v.toPrecision(digits));
+}
+
+/** Coordinates of a point as "(1, 2.5)". */
+export function fmtPoint(p: ArrayLike<number>): string {
+  return "(" + Array.from(p, fmt).join(", ") + ")";
+}
+
+/** Plotly hover templates treat `%{...}` specially; a user's series name must not inject one. */
+export function escapeTemplate(s: string): string {
+  return s.replace(/%\{/g, "%\u200b{");
+}
+
+/**
+ * Plotly line shape for a per-step series: "hv" (stairs) when it is piecewise constant (few
+ * distinct values, as a step decay), else "linear" (stairs of a smooth schedule look like noise).
+ */
+export function lineShape(values: Series): "hv" | "linear" {
+  const distinct = new Set<number>();
+  for (let i = 0; i < values.length; i++) distinct.add(values[i]!);
+  return distinct.size <= Math.max(2, values.length / 8) ? "hv" : "linear";
+}

@@ -1,0 +1,71 @@
+/**
+ * Reading runs for charts by their shape (no import of the optimizer code): a `Run` of
+ * `optimize` has `name`, `optimizer`, `hyperparameters`, `losses`, `gradNorms`, `lrs`, `xs`,
+ * `status`; a `Comparison` has `names` and `runs` by name. Legends name the optimizer and the
+ * hyperparameters that tell runs apart.
+ */
+import { DslError, describe } from "../errors/index.js";
+import { fmt } from "./data.js";
+import type { RunSeries } from "./loss.js";
+
+/** What a chart accepts as "runs": one run, a comparison, an array, or a record of runs by name. */
+export type RunsInput = RunSeries | { names: readonly string[]; runs: Readonly<Record<string, RunSeries>> } | readonly RunSeries[] | Readonly<Record<string, RunSeries>>;
+
+/** The runs in `value`, in order, as chart series with legend names. */
+export function runsOf(value: unknown, who: string): RunSeries[] {
+  const v = value as Record<string, unknown> | null;
+  if (isRun(v)) return [runSeries(v as unknown as RunSeries)];
+  if (Array.isArray(value) && value.length > 0 && value.every(isRun)) return value.map((r: RunSeries) => runSeries(r));
+  if (v && typeof v === "object" && Array.isArray(v.names) && v.runs && typeof v.runs === "object") {
+    const runs = v.runs as Record<string, unknown>;
+    return (v.names as string[]).map((n) => runSeries(runs[n] as RunSeries, n));
+  }
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const entries = Object.entries(v);
+    if (entries.length > 0 && entries.every(([, r]) => isRun(r))) return entries.map(([n, r]) => runSeries(r as RunSeries, n));
+  }
+  throw new DslError("bad-argument", `${who}: expected a run (from optimize), a comparison (from compare), an array of runs or { name: run }, got ${describe(value)}`, { path: who });
+}
+
+function isRun(v: unknown): boolean {
+  const r = v as Record<string, unknown> | null;
+  return !!r && typeof r === "object" && typeof r.name === "string" && r.losses !== undefined && typeof (r.losses as ArrayLike<number>).length === "number";
+}
+
+/**
+ * A run as chart data, named `name` (default its own) plus its telling hyperparameters. The
+ * getters of a `Run` are read once here (each builds an array).
+ */
+export function runSeries(run: RunSeries, name: string = run.name): RunSeries {
+  const r = run;
+  const s: RunSeries = { name: legendName(name, r.hyperparameters), losses: r.losses };
+  if (r.gradNorms) s.gradNorms = r.gradNorms;
+  if (r.lrs) s.lrs = r.lrs;
+  if (r.xs) s.xs = r.xs;
+  if (r.status) s.status = r.status;
+  if (r.hyperparameters) s.hyperparameters = r.hyperparameters;
+  return s;
+}
+
+/**
+ * `name (lr=0.01, momentum=0.9)`: the run's name and the hyperparameters worth telling apart
+ * (the learning rate, and others where they leave their usual defaults). A name that already
+ * says `=` is kept as the user wrote it.
+ */
+export function legendName(name: string, hyper?: Readonly<Record<string, unknown>>): string {
+  if (!hyper || name.includes("=")) return name;
+  const parts: string[] = [];
+  const lr = hyper.lr;
+  if (typeof lr === "number") parts.push(`lr=${fmt(lr)}`);
+  else if (typeof lr === "function" && lr.name) parts.push(`lr=${lr.name}`);
+  const num = (k: string) => (typeof hyper[k] === "number" ? (hyper[k] as number) : undefined);
+  if ((num("momentum") ?? 0) > 0) parts.push(`momentum=${fmt(num("momentum")!)}`);
+  if (hyper.nesterov === true) parts.push("nesterov");
+  const betas = hyper.betas;
+  if (Array.isArray(betas) && (betas[0] !== 0.9 || betas[1] !== 0.999)) parts.push(`betas=(${betas.map((b) => fmt(Number(b))).join(", ")})`);
+  if ((num("weightDecay") ?? 0) > 0) parts.push(`wd=${fmt(num("weightDecay")!)}`);
+  if ((num("damping") ?? 0) > 0) parts.push(`damping=${fmt(num("damping")!)}`);
+  for (const flag of ["amsgrad", "centered"]) if (hyper[flag] === true) parts.push(flag);
+  if (typeof hyper.lineSearch === "string" && hyper.lineSearch !== "backtracking") parts.push(hyper.lineSearch);
+  return parts.length ? `${name} (${parts.join(", ")})` : name;
+}

@@ -1,0 +1,32 @@
+import { expect, test } from "vitest";
+import { basinsMap, sweepHeatmap } from "../../src/plots/sweep.js";
+
+test("stability map: a heatmap over categories, diverged cells empty and crossed", () => {
+  const fig = sweepHeatmap({
+    x: { name: "lr", values: [1e-3, 1e-2, 1e-1] },
+    y: { name: "momentum", values: [0, 0.9] },
+    z: [[1, 0.01, NaN], [0.1, 1e-4, 5]],
+    zName: "final loss",
+    status: [["max-steps", "converged", "diverged"], ["max-steps", "converged", "diverged"]],
+  });
+  const h = fig.data[0]!;
+  expect(h.type).toBe("heatmap");
+  expect(h.x).toEqual(["0.001", "0.01", "0.1"]);
+  expect(h.y).toEqual(["0", "0.9"]);
+  expect(h.z).toEqual([[0, -2, null], [-1, -4, null]]); // log10, spans 4 decades
+  expect((h.colorbar as { ticktext: string[] }).ticktext).toEqual(["1e-4", "0.001", "0.01", "0.1", "1"]);
+  const x = fig.data[1]!;
+  expect(x.name).toBe("diverged");
+  expect(x.x).toEqual(["0.1", "0.1"]);
+  expect(fig.summary).toMatch(/2 diverged/);
+  expect(() => sweepHeatmap({ x: { name: "a", values: [1, 2] }, y: { name: "b", values: [1] }, z: [[1]], zName: "z" })).toThrow(/1 rows \(one per b\) of 2 values/);
+});
+
+test("basins: one colour per minimum, grey for none, minima starred", () => {
+  const fig = basinsMap({ x: [-1, 0, 1], y: [0, 1], labels: [[0, -1, 1], [0, 1, 7]], minima: [[-1, 0], [1, 0]], names: ["left", "right"] });
+  const h = fig.data[0]!;
+  expect(h.z).toEqual([[0, -1, 1], [0, 1, -1]]); // an unknown label counts as none
+  expect((h.colorbar as { ticktext: string[] }).ticktext).toEqual(["none", "left", "right"]);
+  expect(fig.data[1]!.x).toEqual([-1, 1]);
+  expect(fig.summary).toBe("basins of attraction over 3×2 starts (left: 2, right: 2, none: 2)");
+});

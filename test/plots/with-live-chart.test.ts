@@ -1,0 +1,40 @@
+import { afterEach, expect, test } from "vitest";
+import { adam, objective, optimizeAsync } from "../../dsl/index.js";
+import { withLiveChart } from "../../dsl/plot.js";
+import { setDisplayHook, wasShownLive } from "../../src/plots/index.js";
+import type { MimeBundle } from "../../src/display/index.js";
+
+const xs = Array.from({ length: 2000 }, (_, i) => i / 1000);
+const fit = objective("(w*x + b - y)^2", { params: ["w", "b"], data: { x: xs, y: xs.map((x) => 3 * x + 1) }, reduce: "mean" });
+afterEach(() => setDisplayHook(null));
+
+test("withLiveChart follows optimizeAsync live and ends with the run's interactive chart; the user's onProgress still runs", async () => {
+  const sent: { bundle: MimeBundle; update: boolean }[] = [];
+  setDisplayHook((bundle, o) => void sent.push({ bundle, update: o.update }));
+  let mine = 0;
+  const run = await withLiveChart({ steps: 150_000, live: { throttleMs: 100 }, onProgress: () => mine++ }, (onProgress) =>
+    optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 150_000, progressEvery: 50, onProgress }));
+  expect(mine).toBeGreaterThan(0);
+  expect(sent.length).toBeGreaterThanOrEqual(3);
+  expect(sent[0]!.update).toBe(false);
+  expect(sent.slice(1).every((s) => s.update)).toBe(true);
+  expect(sent.at(-2)!.bundle["text/html"]).toMatch(/class="optlab-live"/);
+  expect(sent.at(-1)!.bundle["text/html"]).toMatch(/class="optlab-chart"/);
+  expect(wasShownLive(run)).toBe(true);
+});
+
+test("outside a kernel (no display) it just runs", async () => {
+  const run = await withLiveChart({}, (onProgress) => optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 100, onProgress }));
+  expect(run.steps).toBe(100);
+  expect(wasShownLive(run)).toBe(false);
+});
+
+test("an aborted run ends the live chart with its partial run, and the error goes on", async () => {
+  const sent: MimeBundle[] = [];
+  setDisplayHook((b) => void sent.push(b));
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 300);
+  await expect(withLiveChart({ live: { throttleMs: 50 } }, (onProgress) =>
+    optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 1_000_000, progressEvery: 50, signal: ac.signal, onProgress }))).rejects.toMatchObject({ code: "aborted" });
+  expect(sent.at(-1)!["text/html"]).toMatch(/Loss \(aborted\)/);
+});
