@@ -1,0 +1,162 @@
+/**
+ * TensorFlow.js, loaded at first use: the only module that imports `@tensorflow/*`.
+ *
+ * `import "optlab"` must stay fast (the kernel starts in < 1 s), so nothing here touches tfjs
+ * until a tensor backend is asked for; the types below are erased at compile time.
+ *
+ * TensorFlow.js has one active backend per process (`tf.setBackend`). A {@link TfjsEngine} is a
+ * handle on one backend; `activate()` makes it the active one (cheap once started). Runners call
+ * it at their entry and after each `await`, so interleaved work on two backends stays correct.
+ *
+ * Backends: `cpu` (plain JS, always there), `wasm` (XNNPACK + SIMD, single-threaded in Node),
+ * `webgpu` (Dawn through the `webgpu` package: a real GPU over Vulkan/Metal/D3D12, or Mesa's
+ * lavapipe in software), and `tensorflow` (tfjs-node's libtensorflow, only where the user has
+ * installed `@tensorflow/tfjs-node`). All are float32.
+ */
+import type * as tfc from "@tensorflow/tfjs-core";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { DslError } from "../errors/index.js";
+import type { Ops } from "./ops.js";
+import { tfjsOps } from "./tfjs-ops.js";
+import { setupWebGpu } from "./webgpu-setup.js";
+
+/** The `@tensorflow/tfjs-core` module. */
+export type TF = typeof tfc;
+/** A TensorFlow.js tensor. */
+export type Tensor = tfc.Tensor;
+/** The tfjs backends optlab knows. */
+export type TfjsBackendName = "cpu" | "wasm" | "webgpu" | "tensorflow";
+
+/** A started TensorFlow.js backend: the tfjs module, its `Ops`, and how to make it active. */
+export interface TfjsEngine {
+  readonly name: TfjsBackendName;
+  readonly precision: 32;
+  /** The tfjs module (shared by every backend). */
+  readonly tf: TF;
+  /** Optimizer primitives on [B, n] tensors (per-run scalars are [B, 1]). */
+  readonly ops: Ops<Tensor>;
+  /** What runs the kernels: "JS", "WebAssembly SIMD", "WebGPU on llvmpipe ...", "libtensorflow". */
+  readonly device: string;
+  /** True for WebGPU on a software rasterizer (lavapipe, SwiftShader, WARP). */
+  readonly software: boolean;
+  /** Makes this backend tfjs's active one. */
+  activate(): Promise<void>;
+  /** Reads a tensor back (always `await data()`: `dataSync` throws on WebGPU in Node). */
+  read(t: Tensor): Promise<Float32Array>;
+}
+
+let tfLoading: Promise<TF> | undefined;
+
+/**
+ * Loads `@tensorflow/tfjs-core`, its `cpu` backend and the gradient functions (once, ≈ 0.3 s).
+ *
+ * tfjs-core's Node build registers no gradients (they live in its ESM-only
+ * `dist/register_all_gradients`, which Node cannot import); the `@tensorflow/tfjs` bundle
+ * registers them into the same global registry, so tf.grad works on every backend.
+ */
+export function loadTf(): Promise<TF> {
+  return (tfLoading ??= (async () => {
+    const tf = (await import("@tensorflow/tfjs-core")) as TF;
+    // Production mode silences tfjs's console banners ("looks like you are running in Node.js").
+    tf.enableProdMode();
+    await import("@tensorflow/tfjs-backend-cpu");
+    await import("@tensorflow/tfjs");
+    return tf;
+  })());
+}
+
+const engines = new Map<TfjsBackendName, Promise<TfjsEngine>>();
+
+/**
+ * Starts a tfjs backend (once per process) and returns its engine. A backend that cannot start
+ * rejects with a `DslError` (code `"backend-unavailable"`) whose message says why in one line.
+ *
+ * @example
+ * const wasm = await startTfjs("wasm");
+ * await wasm.activate();
+ */
+export function startTfjs(name: TfjsBackendName): Promise<TfjsEngine> {
+  let p = engines.get(name);
+  if (!p) {
+    p = start(name);
+    engines.set(name, p);
+  }
+  return p;
+}
+
+async function start(name: TfjsBackendName): Promise<TfjsEngine> {
+  const tf = await loadTf();
+  const fail = (why: string): never => {
+    throw new DslError("backend-unavailable", `backend "${name}" cannot start: ${why}`, { path: "backend", detail: { backend: name } });
+  };
+  let device = "";
+  let software = false;
+  if (name === "cpu") {
+    device = "JavaScript (tfjs-backend-cpu)";
+  } else if (name === "wasm") {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const require = createRequire(import.meta.url);
+    // The package ships its .wasm binaries next to its main file; point tfjs at them on disk.
+    wasm.setWasmPaths(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")) + "/");
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+    device = `WebAssembly (XNNPACK${simd ? ", SIMD" : ""}${threads ? ", threads" : ", 1 thread"})`;
+  } else if (name === "webgpu") {
+    const probe = await setupWebGpu();
+    if (!probe.ok) fail(probe.reason);
+    else {
+      device = `WebGPU on ${probe.adapter}`;
+      software = probe.software;
+    }
+    await import("@tensorflow/tfjs-backend-webgpu");
+  } else if (name === "tensorflow") {
+    // Optional: tfjs-node downloads libtensorflow at install time and is not a dependency.
+    const spec = "@tensorflow/tfjs-node";
+    try {
+      await import(spec);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      fail(
+        /Cannot find (package|module)/.test(msg)
+          ? "@tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node, which downloads libtensorflow)"
+          : `@tensorflow/tfjs-node did not load: ${msg.split("\n")[0]}`,
+      );
+    }
+    if (!tf.findBackendFactory("tensorflow")) {
+      fail("@tensorflow/tfjs-node registered with another copy of @tensorflow/tfjs-core (align their versions)");
+    }
+    device = "libtensorflow (tfjs-node)";
+  }
+  // Starting a backend must not change which one is active for code already running (and a failed
+  // setBackend leaves tfjs pointing at the broken backend).
+  const previous = (tf.getBackend() as string | null) ?? "cpu";
+  const ok = await quietly(() => tf.setBackend(name));
+  if (previous !== name) await tf.setBackend(previous);
+  if (!ok) fail(`tf.setBackend("${name}") failed during initialization`);
+  const ops = tfjsOps(tf, `tfjs-${name}`);
+  const engine: TfjsEngine = {
+    name,
+    precision: 32,
+    tf,
+    ops,
+    device,
+    software,
+    async activate() {
+      if (tf.getBackend() !== name) await tf.setBackend(name);
+    },
+    read: (t) => t.data() as Promise<Float32Array>,
+  };
+  return engine;
+}
+
+/** Runs `f` with console.warn muted (tfjs warns before returning false from setBackend). */
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return await f();
+  } finally {
+    console.warn = warn;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The IR's functions (src/symbolic's `FUNCTIONS`) as TensorFlow.js ops. One entry per function
+ * name: TypeScript reports any function this table forgets. Each entry reproduces the float64
+ * meaning of `FUNCTIONS[fn].eval` elementwise, in float32 (tests compare them on every backend).
+ *
+ * Arguments are tensors or plain numbers (constants); at least one is a tensor (all-constant
+ * calls are folded in float64 before they get here).
+ */
+import type { Tensor, TF } from "../backends/index.js";
+import type { FnName } from "../symbolic/index.js";
+
+/** A tensor or a float64 constant. */
+export type Value = Tensor | number;
+
+type Impl = (tf: TF, a: Value[]) => Tensor;
+
+const t = (tf: TF, v: Value): Tensor => (typeof v === "number" ? tf.scalar(v) : v);
+const unary = (f: (tf: TF, x: Tensor) => Tensor): Impl => (tf, a) => f(tf, t(tf, a[0]!));
+const LN2 = Math.LN2;
+const LN10 = Math.LN10;
+
+/** Elementwise max/min over several values. */
+const fold = (tf: TF, a: Value[], op: (x: Tensor, y: Value) => Tensor): Tensor => a.slice(1).reduce<Tensor>((acc, v) => op(acc, v), t(tf, a[0]!));
+
+/** 1 where u_k is the first extremal argument (greater = strictly-better comparison). */
+function firstExtremal(tf: TF, a: Value[], better: "greater" | "less"): Tensor {
+  const k = (a[0] as number) - 1;
+  const u = a.slice(1);
+  const uk = t(tf, u[k]!);
+  const strict = better === "greater" ? tf.greater : tf.less;
+  const weak = better === "greater" ? tf.greaterEqual : tf.lessEqual;
+  let ind: Tensor = tf.onesLike(uk);
+  u.forEach((uj, j) => {
+    if (j === k) return;
+    const c = j < k ? strict(uk, uj) : weak(uk, uj);
+    ind = tf.mul(ind, tf.cast(c, "float32"));
+  });
+  return ind;
+}
+
+/** The table: every `FnName` mapped to tfjs ops. */
+export const TENSOR_FUNCTIONS: { readonly [K in FnName]: Impl } = {
+  pi: (tf) => tf.scalar(Math.PI),
+  exp: unary((tf, x) => tf.exp(x)),
+  log: unary((tf, x) => tf.log(x)),
+  log2: unary((tf, x) => tf.div(tf.log(x), LN2)),
+  log10: unary((tf, x) => tf.div(tf.log(x), LN10)),
+  log1p: unary((tf, x) => tf.log1p(x)),
+  expm1: unary((tf, x) => tf.expm1(x)),
+  cbrt: unary((tf, x) => tf.mul(tf.sign(x), tf.pow(tf.abs(x), 1 / 3))),
+  abs: unary((tf, x) => tf.abs(x)),
+  sign: unary((tf, x) => tf.sign(x)),
+  floor: unary((tf, x) => tf.floor(x)),
+  ceil: unary((tf, x) => tf.ceil(x)),
+  // Math.round rounds halves up; tf.round rounds them to even.
+  round: unary((tf, x) => tf.floor(tf.add(x, 0.5))),
+  sin: unary((tf, x) => tf.sin(x)),
+  cos: unary((tf, x) => tf.cos(x)),
+  tan: unary((tf, x) => tf.tan(x)),
+  sec: unary((tf, x) => tf.reciprocal(tf.cos(x))),
+  csc: unary((tf, x) => tf.reciprocal(tf.sin(x))),
+  cot: unary((tf, x) => tf.reciprocal(tf.tan(x))),
+  asin: unary((tf, x) => tf.asin(x)),
+  acos: unary((tf, x) => tf.acos(x)),
+  atan: unary((tf, x) => tf.atan(x)),
+  atan2: (tf, a) => tf.atan2(t(tf, a[0]!), t(tf, a[1]!)),
+  sinh: unary((tf, x) => tf.sinh(x)),
+  cosh: unary((tf, x) => tf.cosh(x)),
+  tanh: unary((tf, x) => tf.tanh(x)),
+  asinh: unary((tf, x) => tf.asinh(x)),
+  acosh: unary((tf, x) => tf.acosh(x)),
+  atanh: unary((tf, x) => tf.atanh(x)),
+  sigmoid: unary((tf, x) => tf.sigmoid(x)),
+  // max(x, 0) + log1p(e^{−|x|}): exact for large |x| (as the float64 runtime)
+  softplus: unary((tf, x) => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))),
+  logsumexp: (tf, a) => {
+    if (a.length === 1) return t(tf, a[0]!);
+    const m = fold(tf, a, (x, y) => tf.maximum(x, y));
+    // a non-finite maximum (all −∞, or +∞) is the answer itself, as in the float64 runtime
+    const safe = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+    const s = a.reduce<Tensor>((acc, v) => tf.add(acc, tf.exp(tf.sub(v, safe))), tf.zerosLike(m));
+    return tf.where(tf.isFinite(m), tf.add(safe, tf.log(s)), m);
+  },
+  erf: unary((tf, x) => tf.erf(x)),
+  max: (tf, a) => fold(tf, a, (x, y) => tf.maximum(x, y)),
+  min: (tf, a) => fold(tf, a, (x, y) => tf.minimum(x, y)),
+  hypot: (tf, a) => tf.sqrt(a.reduce<Tensor>((acc, v) => tf.add(acc, tf.square(t(tf, v))), tf.scalar(0))),
+  argmaxIs: (tf, a) => firstExtremal(tf, a, "greater"),
+  argminIs: (tf, a) => firstExtremal(tf, a, "less"),
+};
