@@ -8,23 +8,12 @@
  * src/numeric (checkGradient, checkHessian) and the report in src/numeric/gradcheck-report.ts.
  */
 import { DslError, describe } from "../src/errors/index.js";
-import { GradcheckReport, STEP, checkGradient, checkHessian, type FdMethod } from "../src/numeric/index.js";
+import { GradcheckReport, STEP, UserModelProblem, checkGradient, checkHessian, isUserModel, type FdMethod, type UserModel } from "../src/numeric/index.js";
+import { suggest } from "../src/optim/index.js";
 import type { Problem } from "../src/problem/index.js";
 
 export { GradcheckReport } from "../src/numeric/index.js";
-export type { GradRow, HessianCheckResult, HessianRow, VCurve, VCurveOptions, VSeries, Verdict } from "../src/numeric/index.js";
-
-/** A custom model's value and hand-written gradient (and optionally Hessian), on plain arrays. */
-export interface UserModel {
-  /** The objective at p. */
-  f: (p: number[]) => number;
-  /** Its gradient at p: one number per parameter. */
-  grad: (p: number[]) => ArrayLike<number>;
-  /** Its Hessian at p (n×n), for `hessian: true`. */
-  hess?: (p: number[]) => ArrayLike<ArrayLike<number>>;
-  /** Parameter names (default `x[0]`, `x[1]`, …). */
-  names?: string[];
-}
+export type { GradRow, HessianCheckResult, HessianRow, UserModel, VCurve, VCurveOptions, VSeries, Verdict } from "../src/numeric/index.js";
 
 /** What `gradcheck` accepts: an objective (anything implementing `Problem`) or user code. */
 export type GradcheckTarget = Problem | UserModel;
@@ -115,7 +104,7 @@ function checkOptionNames(opts: unknown): asserts opts is GradcheckOptions {
     throw new DslError("missing-option", `gradcheck: expected options { at: [...] } as the second argument, got ${describe(opts)}`, { path: "at" });
   for (const key of Object.keys(opts)) {
     if ((OPTIONS as readonly string[]).includes(key)) continue;
-    const near = closest(key, OPTIONS);
+    const near = suggest(key, OPTIONS);
     throw new DslError("bad-option", `gradcheck: unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ""}; options are ${OPTIONS.join(", ")}`, { path: key });
   }
   if ((opts as GradcheckOptions).at === undefined)
@@ -127,16 +116,11 @@ function isProblem(t: unknown): t is Problem {
   return typeof p === "object" && p !== null && typeof p.valueAt === "function" && typeof p.valueAndGradInto === "function" && Number.isInteger(p.n);
 }
 
-function isUserModel(t: unknown): t is UserModel {
-  const u = t as UserModel;
-  return typeof u === "object" && u !== null && typeof u.f === "function" && typeof u.grad === "function";
-}
-
 function toProblem(target: GradcheckTarget, opts: GradcheckOptions): Problem {
   if (isProblem(target)) return target;
   if (isUserModel(target)) {
     const n = pointLength(opts.at, target.names ?? opts.names);
-    return new UserModelProblem(target, n, target.names ?? opts.names);
+    return new UserModelProblem(target, n, { who: "gradcheck", names: target.names ?? opts.names, point: "at" });
   }
   throw new DslError("bad-target", `gradcheck: expected an objective or user code { f: (p) => number, grad: (p) => number[] }, got ${describe(target)}`, { path: "target" });
 }
@@ -231,91 +215,4 @@ function hessianOption(v: unknown): { rtol: number; atol: number | "auto"; h: nu
     atol: atolOption("hessian.atol", rec.atol),
     h: positive("hessian.h", rec.h ?? STEP.central),
   };
-}
-
-/** The option name within edit distance 2 of `key`, if any. */
-function closest(key: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const n of names) {
-    const d = editDistance(key.toLowerCase(), n.toLowerCase());
-    if (d < bestD) [best, bestD] = [n, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/**
- * User code `{ f, grad, hess? }` as a `Problem`: copies the point into a reused number[] for each
- * call (so f may not keep it) and validates every output, naming the coordinate at fault.
- */
-class UserModelProblem implements Problem {
-  readonly names: readonly string[];
-  readonly hessianInto?: (x: Float64Array, H: Float64Array) => void;
-  private readonly p: number[];
-
-  constructor(
-    private readonly m: UserModel,
-    readonly n: number,
-    names: string[] | undefined,
-  ) {
-    this.names = names ?? Array.from({ length: n }, (_, i) => `x[${i}]`);
-    this.p = new Array<number>(n).fill(0);
-    if (m.hess) this.hessianInto = (x, H) => this.hessInto(x, H);
-  }
-
-  private toArray(x: Float64Array): number[] {
-    const p = this.p;
-    for (let i = 0; i < p.length; i++) p[i] = x[i]!;
-    return p;
-  }
-
-  valueAt(x: Float64Array): number {
-    const v = this.m.f(this.toArray(x));
-    if (typeof v !== "number") throw new DslError("bad-output", `gradcheck: f(p) must return a number, got ${describe(v)}`, { path: "f" });
-    return v;
-  }
-
-  /** Calls grad then f once at the point, so a wrong-length gradient is named before anything else. */
-  preflight(x: Float64Array): void {
-    this.valueAndGradInto(x, new Float64Array(this.n));
-  }
-
-  valueAndGradInto(x: Float64Array, g: Float64Array): number {
-    const out = this.m.grad(this.toArray(x));
-    if (!isArrayLike(out)) throw new DslError("bad-output", `gradcheck: grad(p) must return an array of ${this.n} numbers, got ${describe(out)}`, { path: "grad" });
-    if (out.length !== this.n)
-      throw new DslError("bad-output", `gradcheck: grad(p) returned ${out.length} value${out.length === 1 ? "" : "s"}, expected ${this.n} (one per parameter; at has ${this.n})`, { path: "grad" });
-    for (let i = 0; i < this.n; i++) {
-      const gi = out[i];
-      if (typeof gi !== "number") throw new DslError("bad-output", `gradcheck: grad(p)[${i}] (${this.names[i]}) must be a number, got ${describe(gi)}`, { path: `grad[${i}]` });
-      if (!Number.isFinite(gi)) throw new DslError("bad-output", `gradcheck: grad(p)[${i}] (${this.names[i]}) is ${gi}`, { path: `grad[${i}]`, detail: { point: Array.from(x) } });
-      g[i] = gi;
-    }
-    return this.valueAt(x);
-  }
-
-  private hessInto(x: Float64Array, H: Float64Array): void {
-    const out = this.m.hess!(this.toArray(x));
-    const n = this.n;
-    if (!isArrayLike(out) || out.length !== n) throw new DslError("bad-output", `gradcheck: hess(p) must return ${n} rows of ${n} numbers, got ${describe(out)}`, { path: "hess" });
-    for (let i = 0; i < n; i++) {
-      const row = out[i];
-      if (!isArrayLike(row) || row.length !== n) throw new DslError("bad-output", `gradcheck: hess(p)[${i}] must be a row of ${n} numbers, got ${describe(row)}`, { path: `hess[${i}]` });
-      for (let j = 0; j < n; j++) {
-        const v = row[j];
-        if (typeof v !== "number" || !Number.isFinite(v)) throw new DslError("bad-output", `gradcheck: hess(p)[${i}][${j}] must be a finite number, got ${describe(v)}`, { path: `hess[${i}][${j}]` });
-        H[i * n + j] = v;
-      }
-    }
-  }
 }

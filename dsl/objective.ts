@@ -16,51 +16,25 @@ import { DISPLAY, type MimeBundle } from "../src/display/index.js";
 import { describe, DslError } from "../src/errors/index.js";
 import type { DataProblem, Problem } from "../src/problem/index.js";
 import {
-  addList,
   buildObjective,
-  isNum,
   latexSymbol,
-  listNames,
-  neg,
   quote,
-  splitCoefficient,
   SymbolicMatrix,
   SymbolicVector,
   toLatex,
   toPoint,
   toText,
   type Built,
-  type DataColumn,
   type Expr,
+  type Family,
   type LatexOptions,
   type PointInput,
   type Sym,
 } from "../src/symbolic/index.js";
+import { dataLatex, derivativeLabel, objectiveBundle, signature, type Shown } from "./objective-display.js";
+import { checkOptions, type ObjectiveOptions } from "./objective-options.js";
 
-/** Options of `objective`. */
-export interface ObjectiveOptions {
-  /**
-   * The variables, in order (the layout of `x` in `value(x)` and of optimizer states). Ranges
-   * expand: `["x[1..50]"]`. Default: order of first appearance (indexed names of one base grouped
-   * and sorted by index); for a TS function, its parameters in order. When given, any other
-   * symbol that is neither a constant nor a data column is an error.
-   */
-  vars?: readonly string[];
-  /** Named constants: `{ a: 1, b: 100 }`. Displays keep the names; compiled code uses the values. */
-  constants?: Readonly<Record<string, number>>;
-  /** Data-backed objectives: the parameters to optimize (same rules as `vars`, which it replaces). */
-  params?: readonly string[];
-  /**
-   * Data-backed objectives: per-sample columns by name. `number[]` gives one symbol; a matrix
-   * `number[][]` (rows × d) gives `X[1]`…`X[d]` in strings (mathjs counts from 1) and
-   * `X[0]`…`X[d-1]` in TS functions.
-   */
-  data?: Readonly<Record<string, DataColumn>>;
-  /** How the summand is reduced over samples: "mean" (default) or "sum". */
-  reduce?: "mean" | "sum";
-  /** The function's name in displays (default "f", or "L" for data-backed objectives). */
-  name?: string;
-}
+export type { ObjectiveOptions } from "./objective-options.js";
 
 /** The symbolic parts of an objective (see `Objective.symbolic`). */
 export interface ObjectiveIR {
@@ -81,7 +55,6 @@ export interface ObjectiveIR {
 /** A point: values in `vars` order, or a record by variable name (`{ x: [..] }` fills x[1], x[2], …). */
 export type ObjectivePoint = PointInput;
 
-const OPTION_KEYS = ["vars", "constants", "params", "data", "reduce", "name"];
 
 /**
  * A symbolic objective f: value, gradient and Hessian at points (checked: a non-finite result is
@@ -165,20 +138,43 @@ export class Objective implements Problem {
     return Array.from(out);
   }
 
+  /** The declared model family of a data-backed objective (option `family`), if any. */
+  get family(): Family | undefined {
+    return (this.data as { family?: Family } | undefined)?.family;
+  }
+
+  /**
+   * The exact Fisher information at x of a data-backed objective that declares its `family`:
+   * the mean (or sum) over rows of V(μᵢ)·∇ηᵢ ∇ηᵢᵀ, with μᵢ the model's mean and V the family's
+   * variance function — for a GLM (η linear in the params) the Hessian of the loss, for any
+   * labels. `naturalGradient()` preconditions with it.
+   */
+  fisher(x: ObjectivePoint): number[][] {
+    const d = this.data as { fisherInto?: (x: Float64Array, F: Float64Array, rows: null) => void } | undefined;
+    if (this.family === undefined || d?.fisherInto === undefined) {
+      throw new DslError("no-family", `objective ${quote(this.source)}: fisher(x) needs a data-backed objective that declares its model family, e.g. objective(summand, { params, data, family: "bernoulli" })`, { path: "objective.family" });
+    }
+    const p = this.point(x);
+    const F = new Float64Array(this.n * this.n);
+    d.fisherInto(p, F, null);
+    this.checkVector(F, p, "Fisher information", (k) => `F[${this.vars[Math.floor(k / this.n)]}, ${this.vars[k % this.n]}]`);
+    return Array.from({ length: this.n }, (_r, i) => Array.from(F.subarray(i * this.n, (i + 1) * this.n)));
+  }
+
   /**
    * The symbolic gradient ∇f (displays as a LaTeX column vector). For a data-backed objective it
    * is the gradient ∇ℓ of the per-sample summand ℓ (the loss is the mean or sum of ℓ over rows).
    */
   get gradient(): SymbolicVector {
     const core = this.symbolicCore();
-    this.cache.gradient ??= new SymbolicVector(core.gradient, this.vars, this.label("∇", "\\nabla "), this.latexOpts);
+    this.cache.gradient ??= new SymbolicVector(core.gradient, this.vars, derivativeLabel(this.shown, "∇", "\\nabla "), this.latexOpts);
     return this.cache.gradient;
   }
 
   /** The symbolic Hessian ∇²f (displays as a LaTeX bmatrix; exactly symmetric; of ℓ with data). */
   get hessian(): SymbolicMatrix {
     const core = this.symbolicCore();
-    this.cache.hessian ??= new SymbolicMatrix(core.hessian, this.vars, this.label("∇²", "\\nabla^2 "), this.latexOpts);
+    this.cache.hessian ??= new SymbolicMatrix(core.hessian, this.vars, derivativeLabel(this.shown, "∇²", "\\nabla^2 "), this.latexOpts);
     return this.cache.hessian;
   }
 
@@ -193,7 +189,7 @@ export class Objective implements Problem {
   }
 
   toString(): string {
-    return `${this.signature(false)} = ${this.text()}`;
+    return `${signature(this.shown, false)} = ${this.text()}`;
   }
 
   /**
@@ -225,46 +221,11 @@ export class Objective implements Problem {
   // ---- display ---------------------------------------------------------------------------
 
   [DISPLAY](): MimeBundle {
-    const body = this.displayBody();
-    return { "text/plain": `${this.signature(false)} = ${body.text}${body.note}`, "text/latex": `$$${this.signature(true)} = ${body.latex}$$` };
+    return objectiveBundle(this.shown);
   }
 
-  private displayBody(): { text: string; latex: string; note: string } {
-    const e = this.expr;
-    let text = toText(e);
-    let latex = toLatex(e, this.latexOpts);
-    let note = "";
-    if (e.kind === "add" && e.args.length > 12) {
-      // Long sums (the extended Rosenbrock at n = 1000) show their first and last terms.
-      const head = addList(e.args.slice(0, 3));
-      const last = e.args[e.args.length - 1]!;
-      const neg1 = splitCoefficient(last)[0] < 0 || (isNum(last) && last.value < 0);
-      const tail = neg1 ? neg(last) : last;
-      text = `${toText(head)} + ... ${neg1 ? "-" : "+"} ${toText(tail)}`;
-      latex = `${toLatex(head, this.latexOpts)} + \\dots ${neg1 ? "-" : "+"} ${toLatex(tail, this.latexOpts)}`;
-      note = `\n(${e.args.length} terms; .text() or .latex() for all)`;
-    }
-    const d = this.data;
-    if (d !== undefined) {
-      const m = d.samples;
-      text = `${d.reduce} over ${m} rows of ${text}`;
-      latex = `${d.reduce === "mean" ? `\\frac{1}{${m}} ` : ""}\\sum_{i=1}^{${m}} ${e.kind === "add" ? `\\left(${latex}\\right)` : latex}`;
-    }
-    return { text, latex, note };
-  }
-
-  private signature(latex: boolean, name = this.fname): string {
-    const vs = this.vars;
-    const show = vs.length <= 6 ? vs : [vs[0]!, vs[1]!, null, vs[vs.length - 1]!];
-    const parts = show.map((v) => (v === null ? (latex ? "\\dots" : "...") : latex ? latexSymbol(v) : v));
-    const fn = latex ? (name === "ℓ" ? "\\ell" : latexSymbol(name)) : name;
-    return `${fn}(${parts.join(", ")})`;
-  }
-
-  /** Label of a derivative: of f, or of the per-sample summand ℓ for data-backed objectives. */
-  private label(t: string, l: string): { text: string; latex: string } {
-    const name = this.data ? "ℓ" : this.fname;
-    return { text: `${t}${this.signature(false, name)}`, latex: `${l}${this.signature(true, name)}` };
+  private get shown(): Shown {
+    return { expr: this.expr, vars: this.vars, fname: this.fname, latexOpts: this.latexOpts, data: this.data };
   }
 
   /**
@@ -313,13 +274,6 @@ export class Objective implements Problem {
   }
 }
 
-/** LaTeX for a data symbol in the sum over rows: `x` → `x_{i}`, `X[3]` → `X_{i,3}`. */
-function dataLatex(name: string): string {
-  const m = /^(.*)\[(.+)\]$/.exec(name);
-  if (m) return `${latexSymbol(m[1]!)}_{i,${m[2]}}`;
-  return `${latexSymbol(name)}_{i}`;
-}
-
 /**
  * Creates an objective from a mathjs expression string or a TypeScript arrow function.
  *
@@ -345,35 +299,4 @@ export function objective(src: string | ((...args: never[]) => number), opts: Ob
   if (typeof src === "string" && src.trim() === "") throw new DslError("parse", "objective: the expression is empty", { path: "objective" });
   checkOptions(opts);
   return new Objective(buildObjective(src, opts), opts.name);
-}
-
-function checkOptions(opts: ObjectiveOptions): void {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new DslError("bad-option", `objective: options must be an object such as { vars: ["x", "y"] }, got ${describe(opts)}`, { path: "objective" });
-  for (const key of Object.keys(opts)) {
-    if (!OPTION_KEYS.includes(key)) throw new DslError("bad-option", `objective: unknown option '${key}' (options: ${OPTION_KEYS.join(", ")})`, { path: `objective.${key}` });
-  }
-  for (const key of ["vars", "params"] as const) {
-    const v = opts[key];
-    if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== "string" || s.trim() === ""))) {
-      throw new DslError("bad-option", `objective: ${key} must be an array of names such as ["x", "y"], got ${describe(v)}`, { path: `objective.${key}` });
-    }
-  }
-  if (opts.constants !== undefined) {
-    if (opts.constants === null || typeof opts.constants !== "object" || Array.isArray(opts.constants)) {
-      throw new DslError("bad-option", `objective: constants must be a record such as { a: 1 }, got ${describe(opts.constants)}`, { path: "objective.constants" });
-    }
-    for (const [k, v] of Object.entries(opts.constants)) {
-      if (typeof v !== "number" || !Number.isFinite(v)) throw new DslError("bad-option", `objective: constant '${k}' must be a finite number, got ${describe(v)}`, { path: `objective.constants.${k}` });
-    }
-  }
-  if (opts.data !== undefined && (opts.data === null || typeof opts.data !== "object" || Array.isArray(opts.data) || Object.keys(opts.data).length === 0)) {
-    throw new DslError("bad-option", `objective: data must be a record of columns such as { x: [...], y: [...] }, got ${describe(opts.data)}`, { path: "objective.data" });
-  }
-  if (opts.reduce !== undefined && opts.reduce !== "mean" && opts.reduce !== "sum") {
-    throw new DslError("bad-option", `objective: reduce must be "mean" or "sum", got ${describe(opts.reduce)}`, { path: "objective.reduce" });
-  }
-  if (opts.params !== undefined && opts.data === undefined) throw new DslError("bad-option", "objective: params is for data-backed objectives (with data); use vars to fix the variable order", { path: "objective.params" });
-  if (opts.name !== undefined && (typeof opts.name !== "string" || !/^[A-Za-z][\w]*$/.test(opts.name))) {
-    throw new DslError("bad-option", `objective: name must be a short identifier such as "f", got ${describe(opts.name)}`, { path: "objective.name" });
-  }
 }

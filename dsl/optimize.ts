@@ -19,6 +19,7 @@ import {
   type RunOptions,
   type Transform,
 } from "../src/optim/index.js";
+import { UserModelProblem, isUserModel } from "../src/numeric/index.js";
 import type { Problem } from "../src/problem/index.js";
 
 /** A hand-written model: f and its gradient (and optionally its Hessian) on plain arrays. */
@@ -52,34 +53,12 @@ export interface OptimizeAsyncOptions extends AsyncRunOptions {
 function toProblem(target: unknown, from: unknown, who: string): Problem {
   const t = target as Record<string, unknown> | null;
   if (t && typeof t === "object" && typeof t.valueAndGradInto === "function" && typeof t.n === "number") return target as Problem;
-  if (t && typeof t === "object" && typeof t.f === "function" && typeof t.grad === "function") {
+  if (isUserModel(target)) {
     const u = target as UserObjective;
     const n = Array.isArray(from) || ArrayBuffer.isView(from) ? (from as ArrayLike<number>).length : (u.names?.length ?? NaN);
     if (!Number.isInteger(n)) throw new DslError("bad-start", `${who}: with { f, grad }, give "from" as a number[] (or names in the objective)`, { path: `${who}.from` });
-    const names = u.names ?? Array.from({ length: n }, (_, i) => `x${i}`);
-    const gradInto = (x: Float64Array, g: Float64Array) => {
-      const v = u.grad(Array.from(x));
-      if (!v || v.length !== n) throw new DslError("bad-gradient", `${who}: grad(x) returned ${describe(v)}, expected ${n} numbers`, { path: `${who}.grad` });
-      for (let i = 0; i < n; i++) g[i] = v[i]!;
-    };
-    const p: Problem = {
-      n,
-      names,
-      valueAt: (x) => u.f(Array.from(x)),
-      valueAndGradInto: (x, g) => {
-        gradInto(x, g);
-        return u.f(Array.from(x));
-      },
-      ...(u.hess
-        ? {
-            hessianInto: (x: Float64Array, H: Float64Array) => {
-              const M = u.hess!(Array.from(x));
-              for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = M[i]![j]!;
-            },
-          }
-        : {}),
-    };
-    return p;
+    // Non-finite values are not errors here: the runner reports them as divergence.
+    return new UserModelProblem(u, n, { who, names: u.names ?? Array.from({ length: n }, (_, i) => `x${i}`), point: "from", finite: false });
   }
   throw new DslError("bad-objective", `${who}: expected an objective (from objective(...)) or { f, grad }, got ${describe(target)}`, { path: `${who}.objective` });
 }

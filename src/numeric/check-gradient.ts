@@ -245,7 +245,8 @@ function checkProbe(q: Probe, k: number, f0: number, s: CheckSettings, floor: nu
   return { row, evals: e.evals };
 }
 
-function agrees(a: number, d: number, rtol: number, atol: number): boolean {
+/** |a − d| ≤ max(rtol·max(|a|, |d|), atol): the test of every gradient and Hessian entry. */
+export function agrees(a: number, d: number, rtol: number, atol: number): boolean {
   const diff = Math.abs(a - d);
   return diff <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(d)), atol);
 }

@@ -14,7 +14,7 @@
 import type { Problem } from "../problem/index.js";
 import { DslError } from "../errors/index.js";
 import { fmt, sci } from "./gradcheck-message.js";
-import { GRAD_ROUNDING } from "./check-gradient.js";
+import { GRAD_ROUNDING, agrees } from "./check-gradient.js";
 import { ROUNDING } from "./line-derivative.js";
 import { EPS, STEP, coordScale } from "./step-size.js";
 
@@ -120,7 +120,8 @@ function jacobianColumn(p: Problem, work: Float64Array, j: number, t: number, b:
   }
 }
 
-function symmetrizeInto(J: Float64Array, H: Float64Array, n: number): void {
+/** H = (J + Jᵀ)/2 (row-major n×n; H may be J). */
+export function symmetrizeInto(J: Float64Array, H: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (J[i * n + j]! + J[j * n + i]!);
 }
 
@@ -185,10 +186,6 @@ function analyticHessian(p: Problem, x: Float64Array): Float64Array {
     return A;
   }
   throw new DslError("unsupported", "gradcheck: the Hessian check needs an analytic Hessian (hessianInto or hvpInto; for user code, pass `hess`)", { path: "hessian" });
-}
-
-function agrees(a: number, d: number, rtol: number, atol: number): boolean {
-  return Math.abs(a - d) <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(d)), atol);
 }
 
 function summarize(A: Float64Array, J: Float64Array, E: Float64Array, atolOf: (i: number, j: number) => number, s: HessianSettings, n: number, evals: number): HessianCheckResult {

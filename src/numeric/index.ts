@@ -17,7 +17,9 @@ export {
   type FdOptions,
 } from "./fd-gradient.js";
 export { checkGradient, type CheckSettings, type GradCheckResult, type GradRow, type Verdict } from "./check-gradient.js";
-export { checkHessian, fdHessianInto, type HessianCheckResult, type HessianRow, type HessianSettings } from "./check-hessian.js";
+export { checkHessian, fdHessianInto, symmetrizeInto, type HessianCheckResult, type HessianRow, type HessianSettings } from "./check-hessian.js";
 export { vCurve, defaultSweep, type VCurve, type VCurveOptions, type VSeries } from "./v-curve.js";
 export { GradcheckReport } from "./gradcheck-report.js";
 export { mulberry32, randomSignsInto } from "./prng.js";
+export { isUserModel, UserModelProblem, type UserModel, type UserModelOptions } from "./user-model.js";
+export * as curvature from "./curvature/index.js";

@@ -7,49 +7,20 @@
  * Update rules (g = ∇f(x_t), η = lr at step t; the rule of each building block is in its doc):
  * see docs/readme/optimizers.md for the full reference with LaTeX.
  */
-import { DISPLAY, type MimeBundle } from "../display/index.js";
 import { DslError } from "../errors/index.js";
-import type { Hyper, HyperValue, Optimizer, Transform } from "./base.js";
+import type { HyperValue, Optimizer, Transform } from "./base.js";
 import { chain } from "./chain.js";
+import { lbfgs, naturalGradient, newton } from "./aliases-second-order.js";
+import { active, BETAS, EPS, fmt, l2, LR, named, WD } from "./named.js";
+import { readOptions, type Rules } from "./options.js";
 import { scaleByAdam, scaleByAdamax, scaleByNadam, scaleByRadam } from "./transforms/adam.js";
-import { scaleByLbfgs } from "./transforms/lbfgs.js";
 import { traceMomentum } from "./transforms/momentum.js";
-import { scaleByBacktracking, scaleByFisher, scaleByNewton, type FisherSource } from "./transforms/newton.js";
 import { addDecayedWeights } from "./transforms/regularize.js";
 import { scaleByAdagrad, scaleByAdadelta, scaleByRms } from "./transforms/rms.js";
 import { scaleByLearningRate } from "./transforms/scale.js";
-import { readOptions, type Rules } from "./validate.js";
 
-const LR = (d: number): Rules[string] => ({ kind: "hyper", default: d, min: 0, what: "the learning rate" });
-const WD: Rules[string] = { kind: "hyper", default: 0, min: 0, what: "L2 penalty added to the gradient" };
-const EPS = (d: number): Rules[string] => ({ kind: "hyper", default: d, gt: 0, what: "added to the denominator" });
-const BETAS: Rules[string] = { kind: "betas", default: [0.9, 0.999], what: "coefficients of the running averages of g and g²" };
-
-function fmt(v: unknown): string {
-  if (typeof v === "function") return (v as { toString(): string }).toString === Function.prototype.toString ? "schedule" : String(v);
-  if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
-  if (typeof v === "string") return JSON.stringify(v);
-  return String(v);
-}
-
-/** Wraps a transform as a named `Optimizer` with its options and a display. */
-export function named<S>(name: string, options: Record<string, unknown>, t: Transform<S>): Optimizer<S> {
-  const opts = Object.freeze({ ...options });
-  const describe = () => `${name}(${Object.entries(opts).map(([k, v]) => `${k}=${fmt(v)}`).join(", ")})`;
-  return {
-    ...t,
-    name,
-    options: opts,
-    describe,
-    toString: describe,
-    [DISPLAY]: (): MimeBundle => ({ "text/plain": describe() }),
-  } as Optimizer<S>;
-}
-
-/** Nonzero or scheduled: a weight decay / momentum that must be in the chain. */
-const active = (h: unknown): boolean => h !== 0 && h !== undefined;
-
-const l2 = (wd: unknown): Transform[] => (active(wd) ? [addDecayedWeights(wd as HyperValue)] : []);
+export { lbfgs, naturalGradient, newton, type LbfgsAliasOptions, type NaturalGradientOptions, type NewtonAliasOptions } from "./aliases-second-order.js";
+export { named } from "./named.js";
 
 /** Options of `gd`. */
 export interface GdOptions {
@@ -84,9 +55,9 @@ export interface SgdOptions {
 
 const SGD_RULES: Rules = {
   lr: LR(1e-3),
-  momentum: { kind: "hyper", default: 0, min: 0, lt: 1, what: "the momentum factor" },
-  dampening: { kind: "hyper", default: 0, min: 0, max: 1, what: "dampening of the gradient in the momentum buffer" },
-  nesterov: { kind: "boolean", default: false, what: "Nesterov momentum" },
+  momentum: { type: "hyper", default: 0, min: 0, lt: 1, what: "the momentum factor" },
+  dampening: { type: "hyper", default: 0, min: 0, max: 1, what: "dampening of the gradient in the momentum buffer" },
+  nesterov: { type: "boolean", default: false, what: "Nesterov momentum" },
   weightDecay: WD,
 };
 
@@ -125,7 +96,7 @@ export interface MomentumOptions {
 
 const MOMENTUM_RULES: Rules = {
   lr: LR(1e-3),
-  momentum: { kind: "hyper", default: 0.9, min: 0, lt: 1, what: "the momentum factor" },
+  momentum: { type: "hyper", default: 0.9, min: 0, lt: 1, what: "the momentum factor" },
   weightDecay: WD,
 };
 
@@ -171,9 +142,9 @@ export interface AdagradOptions {
 export function adagrad(options: AdagradOptions = {}): Optimizer {
   const o = readOptions("adagrad", options, {
     lr: LR(0.01),
-    lrDecay: { kind: "hyper", default: 0, min: 0, what: "lr ← lr / (1 + (t−1)·lrDecay)" },
+    lrDecay: { type: "hyper", default: 0, min: 0, what: "lr ← lr / (1 + (t−1)·lrDecay)" },
     weightDecay: WD,
-    initialAccumulatorValue: { kind: "number", default: 0, min: 0, what: "initial sum of squared gradients" },
+    initialAccumulatorValue: { type: "number", default: 0, min: 0, what: "initial sum of squared gradients" },
     eps: EPS(1e-10),
   });
   return named("adagrad", o, chain(
@@ -206,11 +177,11 @@ export interface RmspropOptions {
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
   const o = readOptions("rmsprop", options, {
     lr: LR(0.01),
-    alpha: { kind: "hyper", default: 0.99, min: 0, lt: 1, what: "smoothing constant of the running average of g²" },
+    alpha: { type: "hyper", default: 0.99, min: 0, lt: 1, what: "smoothing constant of the running average of g²" },
     eps: EPS(1e-8),
     weightDecay: WD,
-    momentum: { kind: "hyper", default: 0, min: 0, lt: 1, what: "the momentum factor" },
-    centered: { kind: "boolean", default: false, what: "divide by the estimated variance instead of the second moment" },
+    momentum: { type: "hyper", default: 0, min: 0, lt: 1, what: "the momentum factor" },
+    centered: { type: "boolean", default: false, what: "divide by the estimated variance instead of the second moment" },
   });
   const ts = [...l2(o.weightDecay), scaleByRms({ alpha: o.alpha as HyperValue, eps: o.eps as HyperValue, centered: o.centered as boolean })];
   if (active(o.momentum)) ts.push(traceMomentum({ momentum: o.momentum as HyperValue }));
@@ -232,7 +203,7 @@ const adamRules = (wd: number): Rules => ({
   betas: BETAS,
   eps: EPS(1e-8),
   weightDecay: { ...WD, default: wd } as Rules[string],
-  amsgrad: { kind: "boolean", default: false, what: "use the running maximum of v (AMSGrad)" },
+  amsgrad: { type: "boolean", default: false, what: "use the running maximum of v (AMSGrad)" },
 });
 
 /**
@@ -310,7 +281,7 @@ export interface NadamOptions extends AdamaxOptions {
 export function nadam(options: NadamOptions = {}): Optimizer {
   const o = readOptions("nadam", options, {
     lr: LR(2e-3), betas: BETAS, eps: EPS(1e-8), weightDecay: WD,
-    momentumDecay: { kind: "hyper", default: 4e-3, min: 0, what: "ψ of the momentum schedule" },
+    momentumDecay: { type: "hyper", default: 4e-3, min: 0, what: "ψ of the momentum schedule" },
   });
   const [b1, b2] = o.betas as [HyperValue, HyperValue];
   return named("nadam", o, chain(
@@ -350,110 +321,9 @@ export interface AdadeltaOptions {
  */
 export function adadelta(options: AdadeltaOptions = {}): Optimizer {
   const o = readOptions("adadelta", options, {
-    lr: LR(1), rho: { kind: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" }, eps: EPS(1e-6), weightDecay: WD,
+    lr: LR(1), rho: { type: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" }, eps: EPS(1e-6), weightDecay: WD,
   });
   return named("adadelta", o, chain(...l2(o.weightDecay), scaleByAdadelta({ rho: o.rho as HyperValue, eps: o.eps as HyperValue }), scaleByLearningRate(o.lr as HyperValue)));
-}
-
-/** Options of `lbfgs` (`torch.optim.LBFGS`). */
-export interface LbfgsAliasOptions {
-  lr?: number;
-  maxIter?: number;
-  maxEval?: number;
-  toleranceGrad?: number;
-  toleranceChange?: number;
-  historySize?: number;
-  lineSearch?: "strong-wolfe" | null;
-}
-
-/**
- * L-BFGS as `torch.optim.LBFGS` (one `optimize` step = one `LBFGS.step(closure)`, up to maxIter
- * iterations). Defaults: lr 1, maxIter 20, maxEval ⌊maxIter·5/4⌋, toleranceGrad 1e-7,
- * toleranceChange 1e-9, historySize 100, lineSearch null ("strong-wolfe" for PyTorch's
- * `line_search_fn="strong_wolfe"`). float64 engine only.
- *
- * @example
- * lbfgs({ lineSearch: "strong-wolfe", maxIter: 1 }); // one iteration per optimize step
- */
-export function lbfgs(options: LbfgsAliasOptions = {}): Optimizer {
-  const o = readOptions("lbfgs", options, {
-    lr: { kind: "number", default: 1, gt: 0, what: "step length multiplier" },
-    maxIter: { kind: "integer", default: 20, min: 1, what: "iterations per step" },
-    maxEval: { kind: "integer", min: 1, what: "function evaluations per step (default maxIter·5/4)" },
-    toleranceGrad: { kind: "number", default: 1e-7, min: 0, what: "stop when max |g| ≤ this" },
-    toleranceChange: { kind: "number", default: 1e-9, min: 0, what: "stop when steps or loss changes are below this" },
-    historySize: { kind: "integer", default: 100, min: 1, what: "number of (s, y) pairs kept" },
-    lineSearch: { kind: "enum", values: ["strong-wolfe", null], default: null, what: "" },
-  });
-  if (o.maxEval === undefined) o.maxEval = Math.floor(((o.maxIter as number) * 5) / 4);
-  return named("lbfgs", o, scaleByLbfgs(o as never));
-}
-
-/** Options of `newton`. */
-export interface NewtonAliasOptions {
-  /** Step length (or first step of the line search), default 1. */
-  lr?: HyperValue;
-  /** δ ≥ 0 added to the modified eigenvalues (Levenberg–Marquardt), default 0. */
-  damping?: number;
-  /** Floor for |λ|, default 1e-8. */
-  minCurvature?: number;
-  /** "backtracking" (Armijo, default) or null (fixed step lr). */
-  lineSearch?: "backtracking" | null;
-}
-
-/**
- * Damped Newton with the saddle-free fix: d = −V diag(1/(max(|λᵢ|, λ_min) + δ)) Vᵀ ∇f, then an
- * Armijo backtracking line search from t = lr (Boyd & Vandenberghe §9.5), so on an indefinite
- * Hessian it neither heads for the saddle/maximum (|λ| flips those directions downhill) nor
- * walks uphill (the line search). `lineSearch: null` takes x ← x + lr·d. Needs the objective's
- * Hessian; float64 only. Defaults: lr 1, damping 0, minCurvature 1e-8, lineSearch "backtracking".
- *
- * @example
- * optimize(rosenbrock, newton(), { from: [-1.2, 1], steps: 25 });
- */
-export function newton(options: NewtonAliasOptions = {}): Optimizer {
-  const o = readOptions("newton", options, {
-    lr: LR(1),
-    damping: { kind: "number", default: 0, min: 0, what: "added to every eigenvalue" },
-    minCurvature: { kind: "number", default: 1e-8, gt: 0, what: "floor for |λ|" },
-    lineSearch: { kind: "enum", values: ["backtracking", null], default: "backtracking", what: "" },
-  });
-  const dir = scaleByNewton({ damping: o.damping as number, minCurvature: o.minCurvature as number });
-  if (o.lineSearch === "backtracking" && typeof o.lr !== "number") {
-    throw new DslError("bad-option", "newton: with lineSearch \"backtracking\", lr is the first trial step and must be a number (use lineSearch: null for a scheduled lr)", { path: "newton.lr" });
-  }
-  const step = o.lineSearch === "backtracking" ? scaleByBacktracking({ lr: o.lr as number }) : scaleByLearningRate(o.lr as HyperValue);
-  return named("newton", o, chain(dir, step));
-}
-
-/** Options of `naturalGradient`. */
-export interface NaturalGradientOptions {
-  /** η ≥ 0, default 1 (Fisher scoring). */
-  lr?: HyperValue;
-  /** δ > 0 added to F's eigenvalues, default 1e-4. */
-  damping?: number;
-  /** "auto" (default), "exact", "empirical", or a metric (x) => number[][]. */
-  fisher?: FisherSource;
-}
-
-/**
- * Natural gradient (Amari 1998): x ← x − η (F + δI)⁻¹ ∇f, with F the exact Fisher of a
- * canonical-link GLM (= the Hessian of the mean NLL), the empirical Fisher from per-sample
- * gradients, or your metric (see `scaleByFisher`). float64 only.
- *
- * @example
- * naturalGradient({ fisher: "empirical", damping: 1e-3 });
- */
-export function naturalGradient(options: NaturalGradientOptions = {}): Optimizer {
-  const o = readOptions("naturalGradient", options, {
-    lr: LR(1),
-    damping: { kind: "number", default: 1e-4, gt: 0, what: "added to the Fisher's eigenvalues" },
-    fisher: { kind: "fisher", default: "auto", what: "where the Fisher comes from" },
-  });
-  return named("naturalGradient", o, chain(
-    scaleByFisher({ damping: o.damping as number, fisher: o.fisher as FisherSource }),
-    scaleByLearningRate(o.lr as HyperValue),
-  ));
 }
 
 /** Every alias by name (for `compare` specs given as strings and for docs). */

@@ -59,7 +59,10 @@ export type HyperValue = Hyper | readonly Hyper[];
 export interface StepContext {
   /** The whole objective. */
   readonly problem: Problem;
-  /** Rows of the current mini-batch (data-backed objectives); null means all (training) rows. */
+  /**
+   * Rows the step's loss is over (data-backed objectives): the current mini-batch, or on full
+   * batch the training rows when a validation split holds some out; null means all rows.
+   */
   readonly rows: Int32Array | null;
   /** Loss of the current batch at `x`. Counts as one function evaluation. */
   valueAt(x: Float64Array): number;

@@ -9,18 +9,9 @@
  * mulberry32(seed); epoch e (0-based) shuffles the training rows with mulberry32(epochSeed(seed, e)),
  * so epoch e's order does not depend on how many epochs ran before.
  */
+import { mulberry32 } from "../numeric/index.js";
 
-/** A generator of uniform numbers in [0, 1) from a 32-bit seed (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Shuffles `a` in place (Fisher–Yates) with `rand`. */
 export function shuffleInPlace(a: Int32Array, rand: () => number): Int32Array {

@@ -20,9 +20,10 @@ export {
   type AdadeltaOptions, type AdagradOptions, type AdamOptions, type AdamaxOptions, type GdOptions, type LbfgsAliasOptions, type MomentumOptions,
   type NadamOptions, type NaturalGradientOptions, type NewtonAliasOptions, type RmspropOptions, type SgdOptions,
 } from "./aliases.js";
-export { readOptions as readOptimizerOptions, suggest, type Rule, type Rules } from "./validate.js";
+export { editDistance, readOptions, readOptions as readOptimizerOptions, suggest, type Rule, type Rules } from "./options.js";
 export { Batcher, epochSeed, mulberry32, shuffleInPlace, splitRows } from "./data.js";
-export { DEFAULT_STATUS_TOL, Runner, checkRunOptions, runAsync, runSync, type AsyncRunOptions, type RunOptions } from "./run.js";
+export { Runner, runAsync, runSync } from "./run.js";
+export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 export { Comparison, Run, type BestPoint, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
 // -- schedules and theory helpers (engineer B2) --
 export {

@@ -30,7 +30,8 @@ export function cubicInterpolate(
   return (lo + hi) / 2;
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+/** aᵀb. */
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;

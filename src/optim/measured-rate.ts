@@ -4,7 +4,7 @@
  */
 import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
 import { DslError, describe } from "../errors/index.js";
-import { readOptions, type OptionRules } from "./schedules/options.js";
+import { readOptions, type Rules as OptionRules } from "./options.js";
 import { fmt } from "./schedules/schedule.js";
 
 /** Which error sequence was fitted. */

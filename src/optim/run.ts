@@ -9,127 +9,15 @@
  * (its value and gradient are recorded and are the next step's input on full batch).
  */
 import { float64Ops } from "../backends/float64.js";
-import { DslError, describe } from "../errors/index.js";
-import { eigSym } from "../numeric/index.js";
+import { DslError } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
-import { hyperAt, type Optimizer, type StepContext, type Transform, type UpdateExtras } from "./base.js";
+import type { Optimizer, StepContext, Transform, UpdateExtras } from "./base.js";
 import { Batcher, splitRows } from "./data.js";
+import { divergenceMessage, fmt, fmtTol, runWarnings, type Diagnosis } from "./run-diagnostics.js";
+import { DEFAULT_STATUS_TOL, parseStart, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 import { Run, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
 
-/** Options of `optimize` / `optimizeAsync` (see docs/readme/optimizers.md). */
-export interface RunOptions {
-  /** Start point: number[] in the objective's variable order, or a record by name. */
-  from: ArrayLike<number> | Record<string, number>;
-  /** Optimizer steps (default 100, or `epochs` × batches per epoch). */
-  steps?: number;
-  /** Data-backed: passes over the training rows (steps = epochs × batches per epoch). */
-  epochs?: number;
-  /** Clip the gradient's L2 norm to this before the optimizer sees it (torch's clip_grad_norm_). */
-  clipNorm?: number;
-  /** Clamp every gradient coordinate to [−c, c] (torch's clip_grad_value_). */
-  clipValue?: number;
-  /** Data-backed: rows per mini-batch (default: all training rows, full batch). */
-  batchSize?: number;
-  /** Data-backed: shuffle the training rows every epoch (default true). */
-  shuffle?: boolean;
-  /** Data-backed: drop the last, shorter batch of each epoch (default false). */
-  dropLast?: boolean;
-  /** Seed of the split and of the shuffles (default 0). */
-  seed?: number;
-  /** Data-backed: fraction of rows held out for validation, in [0, 1) (default 0). */
-  validation?: number;
-  /** Data-backed: stop after this many epochs without a validation improvement (needs validation). */
-  patience?: number;
-  /** Smallest decrease of the validation loss that counts as an improvement (default 0). */
-  minDelta?: number;
-  /** Stop as soon as ‖∇f‖₂ ≤ tol (status "converged"). Without it every step runs. */
-  tol?: number;
-  /** The run diverges when loss > loss₀ + factor·(|loss₀| + 1) (default 1e6), or is not finite. */
-  divergenceFactor?: number;
-  /** A name for the run (default: the optimizer's name). */
-  name?: string;
-}
-
-/** Extra options of `optimizeAsync`. */
-export interface AsyncRunOptions extends RunOptions {
-  /** Aborting rejects with a DslError (code "aborted") whose `detail.run` is the partial run. */
-  signal?: AbortSignal;
-  /** Called with the live run (status "running") about every `progressEvery` ms. */
-  onProgress?: (run: Run) => void;
-  /** Milliseconds between progress calls and event-loop yields (default 100). */
-  progressEvery?: number;
-}
-
-/** Gradient-norm threshold for the final status when no `tol` is given. */
-export const DEFAULT_STATUS_TOL = 1e-6;
-
 const now = (): number => performance.now();
-
-function parseStart(problem: Problem, from: unknown, who: string): Float64Array {
-  const n = problem.n;
-  const names = problem.names;
-  if (from === undefined) throw new DslError("missing-option", `${who}: the start point "from" is required (variables: ${names.join(", ")})`, { path: `${who}.from` });
-  let x: Float64Array;
-  if (Array.isArray(from) || ArrayBuffer.isView(from)) {
-    const a = from as ArrayLike<number>;
-    if (a.length !== n) {
-      throw new DslError("bad-start", `${who}: the start point has ${a.length} values, the objective has ${n} variables (${names.join(", ")})`, { path: `${who}.from` });
-    }
-    x = Float64Array.from(a);
-  } else if (from !== null && typeof from === "object") {
-    const rec = from as Record<string, unknown>;
-    for (const k of Object.keys(rec)) {
-      if (!names.includes(k)) throw new DslError("bad-start", `${who}: the start point names '${k}', which is not a variable (variables: ${names.join(", ")})`, { path: `${who}.from.${k}` });
-    }
-    x = new Float64Array(n);
-    names.forEach((nm, i) => {
-      const v = rec[nm];
-      if (typeof v !== "number") throw new DslError("bad-start", `${who}: the start point has no value for '${nm}' (variables: ${names.join(", ")})`, { path: `${who}.from.${nm}` });
-      x[i] = v;
-    });
-  } else {
-    throw new DslError("bad-start", `${who}: "from" must be a number[] or a record by variable name, got ${describe(from)}`, { path: `${who}.from` });
-  }
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i]!)) throw new DslError("bad-start", `${who}: the start point has a non-finite value ${x[i]} for '${names[i]}'`, { path: `${who}.from` });
-  }
-  return x;
-}
-
-function checkNumber(who: string, key: string, v: unknown, ok: (v: number) => boolean, expected: string): void {
-  if (v === undefined) return;
-  if (typeof v !== "number" || !ok(v)) throw new DslError("bad-option", `${who}: ${key} must be ${expected}, got ${describe(v)}`, { path: `${who}.${key}` });
-}
-
-const RUN_KEYS = ["from", "steps", "epochs", "clipNorm", "clipValue", "batchSize", "shuffle", "dropLast", "seed", "validation", "patience", "minDelta", "tol", "divergenceFactor", "name", "backend", "signal", "onProgress", "progressEvery"];
-
-/** Checks the run options (types and ranges) and unknown keys. */
-export function checkRunOptions(who: string, o: Record<string, unknown>): void {
-  for (const k of Object.keys(o)) {
-    if (!RUN_KEYS.includes(k)) {
-      const norm = (s: string) => s.replace(/[_-]/g, "").toLowerCase();
-      const hint = RUN_KEYS.find((r) => norm(r) === norm(k));
-      throw new DslError("unknown-option", `${who}: unknown option "${k}"${hint ? ` (did you mean "${hint}"?)` : ""}; options are ${RUN_KEYS.join(", ")}`, { path: `${who}.${k}` });
-    }
-  }
-  const int0 = (v: number) => Number.isInteger(v) && v >= 0;
-  const int1 = (v: number) => Number.isInteger(v) && v >= 1;
-  const pos = (v: number) => Number.isFinite(v) && v > 0;
-  checkNumber(who, "steps", o.steps, int0, "an integer ≥ 0");
-  checkNumber(who, "epochs", o.epochs, int1, "an integer ≥ 1");
-  checkNumber(who, "clipNorm", o.clipNorm, pos, "a number > 0");
-  checkNumber(who, "clipValue", o.clipValue, pos, "a number > 0");
-  checkNumber(who, "batchSize", o.batchSize, int1, "an integer ≥ 1");
-  checkNumber(who, "seed", o.seed, Number.isInteger, "an integer");
-  checkNumber(who, "validation", o.validation, (v) => v >= 0 && v < 1, "a fraction in [0, 1)");
-  checkNumber(who, "patience", o.patience, int1, "an integer ≥ 1 (epochs)");
-  checkNumber(who, "minDelta", o.minDelta, (v) => Number.isFinite(v) && v >= 0, "a number ≥ 0");
-  checkNumber(who, "tol", o.tol, (v) => Number.isFinite(v) && v >= 0, "a number ≥ 0");
-  checkNumber(who, "divergenceFactor", o.divergenceFactor, (v) => v > 0, "a number > 0 (Infinity disables)");
-  checkNumber(who, "progressEvery", o.progressEvery, pos, "a number of milliseconds > 0");
-  if (o.steps !== undefined && o.epochs !== undefined) throw new DslError("bad-option", `${who}: give steps or epochs, not both`, { path: `${who}.epochs` });
-  if (o.patience !== undefined && !o.validation) throw new DslError("bad-option", `${who}: patience (early stopping) needs a validation split, e.g. validation: 0.2`, { path: `${who}.patience` });
-}
 
 /** The engine of one run; `Run` is its public record. */
 export class Runner {
@@ -225,7 +113,8 @@ export class Runner {
     const context: StepContext | undefined = needsProblem
       ? {
           problem,
-          get rows() { return self.currentRows; },
+          // The rows the step's loss is over: the mini-batch, or the training rows (null: all).
+          get rows() { return self.batcher ? self.currentRows : self.trainRows; },
           valueAt: (x) => self.batchValue(x),
           valueAndGradInto: (x, g) => self.batchValueAndGrad(x, g),
         }
@@ -321,7 +210,7 @@ export class Runner {
     const gn = this.norm(this.gTrain);
     this.record(fNew, gn);
     if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit) {
-      this.stop("diverged", this.divergenceMessage(fNew, gn));
+      this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
       return;
     }
     if (this.tol !== undefined && gn <= this.tol) {
@@ -381,84 +270,17 @@ export class Runner {
           ? `took all ${this.k} steps; the optimizer stopped moving after step ${this.lastMove} (its own convergence tests), |∇f| = ${fmt(last)}`
           : `took all ${this.k} steps; |∇f| = ${fmt(last)} at the end (> ${t})`;
     }
-    this.run.finish(status, reason, message, this.warnings(reason), now() - this.t0);
+    this.run.finish(status, reason, message, runWarnings(this.diagnosis(), reason), now() - this.t0);
+  }
+
+  private diagnosis(): Diagnosis {
+    return { problem: this.problem, optimizer: this.optimizer as Optimizer, rec: this.rec, loss0: this.loss0, step: this.k };
   }
 
   /** Ends the run from outside (an abort): status "aborted". */
   abort(): void {
     if (!this.done) this.stop("aborted", `aborted after ${this.k} of ${this.steps} steps`);
   }
-
-  private warnings(reason: StopReason): string[] {
-    const w: string[] = [];
-    const { rec } = this;
-    const g0 = rec.gradNorms[0]!;
-    if (g0 <= 1e-10 * (1 + Math.abs(this.loss0))) {
-      let what = "a stationary point";
-      if (this.problem.hessianInto) {
-        const H = new Float64Array(this.n * this.n);
-        this.problem.hessianInto(rec.xs.subarray(0, this.n), H);
-        const lmin = eigSym(H, this.n).values[0]!;
-        if (lmin < 0) what = `a saddle point or a maximum (smallest Hessian eigenvalue ${fmt(lmin)}): gradient methods stay there; perturb the start`;
-      }
-      w.push(`the gradient vanishes at the start (|∇f| = ${fmt(g0)}): it is ${what}`);
-    }
-    if (reason !== "diverged" && g0 > 0) {
-      let kMax = 0;
-      for (let i = 1; i < rec.length; i++) if (rec.gradNorms[i]! > rec.gradNorms[kMax]!) kMax = i;
-      const gMax = rec.gradNorms[kMax]!;
-      if (gMax > 1e4 * g0) w.push(`the gradient norm exploded from ${fmt(g0)} to ${fmt(gMax)} at step ${kMax}: the step is probably too large (try a smaller lr, or clipNorm)`);
-    }
-    if (rec.length > 10 && reason !== "diverged" && g0 > 1e-10) {
-      const last = rec.gradNorms[rec.length - 1]!;
-      const lossDrop = Math.abs(rec.losses[0]! - rec.losses[rec.length - 1]!);
-      if (last < 1e-3 * g0 && last > 0 && lossDrop <= 1e-9 * (1 + Math.abs(rec.losses[0]!)) ) {
-        w.push(`the gradient norm vanished (${fmt(g0)} → ${fmt(last)}) while the loss barely moved: a plateau or a saddle`);
-      }
-    }
-    return w;
-  }
-
-  private divergenceMessage(loss: number, gn: number): string {
-    const head = !Number.isFinite(loss) && loss < 0
-      ? `diverged at step ${this.k}: the loss went to ${loss} (the objective may be unbounded below)`
-      : `diverged at step ${this.k}: loss ${fmt(loss)}, |∇f| ${fmt(gn)} (started at loss ${fmt(this.loss0)})`;
-    return `${head}. ${this.hint()}`;
-  }
-
-  /** Why it diverged, when we can tell: the lr against 2/L for gradient methods. */
-  private hint(): string {
-    const opt = this.optimizer as Optimizer;
-    const lr = typeof this.lr === "number" ? this.lr : typeof this.lr === "function" ? this.lr(0) : NaN;
-    let L = NaN;
-    if (this.problem.hessianInto) {
-      const H = new Float64Array(this.n * this.n);
-      this.problem.hessianInto(this.rec.xs.subarray(0, this.n), H);
-      L = eigSym(H, this.n).values[this.n - 1]!;
-    }
-    const mu = typeof opt.options?.momentum === "number" ? (opt.options.momentum as number) : 0;
-    const plain = ["gd", "sgd", "momentum", "nesterov"].includes(opt.name);
-    if (plain && Number.isFinite(L) && L > 0 && Number.isFinite(lr)) {
-      const nest = opt.name === "nesterov" || opt.options?.nesterov === true;
-      const bound = nest ? (2 * (1 + mu)) / (L * (1 + 2 * mu)) : (2 * (1 + mu)) / L;
-      const what = mu === 0 ? "2/L" : nest ? "2(1+μ)/(L(1+2μ))" : "2(1+μ)/L";
-      if (lr > bound) {
-        return `lr ${fmt(lr)} exceeds ${what} = ${fmt(bound)} at the start (L = ${fmt(L)}, the largest Hessian eigenvalue there), so the iteration is unstable; try lr ≤ ${fmt(1 / L)} (= 1/L)`;
-      }
-      return `lr ${fmt(lr)} is below ${what} = ${fmt(bound)} at the start (L = ${fmt(L)}), but the curvature grows along the path; try a smaller lr or clipNorm`;
-    }
-    if (Number.isFinite(lr)) return `try a smaller lr (now ${fmt(lr)}) or clipNorm`;
-    return "try a smaller step or clipNorm";
-  }
-}
-
-const fmtTol = (v: number): string => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v));
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  return a >= 1e5 || a < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
 }
 
 /** Runs to the end synchronously. */

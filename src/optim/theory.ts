@@ -21,9 +21,9 @@
 import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
 import { DslError, describe } from "../errors/index.js";
 import { eigSym } from "../numeric/index.js";
-import type { Problem } from "../problem/index.js";
+import { asProblem, checkSymmetric, hessianAt, isMatrix, readPoint } from "./theory-input.js";
 import { fmt } from "./schedules/schedule.js";
-import { readOptions, type OptionRules } from "./schedules/options.js";
+import { readOptions, type Rules as OptionRules } from "./options.js";
 
 /** The second-order test at a critical point, from the signs of the Hessian's eigenvalues. */
 export type Classification = "minimum" | "maximum" | "saddle" | "degenerate";
@@ -239,112 +239,6 @@ export function theory(target: unknown, opts: TheoryOptions = {}): Theory {
   if (rows.some((r) => r.some((v) => !Number.isFinite(v))))
     throw new DslError("non-finite", `theory: the Hessian at (${Array.from(x).map(fmt).join(", ")}) has a non-finite entry`, { path: "theory.at" });
   return new Theory(rows, source, { at: Array.from(x), names: problem.names, value, gradNorm, stationary: gradNorm <= o.gradTol }, o.tol);
-}
-
-function isMatrix(t: unknown): t is number[][] {
-  return Array.isArray(t) && t.length > 0 && t.every((r) => Array.isArray(r));
-}
-
-function checkSymmetric(H: number[][]): number[][] {
-  const n = H.length;
-  let scale = 0;
-  H.forEach((row, i) => {
-    if (row.length !== n) throw new DslError("bad-matrix", `theory: expected a square ${n}×${n} Hessian, row ${i} has ${row.length} entries`, { path: `theory.hessian[${i}]` });
-    row.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v))
-        throw new DslError("bad-matrix", `theory: Hessian entry [${i}][${j}] must be a finite number, got ${describe(v)}`, { path: `theory.hessian[${i}][${j}]` });
-      scale = Math.max(scale, Math.abs(v));
-    });
-  });
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++)
-      if (Math.abs(H[i]![j]! - H[j]![i]!) > 1e-10 * scale)
-        throw new DslError("bad-matrix", `theory: a Hessian is symmetric, but H[${i}][${j}] = ${H[i]![j]} and H[${j}][${i}] = ${H[j]![i]}`, { path: `theory.hessian[${i}][${j}]` });
-  return H.map((r) => [...r]);
-}
-
-type FG = { f: (p: number[]) => number; grad: (p: number[]) => ArrayLike<number> };
-
-function asProblem(t: unknown, at: TheoryOptions["at"]): Problem {
-  const o = t as Partial<Problem> & Partial<FG>;
-  if (o && typeof o === "object" && typeof o.valueAndGradInto === "function" && typeof o.n === "number") return o as Problem;
-  if (o && typeof o === "object" && typeof o.f === "function" && typeof o.grad === "function") {
-    const n = at && typeof (at as ArrayLike<number>).length === "number" ? (at as ArrayLike<number>).length : NaN;
-    if (!Number.isInteger(n)) throw new DslError("missing-option", "theory: with { f, grad } give the point as an array: theory(model, { at: [x0, x1, ...] })", { path: "theory.at" });
-    const { f, grad } = o as FG;
-    return {
-      n,
-      names: Array.from({ length: n }, (_, i) => `x[${i}]`),
-      valueAt: (x) => f(Array.from(x)),
-      valueAndGradInto(x, g) {
-        const gr = grad(Array.from(x));
-        if (!gr || gr.length !== n) throw new DslError("bad-gradient", `theory: grad(p) returned ${describe(gr)}, expected ${n} numbers`, { path: "theory.grad" });
-        for (let i = 0; i < n; i++) g[i] = gr[i]!;
-        return f(Array.from(x));
-      },
-    };
-  }
-  throw new DslError("bad-target", `theory: expected an objective, a { f, grad } object or a Hessian matrix (number[][]), got ${describe(t)}`, { path: "theory" });
-}
-
-function readPoint(at: TheoryOptions["at"], p: Problem, target: unknown): Float64Array {
-  if (at === undefined) throw new DslError("missing-option", `theory: give the point: theory(objective, { at: [${p.names.join(", ")}] })`, { path: "theory.at" });
-  // A symbolic objective converts points itself (records with vector variables, its own messages).
-  const own = (target as { point?: (x: unknown, what?: string) => Float64Array }).point;
-  if (typeof own === "function") return Float64Array.from(own.call(target, at, "theory's point"));
-  let x: number[];
-  if (typeof (at as ArrayLike<number>).length === "number") x = Array.from(at as ArrayLike<number>);
-  else if (typeof at === "object" && at !== null) {
-    const rec = at as Record<string, number>;
-    const missing = p.names.filter((nm) => !(nm in rec));
-    if (missing.length) throw new DslError("bad-point", `theory: the point has no value for ${missing.map((m) => `'${m}'`).join(", ")} (variables: ${p.names.join(", ")})`, { path: "theory.at" });
-    x = p.names.map((nm) => rec[nm]!);
-  } else throw new DslError("bad-point", `theory: at must be an array or a record by variable name, got ${describe(at)}`, { path: "theory.at" });
-  if (x.length !== p.n) throw new DslError("bad-point", `theory: the point has ${x.length} coordinates, the objective has ${p.n} (${p.names.join(", ")})`, { path: "theory.at" });
-  x.forEach((v, i) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new DslError("bad-point", `theory: at[${i}] (${p.names[i]}) must be a finite number, got ${describe(v)}`, { path: `theory.at[${i}]` });
-  });
-  return Float64Array.from(x);
-}
-
-/** The Hessian at x: exact if the problem has one, else from Hessian-vector products, else by central differences of the gradient (symmetrized). */
-function hessianAt(p: Problem, x: Float64Array): { H: Float64Array; source: HessianSource } {
-  const n = p.n;
-  const H = new Float64Array(n * n);
-  if (p.hessianInto) {
-    p.hessianInto(x, H);
-    return { H, source: "exact" };
-  }
-  const col = new Float64Array(n);
-  if (p.hvpInto) {
-    const e = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      e.fill(0);
-      e[j] = 1;
-      p.hvpInto(x, e, col);
-      for (let i = 0; i < n; i++) H[i * n + j] = col[i]!;
-    }
-    return { H: symmetrize(H, n), source: "Hessian-vector products" };
-  }
-  // h ≈ ε^{1/3}·scale balances truncation (O(h²)) and rounding (O(ε/h)) for central differences.
-  const gp = new Float64Array(n);
-  const xs = Float64Array.from(x);
-  for (let j = 0; j < n; j++) {
-    const h = Math.cbrt(Number.EPSILON) * Math.max(1, Math.abs(x[j]!));
-    xs[j] = x[j]! + h;
-    p.valueAndGradInto(xs, gp);
-    xs[j] = x[j]! - h;
-    p.valueAndGradInto(xs, col);
-    xs[j] = x[j]!;
-    for (let i = 0; i < n; i++) H[i * n + j] = (gp[i]! - col[i]!) / (2 * h);
-  }
-  return { H: symmetrize(H, n), source: "finite differences of the gradient" };
-}
-
-function symmetrize(H: Float64Array, n: number): Float64Array {
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (H[i * n + j]! + H[j * n + i]!);
-  return H;
 }
 
 export { MeasuredRate, measuredRate, type ErrorKind, type MeasuredRateOptions } from "./measured-rate.js";

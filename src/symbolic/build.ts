@@ -9,6 +9,7 @@
 import { DslError } from "../errors/index.js";
 import { SymbolicDataProblem } from "./data.js";
 import { closeMatches, quote } from "./errors.js";
+import { checkFamily, type Family } from "./family.js";
 import { parseFunction } from "./from-ts.js";
 import type { Expr, Sym } from "./ir.js";
 import { parseExpression } from "./parse.js";
@@ -26,6 +27,10 @@ export interface BuildOptions {
   readonly constants?: Readonly<Record<string, number>>;
   readonly data?: Readonly<Record<string, DataColumn>>;
   readonly reduce?: "mean" | "sum";
+  /** Data-backed: the model family whose negative log-likelihood the summand is (see family.ts). */
+  readonly family?: Family;
+  /** The family's response column (default "y"). */
+  readonly response?: string;
 }
 
 /** The result: the expression, its variables and constants, and the problem. */
@@ -85,11 +90,16 @@ export function buildObjective(src: string | ((...args: never[]) => unknown), op
   const vars = names.map(sym);
   const constMap = new Map(Object.entries(constants).map(([k, v]) => [sym(k), v]));
   if (columns.size === 0) {
-    if (opts.reduce !== undefined) throw new DslError("bad-option", `objective ${quote(text)}: reduce is only meaningful with data`, { path: "objective.reduce" });
+    for (const key of ["reduce", "family", "response"] as const) {
+      if (opts[key] !== undefined) throw new DslError("bad-option", `objective ${quote(text)}: ${key} is only meaningful with data`, { path: `objective.${key}` });
+    }
     return { source: text, expr: parsed.expr, vars, constants: constMap, dataSyms: new Set(), problem: new SymbolicProblem(parsed.expr, vars, constMap) };
   }
   const cols = new Map([...columns].map(([k, v]) => [sym(k), v]));
-  const problem = new SymbolicDataProblem(parsed.expr, vars, cols, opts.reduce ?? "mean", constMap);
+  if (opts.response !== undefined && opts.family === undefined) throw new DslError("bad-option", `objective ${quote(text)}: response names the response of a family; give family too`, { path: "objective.response" });
+  const response = sym(opts.response ?? "y");
+  const family = opts.family === undefined ? undefined : checkFamily(opts.family, parsed.expr, vars, response, columns.get(response.name), constMap, text);
+  const problem = new SymbolicDataProblem(parsed.expr, vars, cols, opts.reduce ?? "mean", constMap, family);
   return { source: text, expr: parsed.expr, vars, constants: constMap, dataSyms: new Set(cols.keys()), problem };
 }
 

@@ -62,6 +62,7 @@ class ComplexEmitter {
 
   emit(root: Expr): Pair {
     for (const e of postorder([root])) {
+      if (this.code.has(e)) continue;
       this.lines = [];
       if (isConstant(e)) this.code.set(e, [jsNumber(e.kind === "num" ? e.value : evaluateOne(e, {})), "0"]);
       else this.code.set(e, this.node(e));
@@ -170,6 +171,13 @@ class ComplexEmitter {
     const im = args.map((a, k) => (a[1] === "0" ? "" : `${a[1]} * (${codes[k + 1]})`)).filter((s) => s !== "");
     return this.define(codes[0]!, im.length === 0 ? "0" : im.join(" + "));
   }
+}
+
+/** Statements computing `roots` in complex arithmetic (block-local names), and each one's [re, im]. */
+export function complexLines(roots: readonly Expr[], symbol: (s: Sym) => Pair): { lines: string[]; values: Pair[] } {
+  const em = new ComplexEmitter(symbol, false);
+  const values = roots.map((r) => em.emit(r));
+  return { lines: em.groups.flat(), values };
 }
 
 /** Compiles f for complex arguments: `(re, im) => [Re f, Im f]`. */

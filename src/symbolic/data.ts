@@ -11,6 +11,7 @@ import { compileLoop, loopBody, loopSource, type DataLayout } from "./data-loop.
 import { upperEntries } from "./compile.js";
 import { directional } from "./derivative.js";
 import type { Expr, Sym } from "./ir.js";
+import { addRowFisher, FAMILIES, verifyFamily, type Family, type FamilySpec } from "./family.js";
 import { SymbolicProblem } from "./problem.js";
 import { sym } from "./simplify.js";
 
@@ -21,6 +22,7 @@ type SampleGrads = (x: Float64Array, G: Float64Array, rows: Rows) => void;
 type BatchMatrix = (x: Float64Array, H: Float64Array, rows: Rows) => void;
 type BatchHvp = (x: Float64Array, v: Float64Array, out: Float64Array, rows: Rows) => void;
 type BatchComplex = (re: Float64Array, im: Float64Array, rows: Rows) => [number, number];
+type RowStats = (x: Float64Array, G0: Float64Array, J: Float64Array, MU: Float64Array, rows: Rows) => void;
 
 /** A data-backed symbolic objective. */
 export class SymbolicDataProblem implements Problem, DataProblem {
@@ -31,13 +33,21 @@ export class SymbolicDataProblem implements Problem, DataProblem {
   /** The per-sample summand's symbolic core (its gradient/Hessian are the summand's). */
   readonly summand: SymbolicProblem;
   private readonly layout: DataLayout;
-  private fns: { v?: BatchValue; g?: BatchGrad; s?: SampleGrads; h?: BatchMatrix; hv?: BatchHvp; c?: BatchComplex } = {};
+  /** The declared model family (see family.ts), if any. */
+  readonly family?: Family;
+  /** The family's response column. */
+  readonly response?: string;
+  private readonly familySpec?: FamilySpec;
+  private fisherChecked = false;
+  private fisherScratch = { G0: new Float64Array(0), J: new Float64Array(0), MU: new Float64Array(0) };
+  private fns: { v?: BatchValue; g?: BatchGrad; s?: SampleGrads; h?: BatchMatrix; hv?: BatchHvp; c?: BatchComplex; fs?: RowStats } = {};
 
   /**
    * @param expr the summand ℓ, with parameters, data symbols and named constants as symbols.
    * @param params the parameters θ, in order.
    * @param columns data symbol → values per sample (all of one length).
    * @param reduce "mean" or "sum" over the selected rows.
+   * @param family a checked model-family declaration (`checkFamily`), for the exact Fisher.
    */
   constructor(
     expr: Expr,
@@ -45,7 +55,13 @@ export class SymbolicDataProblem implements Problem, DataProblem {
     readonly columns: ReadonlyMap<Sym, Float64Array>,
     readonly reduce: "mean" | "sum",
     constants: ReadonlyMap<Sym, number> = new Map(),
+    family?: FamilySpec,
   ) {
+    if (family !== undefined) {
+      this.family = family.family;
+      this.response = family.response.name;
+      this.familySpec = family;
+    }
     this.summand = new SymbolicProblem(expr, params, constants);
     this.n = params.length;
     this.names = this.summand.names;
@@ -132,6 +148,41 @@ export class SymbolicDataProblem implements Problem, DataProblem {
   batchValueComplex(re: Float64Array, im: Float64Array, rows: Rows): [number, number] {
     this.fns.c ??= compileLoop<BatchComplex>(complexLoopSource(this.summand.bind([this.summand.expr])[0]!, this.layout, this.reduce), this.cols);
     return this.fns.c(re, im, rows);
+  }
+
+  /**
+   * The exact Fisher information of the loss over `rows` (all when null) for the declared
+   * family: reduce over rows of s·V(μᵢ)·∇ηᵢ ∇ηᵢᵀ (see family.ts), row-major n×n. The first call
+   * checks the declaration numerically on a few rows.
+   */
+  fisherInto(x: Float64Array, F: Float64Array, rows: Rows): void {
+    const spec = this.familySpec;
+    if (spec === undefined) throw new Error("optlab internal error: fisherInto without a family");
+    const n = this.n;
+    const m = rows === null ? this.samples : rows.length;
+    if (this.fisherScratch.MU.length < m) this.fisherScratch = { G0: new Float64Array(m * n), J: new Float64Array(m * n), MU: new Float64Array(m) };
+    const { G0, J, MU } = this.fisherScratch;
+    this.rowStats(x, G0, J, MU, rows);
+    if (!this.fisherChecked) {
+      verifyFamily(spec, { G0, J, MU, m }, rows, n);
+      this.fisherChecked = true;
+    }
+    F.fill(0);
+    for (let r = 0; r < m; r++) addRowFisher(spec.family, spec.precision, J, r * n, MU[r]!, F, n);
+    if (this.reduce === "mean") for (let k = 0; k < n * n; k++) F[k] /= m;
+  }
+
+  /** Per row r: ∇ℓ|_{y=0} into G0, J = ∇ℓ|_{y=0} − ∇ℓ|_{y=1} (= s·∇η) into J (m×n), μ = A'(η) into MU. */
+  private rowStats(x: Float64Array, G0: Float64Array, J: Float64Array, MU: Float64Array, rows: Rows): void {
+    if (this.fns.fs === undefined) {
+      const spec = this.familySpec!;
+      const n = this.n;
+      this.fns.fs = this.compile<RowStats>([spec.dy0, ...spec.grad0, ...spec.grad1], "x, G0, J, MU, rows", ([dy0, ...codes]) => [
+        ...codes.slice(0, n).map((a, k) => `{ const a = ${a}; G0[r * ${n} + ${k}] = a; J[r * ${n} + ${k}] = a - (${codes[n + k]}); }`),
+        `MU[r] = ${FAMILIES[spec.family].mean(`-(${dy0}) / ${spec.precision}`)};`,
+      ], [], []);
+    }
+    this.fns.fs(x, G0, J, MU, rows);
   }
 
   valueAt(x: Float64Array): number {

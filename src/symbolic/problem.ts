@@ -6,6 +6,10 @@
  * The hot entry points (`valueAt`, `valueAndGradInto`, `hessianInto`, `hvpInto`) allocate
  * nothing and do not check their results: they may return NaN or ±Infinity (optimizers detect
  * divergence themselves). User-facing checks live in the DSL's `Objective`.
+ *
+ * A long sum of terms of one shape (an indexed `sum(…, i, lo, hi)`) compiles to loops over its
+ * terms (`sum-loops.ts`): then (f, ∇f), ∇²f and ∇²f·v need only the derivatives of one term, and
+ * the symbolic ∇f and ∇²f of the whole sum are derived only when someone asks for them.
  */
 import type { Problem } from "../problem/index.js";
 import { compileHvp, compileSymmetric, compileValue, compileValueGrad, upperEntries, type HvpFn, type MatrixFn, type ValueFn, type ValueGradFn } from "./compile.js";
@@ -13,6 +17,8 @@ import { compileComplex, type ComplexFn } from "./complex.js";
 import { Differentiator, directional } from "./derivative.js";
 import type { Expr, Sym } from "./ir.js";
 import { num, substituteSyms, sym } from "./simplify.js";
+import { loopComplex, loopHessian, loopHvp, loopValue, loopValueGrad } from "./sum-loops.js";
+import { planSum, type SumPlan } from "./sum-plan.js";
 
 /** The symbolic core of an objective: f, its variables, its constants, derivatives on demand. */
 export class SymbolicProblem implements Problem {
@@ -22,6 +28,8 @@ export class SymbolicProblem implements Problem {
   private readonly diff = new Differentiator();
   private grad?: Expr[];
   private hess?: Expr[][];
+  private bound?: Expr;
+  private planned?: SumPlan | null;
   private fns: { value?: ValueFn; valueGrad?: ValueGradFn; hessian?: MatrixFn; hvp?: HvpFn; complex?: ComplexFn } = {};
 
   /**
@@ -56,22 +64,37 @@ export class SymbolicProblem implements Problem {
     });
   }
 
+  /** f with the constants bound. */
+  private get boundExpr(): Expr {
+    return (this.bound ??= this.bind([this.expr])[0]!);
+  }
+
+  /** How f compiles to loops over the terms of its root sum, or null (straight-line code). */
+  get plan(): SumPlan | null {
+    if (this.planned === undefined) this.planned = planSum(this.boundExpr, this.index);
+    return this.planned;
+  }
+
   /** The compiled f (built on first use). */
   get valueFn(): ValueFn {
-    return (this.fns.value ??= compileValue(this.bind([this.expr])[0]!, this.index));
+    return (this.fns.value ??= this.plan ? loopValue(this.plan, this.index) : compileValue(this.boundExpr, this.index));
   }
 
   /** The compiled (f, ∇f) (built on first use). */
   get valueGradFn(): ValueGradFn {
     if (this.fns.valueGrad === undefined) {
-      const [f, ...grad] = this.bind([this.expr, ...this.gradient]);
-      this.fns.valueGrad = compileValueGrad(f!, grad, this.index);
+      if (this.plan) this.fns.valueGrad = loopValueGrad(this.plan, this.index);
+      else {
+        const [f, ...grad] = this.bind([this.expr, ...this.gradient]);
+        this.fns.valueGrad = compileValueGrad(f!, grad, this.index);
+      }
     }
     return this.fns.valueGrad;
   }
 
   /** The compiled ∇²f (built on first use). */
   get hessianFn(): MatrixFn {
+    if (this.fns.hessian === undefined && this.plan) this.fns.hessian = loopHessian(this.plan, this.index, this.n);
     if (this.fns.hessian === undefined) {
       const entries = upperEntries(this.hessian);
       const bound = this.bind(entries.map((e) => e.expr));
@@ -82,6 +105,7 @@ export class SymbolicProblem implements Problem {
 
   /** The compiled ∇²f·v: the directional derivative of ∇f along v (no Hessian formed). */
   get hvpFn(): HvpFn {
+    if (this.fns.hvp === undefined && this.plan) this.fns.hvp = loopHvp(this.plan, this.index);
     if (this.fns.hvp === undefined) {
       const dirs = this.vars.map((_v, i) => sym(`§v${i}`));
       const hv = directional(this.gradient, new Map(this.vars.map((s, i) => [s, dirs[i]!])));
@@ -92,7 +116,7 @@ export class SymbolicProblem implements Problem {
 
   /** The compiled complex f (built on first use). */
   get complexFn(): ComplexFn {
-    return (this.fns.complex ??= compileComplex(this.bind([this.expr])[0]!, this.index));
+    return (this.fns.complex ??= this.plan ? loopComplex(this.plan, this.index) : compileComplex(this.boundExpr, this.index));
   }
 
   valueAt(x: Float64Array): number {

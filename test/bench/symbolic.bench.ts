@@ -9,12 +9,15 @@
  * 2. the same at n = 200 (goal: < 5 s) and n = 1000 (no goal; for the record).
  * 3. evaluating f and ∇f together vs f alone at n = 100 (goal: ≤ 3×), and at n = 1000; and
  *    (f, ∇f) at n = 50 next to SymPy's lambdified gradient (NumPy), for the record.
+ * 4. the first gradcheck of a fresh objective at n = 1000 ("cold": its generated code has never
+ *    run, so V8 starts it in the interpreter), next to the same gradcheck once warm.
  *
  * Each repeat uses fresh variable names, so hash-consing cannot reuse the previous repeat's nodes.
  */
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gradcheck } from "../../dsl/gradcheck.js";
 import { objective } from "../../dsl/objective.js";
 import { parseExpression } from "../../src/symbolic/index.js";
 import type { BenchRow } from "./run.js";
@@ -87,6 +90,27 @@ function evalRatio(n: number): { f: number; fg: number } {
   return { f, fg };
 }
 
+/**
+ * The first central gradcheck of a fresh objective (parse, compile f and (f, ∇f), 2n + 1
+ * evaluations with code V8 has never run), and the same check once warm (median of 5).
+ */
+function firstGradcheck(n: number): { cold: number; compile: number; warm: number } {
+  const x = Array.from({ length: n }, (_v, i) => 0.5 + 0.1 * Math.sin(i));
+  const t0 = performance.now();
+  const f = objective(rosenbrock(n, `c${fresh++}`));
+  f.valueAndGradInto(Float64Array.from(x), new Float64Array(n));
+  const t1 = performance.now();
+  if (gradcheck(f, { at: x }).verdict !== "pass") throw new Error("bench: the gradcheck did not pass");
+  const cold = performance.now() - t0;
+  for (let k = 0; k < 20; k++) gradcheck(f, { at: x });
+  const warm = median(Array.from({ length: 5 }, () => {
+    const t = performance.now();
+    gradcheck(f, { at: x });
+    return performance.now() - t;
+  }));
+  return { cold, compile: t1 - t0, warm };
+}
+
 function sympy(n: number, repeats: number): { seconds: number; evalGradUs: number; version: string } | null {
   try {
     const out = execFileSync("/usr/bin/python3", [join(here, "sympy_rosenbrock.py"), String(n), String(repeats)], { encoding: "utf8", timeout: 300_000 });
@@ -131,6 +155,15 @@ export default async function (): Promise<BenchRow[]> {
       ...(n === 100 ? { goal: "≤ 3× f alone", met: r.fg <= 3 * r.f } : {}),
     });
   }
+  const g = firstGradcheck(1000);
+  rows.push({
+    name: "first gradcheck at n=1000, cold (objective() + compile + check)",
+    ours: g.cold,
+    unit: "ms",
+    reference: g.warm,
+    referenceName: "the same gradcheck, warm",
+    note: `of which parse + compile f and (f, ∇f): ${g.compile.toFixed(1)} ms`,
+  });
   if (ref) {
     const r = evalRatio(50);
     rows.push({ name: "extended Rosenbrock n=50: evaluate f and ∇f", ours: r.fg / 1000, unit: "µs", reference: ref.evalGradUs, referenceName: `SymPy ${ref.version} lambdify(cse=True) ∇f (NumPy)` });

@@ -150,6 +150,33 @@ describe("objective(): errors", () => {
     fails(() => objective("  "), "parse", /the expression is empty/);
   });
 
+  test("bad options are named, with the close option or family suggested", () => {
+    fails(() => objective("x", { var: ["x"] } as never), "bad-option", /unknown option 'var' \(did you mean 'vars'\?\)/);
+    const data = { x: [0, 1], y: [0, 1] };
+    fails(() => objective("softplus(w x) - y w x", { params: ["w"], data, family: "logistic" as never }), "bad-option", /family must be one of "bernoulli", "poisson", "gaussian" \(did you mean "bernoulli"\?\), got "logistic"/);
+    fails(() => objective("softplus(w x) - y w x", { params: ["w"], data, family: "gausian" as never }), "bad-option", /did you mean "gaussian"/);
+    fails(() => objective("softplus(w x) - y w x", { params: ["w"], data, family: "categorical" as never }), "bad-option", /softmax\) are not supported yet/);
+    fails(() => objective("x^2", { family: "bernoulli" }), "bad-option", /family is only meaningful with data/);
+    fails(() => objective("softplus(w x) - y w x", { params: ["w"], data, response: "y" }), "bad-option", /give family too/);
+    fails(() => objective("softplus(w x) - y w x", { params: ["w"], data }).fisher([1]), "no-family", /fisher\(x\) needs a data-backed objective that declares its model family/);
+  });
+
+  test("a family gives the exact Fisher: for logistic regression Xᵀ diag(p(1 − p)) X / m", () => {
+    const x = [0.5, -1, 2, 0.3];
+    const y = [1, 0, 1, 0];
+    const f = objective("softplus(w x + b) - y (w x + b)", { params: ["w", "b"], data: { x, y }, family: "bernoulli" });
+    expect(f.family).toBe("bernoulli");
+    const [w, b] = [0.7, -0.2];
+    const F = [[0, 0], [0, 0]];
+    x.forEach((xi) => {
+      const p = 1 / (1 + Math.exp(-(w * xi + b)));
+      const v = [xi, 1];
+      for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) F[r]![c]! += (p * (1 - p) * v[r]! * v[c]!) / x.length;
+    });
+    f.fisher({ w, b }).forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(F[r]![c]!, 15)));
+    expect(objective("(w x - y)^2", { params: ["w"], data: { x, y } }).family).toBeUndefined();
+  });
+
   test("bad data", () => {
     fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: [1, 2], y: [1] } }), "bad-data", /data column 'y' has 1 rows but the other columns have 2/);
     fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: [1, Infinity], y: [1, 2] } }), "bad-data", /non-finite or non-number entry at row 1/);

@@ -132,7 +132,7 @@ describe("options are checked", () => {
   test("eps ≤ 0, momentum ≥ 1, non-integer maxIter", () => {
     bad(() => ALIASES.rmsprop({ eps: 0 }), "bad-option", /rmsprop: eps must be a number > 0/);
     bad(() => ALIASES.sgd({ momentum: 1 }), "bad-option", /sgd: momentum must be a number in \[0, 1\)/);
-    bad(() => ALIASES.lbfgs({ maxIter: 2.5 }), "bad-option", /lbfgs: maxIter must be an integer ≥ 1/);
+    bad(() => ALIASES.lbfgs({ maxIter: 2.5 }), "bad-option", /lbfgs: maxIter must be a positive integer/);
     bad(() => ALIASES.lbfgs({ lineSearch: "strong_wolfe" as never }), "bad-option", /did you mean "strong-wolfe"/);
   });
   test("unknown option names suggest the close one", () => {

@@ -3,7 +3,7 @@
  * and early stopping, natural gradient with the exact and the empirical Fisher.
  */
 import { describe, expect, test } from "vitest";
-import { adam, gd, naturalGradient, newton, optimize, sgd, DslError } from "../../dsl/index.js";
+import { adam, gd, naturalGradient, newton, objective, optimize, sgd, DslError } from "../../dsl/index.js";
 import { Batcher, mulberry32, splitRows } from "../../src/optim/index.js";
 import { leastSquares, logisticRegression, rosenbrock } from "../support/problems.js";
 
@@ -135,6 +135,41 @@ describe("natural gradient", () => {
     emp.x.forEach((v, j) => expect(v).toBeCloseTo(exact.x[j]!, 3));
     const batched = optimize(lr, naturalGradient({ fisher: "empirical", damping: 1e-3, lr: 0.2 }), { from: [0, 0, 0], epochs: 10, batchSize: 50 });
     expect(batched.loss).toBeLessThan(batched.losses[0]! * 0.8);
+  });
+
+  test("through objective() with a declared family, \"auto\" uses its exact Fisher: Fisher scoring = Newton", () => {
+    const m = 200;
+    const X = Array.from({ length: m }, (_v, i) => [Math.sin(i), Math.cos(3 * i)]);
+    const y = X.map(([a, b], i) => (Math.sin(7 * i) + 1 < 2 / (1 + Math.exp(-(0.5 + 2 * a! - b!))) ? 1 : 0));
+    const f = objective("softplus(w0 + w1 X[1] + w2 X[2]) - y (w0 + w1 X[1] + w2 X[2])", { params: ["w0", "w1", "w2"], data: { X, y }, family: "bernoulli" });
+    const ng = optimize(f, naturalGradient({ damping: 1e-12 }), { from: [0, 0, 0], steps: 6 });
+    const nt = optimize(f, newton({ lineSearch: null, damping: 1e-12 }), { from: [0, 0, 0], steps: 6 });
+    for (let k = 0; k <= 6; k++) nt.xs[k]!.forEach((v, j) => expect(ng.xs[k]![j]).toBeCloseTo(v, 10));
+    expect(ng.gradNorm).toBeLessThan(1e-10);
+    // On mini-batches both use the batch's curvature: its Fisher, and its Hessian.
+    const opts = { from: [0, 0, 0], epochs: 2, batchSize: 50, seed: 4 };
+    const bng = optimize(f, naturalGradient({ damping: 1e-12 }), opts);
+    const bnt = optimize(f, newton({ lineSearch: null, damping: 1e-12 }), opts);
+    bnt.x.forEach((v, j) => expect(bng.x[j]).toBeCloseTo(v, 9));
+  });
+
+  test("the empirical Fisher with a validation split is over the training rows only", () => {
+    const x = [0.5, -1, 2, 0.3, 1.1, -0.4, 0.9, -1.6];
+    const y = [1, 0, 1, 0, 1, 1, 0, 0];
+    const f = objective("softplus(w x + b) - y (w x + b)", { params: ["w", "b"], data: { x, y } });
+    const r = optimize(f, naturalGradient({ fisher: "empirical", damping: 0.1 }), { from: [0.2, 0.1], steps: 1, validation: 0.5, seed: 3 });
+    const { train } = splitRows(8, 0.5, 3);
+    // By hand: per-sample gradients gᵢ = (pᵢ − yᵢ)(xᵢ, 1) over the training rows, F = mean gᵢgᵢᵀ + δI, step −F⁻¹ḡ.
+    const g = Array.from(train, (i) => {
+      const p = 1 / (1 + Math.exp(-(0.2 * x[i]! + 0.1)));
+      return [(p - y[i]!) * x[i]!, p - y[i]!];
+    });
+    const mean = [0, 1].map((k) => g.reduce((s, gi) => s + gi[k]!, 0) / g.length);
+    const F = [0, 1].map((a) => [0, 1].map((b) => g.reduce((s, gi) => s + gi[a]! * gi[b]!, 0) / g.length + (a === b ? 0.1 : 0)));
+    const det = F[0]![0]! * F[1]![1]! - F[0]![1]! * F[1]![0]!;
+    const u = [(F[1]![1]! * mean[0]! - F[0]![1]! * mean[1]!) / det, (F[0]![0]! * mean[1]! - F[1]![0]! * mean[0]!) / det];
+    expect(r.xs[1]![0]).toBeCloseTo(0.2 - u[0]!, 12);
+    expect(r.xs[1]![1]).toBeCloseTo(0.1 - u[1]!, 12);
   });
 
   test("a metric of your own; and a clear error where there is no Fisher", () => {

@@ -3,7 +3,7 @@
  * (`CosineAnnealingWarmRestarts`), from Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent
  * with Warm Restarts", ICLR 2017, arXiv:1608.03983.
  */
-import { readOptions, type OptionRules } from "./options.js";
+import { readOptions, type Rules as OptionRules } from "../options.js";
 import { makeSchedule, recurrence, type ScheduleFn } from "./schedule.js";
 
 export interface CosineOptions {

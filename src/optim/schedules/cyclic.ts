@@ -4,7 +4,7 @@
  * reproduced operation for operation.
  */
 import { DslError } from "../../errors/index.js";
-import { readOptions, type OptionRules } from "./options.js";
+import { readOptions, type Rules as OptionRules } from "../options.js";
 import { makeSchedule, type CyclingScheduleFn, type ScheduleFn } from "./schedule.js";
 
 export interface CyclicOptions {

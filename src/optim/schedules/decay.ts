@@ -7,7 +7,7 @@
  * `scheduler.step()`, to the last bit up to libm differences (torch's closed forms differ from
  * them by rounding).
  */
-import { readOptions, type OptionRules } from "./options.js";
+import { readOptions, type Rules as OptionRules } from "../options.js";
 import { makeSchedule, recurrence, type ScheduleFn } from "./schedule.js";
 
 const lrRule = { type: "number", min: 0, required: true, what: "the initial learning rate" } as const;

@@ -3,7 +3,7 @@
  */
 import { DslError, describe } from "../../errors/index.js";
 import type { Schedule } from "../base.js";
-import { readOptions } from "./options.js";
+import { readOptions } from "../options.js";
 import { formatValue, makeSchedule, type ScheduleFn } from "./schedule.js";
 
 export interface SequentialOptions {

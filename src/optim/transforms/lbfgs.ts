@@ -11,7 +11,7 @@
  */
 import { assert } from "../../errors/index.js";
 import type { Transform, UpdateExtras } from "../base.js";
-import { strongWolfe } from "../line-search.js";
+import { dot, strongWolfe } from "../line-search.js";
 
 export interface LbfgsOptions {
   /** Step length multiplier (default 1). */
@@ -51,11 +51,6 @@ const maxAbs = (a: Float64Array): number => {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;
-};
-const dot = (a: Float64Array, b: Float64Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 };
 
 /**

@@ -3,7 +3,7 @@
  * natural gradient's (Fisher preconditioning), and the Armijo backtracking step that makes
  * "damped Newton" never walk uphill.
  */
-import { DslError } from "../../errors/index.js";
+import { DslError, describe } from "../../errors/index.js";
 import { eigSym } from "../../numeric/index.js";
 import type { Problem } from "../../problem/index.js";
 import type { StepContext, Transform, UpdateExtras } from "../base.js";
@@ -76,11 +76,7 @@ export function scaleByNewton(o: NewtonOptions = {}): Transform<NewtonState> {
     },
     update(u, s, p, _ops, extra) {
       const ctx = needContext(extra, "newton");
-      const problem = ctx.problem;
-      if (!problem.hessianInto) {
-        throw new DslError("no-hessian", "newton: this objective has no Hessian (hessianInto); use a symbolic objective, or lbfgs", { path: "newton" });
-      }
-      problem.hessianInto(p as unknown as Float64Array, s.H);
+      batchHessian(ctx, p as unknown as Float64Array, s.H, "newton");
       s.count++;
       solveModified(s.H, u as unknown as Float64Array, floor, damping, true);
       return u;
@@ -103,24 +99,54 @@ export interface FisherState {
   F: Float64Array;
   /** Per-sample gradients scratch (rows × n), grown on demand. */
   G: Float64Array;
-  /** The source used ("exact", "empirical" or "metric"), decided at the first step. */
+  /** Every row index (the empirical Fisher's rows on full batch). */
+  all: Int32Array;
+  /** The source used ("family", "hessian", "empirical" or "metric"), decided at the first step. */
   source: string;
 }
 
 /** Model families whose Fisher equals the Hessian of the mean NLL (canonical links). */
 const CANONICAL = new Set(["bernoulli", "binomial", "poisson", "gaussian", "normal", "categorical", "multinomial"]);
 
-/** The objective's declared model family, if any (duck-typed: `family` on the objective). */
+/**
+ * What a data-backed objective may offer beyond `DataProblem` (duck-typed: a symbolic objective
+ * with a declared `family` has all of it): its family, its exact Fisher, its Hessian on a batch.
+ */
+interface CurvatureSource {
+  readonly family?: unknown;
+  fisherInto?(x: Float64Array, F: Float64Array, rows: Int32Array | null): void;
+  batchHessianInto?(x: Float64Array, H: Float64Array, rows: Int32Array | null): void;
+}
+
+const curvatureOf = (p: Problem): CurvatureSource => (p.data ?? {}) as CurvatureSource;
+
+/** The objective's declared model family, if any (on the objective or on its data). */
 function familyOf(p: Problem): string | undefined {
-  const f = (p as unknown as { family?: unknown }).family ?? (p.data as unknown as { family?: unknown } | undefined)?.family;
+  const f = (p as unknown as { family?: unknown }).family ?? curvatureOf(p).family;
   return typeof f === "string" ? f : undefined;
 }
 
-function pickSource(problem: Problem, fisher: FisherSource): string {
+/** The Hessian of the loss of the current batch (of the whole objective when it has no batch Hessian). */
+function batchHessian(ctx: StepContext, x: Float64Array, H: Float64Array, who: string): void {
+  const data = curvatureOf(ctx.problem);
+  if (ctx.rows !== null && data.batchHessianInto) return data.batchHessianInto(x, H, ctx.rows);
+  if (!ctx.problem.hessianInto) throw new DslError("no-hessian", `${who}: this objective has no Hessian (hessianInto); use a symbolic objective, or lbfgs`, { path: who });
+  ctx.problem.hessianInto(x, H);
+}
+
+/** "family" (the objective's exact Fisher), "hessian", "empirical" or "metric". */
+type FisherKind = "family" | "hessian" | "empirical" | "metric";
+
+function pickSource(problem: Problem, fisher: FisherSource): FisherKind {
   if (typeof fisher === "function") return "metric";
-  if (fisher === "exact" || fisher === "empirical") return fisher;
+  if (fisher === "empirical") return fisher;
+  const exact: FisherKind | undefined = curvatureOf(problem).fisherInto && familyOf(problem) ? "family" : problem.hessianInto ? "hessian" : undefined;
+  if (fisher === "exact") {
+    if (exact === undefined) throw new DslError("no-hessian", 'naturalGradient: fisher "exact" needs the objective\'s Hessian (or a declared family)', { path: "naturalGradient.fisher" });
+    return exact;
+  }
   const fam = familyOf(problem);
-  if (fam !== undefined && CANONICAL.has(fam.toLowerCase()) && problem.hessianInto) return "exact";
+  if (fam !== undefined && CANONICAL.has(fam.toLowerCase()) && exact !== undefined) return exact;
   if (problem.data) return "empirical";
   throw new DslError(
     "no-fisher",
@@ -133,18 +159,22 @@ function pickSource(problem: Problem, fisher: FisherSource): string {
 /**
  * The natural-gradient direction (Amari, "Natural Gradient Works Efficiently in Learning",
  * Neural Computation 10(2), 1998): u = (F + δI)⁻¹ ∇f, with F from `fisher`:
- *  - "exact": the Hessian of the objective. For a generalized linear model with its canonical
- *    link (logistic regression = Bernoulli/logit, Poisson/log, Gaussian/identity, softmax) the
- *    Hessian of the mean negative log-likelihood does not depend on the labels and *is* the
- *    Fisher information, so natural gradient with lr 1 is Fisher scoring (IRLS). A regularizer
- *    in the objective adds its Hessian.
+ *  - "exact": the Fisher information of the model. A data-backed objective that declares its
+ *    `family` (objective option; "bernoulli" for logistic regression, "poisson", "gaussian")
+ *    computes it exactly, as the mean over the batch's rows of V(μᵢ)∇ηᵢ∇ηᵢᵀ (the generalized
+ *    Gauss–Newton matrix of its model η; see src/symbolic/family.ts). Otherwise it is the Hessian
+ *    of the objective (of the batch): for a generalized linear model with its canonical link
+ *    (logistic regression = Bernoulli/logit, Poisson/log, Gaussian/identity, softmax) the Hessian
+ *    of the mean negative log-likelihood does not depend on the labels and *is* the Fisher, so
+ *    natural gradient with lr 1 is Fisher scoring (IRLS). A regularizer in the objective adds
+ *    its Hessian there (not to the family's Fisher).
  *  - "empirical": F = (1/m) Σᵢ gᵢgᵢᵀ over the rows of the current batch (Σ without 1/m when the
  *    objective sums), from per-sample gradients (`DataProblem.sampleGradsInto`). Cheap and
  *    general, but not the Fisher: see Kunstner, Balles & Hennig, "Limitations of the empirical
  *    Fisher approximation for natural gradient descent", NeurIPS 2019, arXiv:1905.12558.
  *  - a function `(x) => number[][]`: your metric at x (must be symmetric positive semi-definite).
- *  - "auto" (default): "exact" when the objective declares a canonical-link `family` (and has a
- *    Hessian), else "empirical" when it is data-backed, else an error asking for one of the above.
+ *  - "auto" (default): "exact" when the objective declares a canonical-link `family`, else
+ *    "empirical" when it is data-backed, else an error asking for one of the above.
  * Negative eigenvalues of F (rounding, or a metric that is not PSD) are clipped to 0 before δ is
  * added. float64 only. The sign is not flipped: chain with `scaleByLearningRate`.
  *
@@ -158,7 +188,7 @@ export function scaleByFisher(o: FisherOptions = {}): Transform<FisherState> {
     needs: ["problem", "float64"],
     init: (p) => {
       const n = (p as unknown as Float64Array).length;
-      return { count: 0, F: new Float64Array(n * n), G: new Float64Array(0), source: "" };
+      return { count: 0, F: new Float64Array(n * n), G: new Float64Array(0), all: new Int32Array(0), source: "" };
     },
     update(u, s, p, _ops, extra) {
       const ctx = needContext(extra, "naturalGradient");
@@ -168,12 +198,13 @@ export function scaleByFisher(o: FisherOptions = {}): Transform<FisherState> {
       if (s.source === "metric") {
         const M = (fisher as (x: number[]) => number[][])(Array.from(x));
         if (!Array.isArray(M) || M.length !== n || M.some((r) => !Array.isArray(r) || r.length !== n)) {
-          throw new DslError("bad-metric", `naturalGradient: the fisher function must return an ${n}×${n} matrix (number[][])`, { path: "naturalGradient.fisher" });
+          throw new DslError("bad-metric", `naturalGradient: the fisher function must return an ${n}×${n} matrix (number[][]), got ${describe(M)}`, { path: "naturalGradient.fisher" });
         }
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s.F[i * n + j] = M[i]![j]!;
-      } else if (s.source === "exact") {
-        if (!ctx.problem.hessianInto) throw new DslError("no-hessian", 'naturalGradient: fisher "exact" needs the objective\'s Hessian', { path: "naturalGradient.fisher" });
-        ctx.problem.hessianInto(x, s.F);
+      } else if (s.source === "family") {
+        curvatureOf(ctx.problem).fisherInto!(x, s.F, ctx.rows);
+      } else if (s.source === "hessian") {
+        batchHessian(ctx, x, s.F, "naturalGradient");
       } else {
         empiricalFisher(ctx, x, s);
       }
@@ -190,8 +221,8 @@ function empiricalFisher(ctx: StepContext, x: Float64Array, s: FisherState): voi
   const n = x.length;
   let rows = ctx.rows;
   if (rows === null) {
-    rows = new Int32Array(data.samples);
-    for (let i = 0; i < rows.length; i++) rows[i] = i;
+    if (s.all.length !== data.samples) s.all = Int32Array.from({ length: data.samples }, (_v, i) => i);
+    rows = s.all;
   }
   const m = rows.length;
   if (s.G.length < m * n) s.G = new Float64Array(m * n);
