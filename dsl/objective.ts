@@ -21,6 +21,8 @@ import {
   quote,
   SymbolicMatrix,
   SymbolicVector,
+  type SymbolicDataProblem,
+  type SymbolicProblem,
   toLatex,
   toPoint,
   toText,
@@ -249,6 +251,23 @@ export class Objective implements Problem {
         return sc().hessian;
       },
     };
+  }
+
+  /**
+   * The compiled symbolic problem behind this objective: a `SymbolicProblem` (expression, ∇ and ∇²
+   * as IR, their float64 closures), or for a data-backed objective a `SymbolicDataProblem` (the
+   * per-sample summand, the data columns, mini-batch entry points). Other engines compile from it:
+   * the TensorFlow.js engine (`optimize(..., { backend: "wasm" })`, `sweep`) reads its IR. It is
+   * the same `Problem` this objective forwards `valueAt` & co. to; the objective adds the checked,
+   * user-facing methods and the displays.
+   *
+   * @example
+   * const f = objective("x^2 + 3*y^2");
+   * f.problem.n; // 2
+   * f.problem.valueAt(Float64Array.from([1, 1])); // 4
+   */
+  get problem(): SymbolicProblem | SymbolicDataProblem {
+    return this.core.problem;
   }
 
   private symbolicCore(): { gradient: readonly Expr[]; hessian: readonly (readonly Expr[])[] } {

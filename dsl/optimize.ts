@@ -1,11 +1,18 @@
 /**
  * `optimize`, `optimizeAsync`, `compare`, `compareAsync`: run optimizers on an objective and get
- * `Run` / `Comparison` records that display themselves.
+ * `Run` / `Comparison` records that display themselves (tables, and with dsl/plot loaded, as
+ * `import "optlab"` does, loss curves and trajectories).
+ *
+ * Engines: the float64 engine runs synchronously (the default, and what "auto" picks for one
+ * run); the TensorFlow.js backends ("cpu", "wasm", "webgpu", "tensorflow") read their results
+ * back asynchronously, so with one of them `optimize` returns a `Promise<Run>` (TypeScript
+ * overloads give the right type for a literal backend). `await optimize(...)` works for all.
  *
  * @example
  * const f = objective("(1 - x)^2 + 100*(y - x^2)^2");
  * const run = optimize(f, adam({ lr: 0.01 }), { from: [-1.2, 1], steps: 2000 });
  * run.status; run.losses.at(-1); run.xs.length; // 2001
+ * const onWasm = await optimize(f, adam({ lr: 0.01 }), { from: [-1.2, 1], steps: 2000, backend: "wasm" });
  */
 import { DslError, describe } from "../src/errors/index.js";
 import {
@@ -21,6 +28,8 @@ import {
 } from "../src/optim/index.js";
 import { UserModelProblem, isUserModel } from "../src/numeric/index.js";
 import type { Problem } from "../src/problem/index.js";
+import { withLiveChart, type LiveChartOptions } from "./plot.js";
+import { optimizeTensor } from "./tensor.js";
 
 /** A hand-written model: f and its gradient (and optionally its Hessian) on plain arrays. */
 export interface UserObjective {
@@ -37,18 +46,45 @@ export type OptimizeTarget = Problem | UserObjective;
 /** What `optimize` accepts as its optimizer: an alias result, a transform, or an alias function (called with defaults). */
 export type OptimizerLike = Transform | ((options?: never) => Transform);
 
-/** Options of `optimize`: the run options plus `backend`. */
+/** The TensorFlow.js backends (float32): with one of them `optimize` and `compare` return promises. */
+export type TensorBackend = "cpu" | "wasm" | "webgpu" | "tensorflow";
+
+/** The backends `optimize` runs synchronously: the float64 engine ("auto" picks it for single runs). */
+export type SyncBackend = "float64" | "auto";
+
+/** Every backend `optimize` accepts. */
+export type OptimizeBackend = SyncBackend | TensorBackend;
+
+/** Options of `optimize` and `compare`: the run options plus `backend`. */
 export interface OptimizeOptions extends RunOptions {
-  /** "float64" (default; "auto" picks it for these runs). */
+  /**
+   * "float64" (default; "auto" picks it for single runs): synchronous, float64. "cpu", "wasm",
+   * "webgpu", "tensorflow": the run goes to TensorFlow.js (float32, `optimizeTensor`) and the
+   * call returns a promise.
+   */
   backend?: string;
   /** Checked at the start only: a synchronous run cannot be interrupted (use optimizeAsync). */
   signal?: AbortSignal;
+  /** Not for synchronous runs: live charts need `optimizeAsync` / `compareAsync` (false is accepted). */
+  live?: false;
 }
 
-/** Options of `optimizeAsync`. */
+/** Options of `optimizeAsync` and `compareAsync`. */
 export interface OptimizeAsyncOptions extends AsyncRunOptions {
+  /** Any backend of `optimize` (all of them run asynchronously here). */
   backend?: string;
+  /**
+   * A chart of the losses that updates in place while the run goes (about four times a second)
+   * and ends as the run's interactive chart. Default: on where a display is available (in a
+   * running Jupyter kernel; not under `optlab run` or in plain Node, where it does nothing);
+   * false turns it off; an object sets `{ title?, throttleMs?, totalSteps?, maxPoints? }`. On a
+   * tfjs backend the run reports no progress, so no live chart shows.
+   */
+  live?: boolean | LiveChartOptions;
 }
+
+const TENSOR_BACKENDS: readonly string[] = ["cpu", "wasm", "webgpu", "tensorflow"];
+const BACKENDS: readonly string[] = ["float64", "auto", ...TENSOR_BACKENDS];
 
 function toProblem(target: unknown, from: unknown, who: string): Problem {
   const t = target as Record<string, unknown> | null;
@@ -70,49 +106,109 @@ function toOptimizer(opt: unknown, who: string, path: string): Transform {
   throw new DslError("bad-optimizer", `${who}: expected an optimizer such as adam({ lr: 0.01 }) or a transform { init, update }, got ${describe(opt)}`, { path });
 }
 
-function checkBackend(o: { backend?: string }, who: string): void {
-  const b = o.backend;
-  if (b === undefined || b === "float64" || b === "auto") return;
-  throw new DslError("backend-unavailable", `${who}: backend ${describe(b)} is not available for optimize yet; use "float64" (the default)`, { path: `${who}.backend` });
+/** The options object, checked to be one, with `backend` checked by name. True for a tfjs backend. */
+function tensorBackend(who: string, options: unknown): boolean {
+  if (options === null || typeof options !== "object") throw new DslError("bad-options", `${who}: expected options such as { from: [0, 0], steps: 100 }, got ${describe(options)}`, { path: who });
+  const b = (options as { backend?: unknown }).backend;
+  if (b === undefined) return false;
+  if (typeof b !== "string" || !BACKENDS.includes(b)) {
+    throw new DslError("bad-backend", `${who}: backend must be one of ${BACKENDS.map((x) => `"${x}"`).join(", ")}, got ${describe(b)}`, { path: `${who}.backend` });
+  }
+  return TENSOR_BACKENDS.includes(b);
 }
 
-function prepare(who: string, target: unknown, options: unknown): { problem: Problem; opts: Record<string, unknown> } {
-  if (options === null || typeof options !== "object") throw new DslError("bad-options", `${who}: expected options such as { from: [0, 0], steps: 100 }, got ${describe(options)}`, { path: who });
+function prepare(who: string, target: unknown, options: unknown, async: boolean): { problem: Problem; opts: Record<string, unknown> } {
+  tensorBackend(who, options);
   const opts = options as Record<string, unknown>;
   checkRunOptions(who, opts);
-  checkBackend(opts, who);
+  checkLive(who, opts.live, async);
   return { problem: toProblem(target, opts.from, who), opts };
 }
 
+function checkLive(who: string, live: unknown, async: boolean): void {
+  if (live === undefined || live === false) return;
+  if (!async) {
+    throw new DslError("bad-option", `${who}: live charts need ${who}Async (${who} blocks until it returns, so nothing could be redrawn); use await ${who}Async(...)`, { path: `${who}.live` });
+  }
+  if (live !== true && (live === null || typeof live !== "object" || Array.isArray(live))) {
+    throw new DslError("bad-option", `${who}: live must be true, false or { title?, throttleMs?, totalSteps?, maxPoints? }, got ${describe(live)}`, { path: `${who}.live` });
+  }
+}
+
 /**
- * Runs `optimizer` on `objective` from `from` for `steps` steps, synchronously, and returns the
- * `Run` (trajectory, losses, gradient norms, learning rates, status). For long runs in a
- * notebook prefer `optimizeAsync` (interruptible, live progress).
+ * The running kernel cell's abort signal (interrupting the cell stops the run), combined with
+ * the user's own: read when the work starts, as each cell has its own.
+ */
+function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined {
+  const k = (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { version?: number; signal?: AbortSignal } | undefined;
+  const cell = k?.version === 1 && k.signal && typeof k.signal.aborted === "boolean" ? k.signal : undefined;
+  if (!cell) return own;
+  if (!own) return cell;
+  return AbortSignal.any([own, cell]);
+}
+
+/** One run on a tfjs backend (errors reject). The tensor runner reports no progress: `onProgress` and `live` do not apply. */
+async function tensorRun(who: string, objective: unknown, optimizer: unknown, options: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Run> {
+  const { onProgress: _p, progressEvery: _e, live: _l, ...rest } = options;
+  const t = toOptimizer(optimizer, who, `${who}.optimizer`);
+  return optimizeTensor(objective, t, { ...(rest as unknown as RunOptions), ...extra, backend: options.backend as string });
+}
+
+/**
+ * Runs `optimizer` on `objective` from `from` for `steps` steps and returns the `Run`
+ * (trajectory, losses, gradient norms, learning rates, status), synchronously on the float64
+ * engine. With a TensorFlow.js backend ("cpu", "wasm", "webgpu", "tensorflow") the run is
+ * float32 (see `optimizeTensor`) and the call returns a `Promise<Run>`; `await optimize(...)`
+ * works either way. For long runs in a notebook prefer `optimizeAsync` (interruptible, live
+ * chart).
  *
- * @param objective - an `objective(...)`, any `Problem`, or `{ f, grad, hess? }`.
+ * @param objective - an `objective(...)`, any `Problem`, or `{ f, grad, hess? }` (float64 only).
  * @param optimizer - an alias (`adam({ lr: 0.01 })`), a transform chain, or an alias function.
  * @param options - `{ from, steps?, epochs?, clipNorm?, clipValue?, batchSize?, seed?, validation?, patience?, tol?, backend?, ... }`.
  * @example
  * optimize(f, newton(), { from: [-1.2, 1], steps: 25 }).status; // "converged"
+ * (await optimize(f, adam({ lr: 0.01 }), { from: [-1.2, 1], steps: 500, backend: "wasm" })).losses; // float32
  */
-export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions): Run {
-  const { problem, opts } = prepare("optimize", objective, options);
+export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions & { backend: TensorBackend }): Promise<Run>;
+export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions & { backend?: SyncBackend }): Run;
+export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions): Run | Promise<Run>;
+export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions): Run | Promise<Run> {
+  if (tensorBackend("optimize", options)) return tensorRun("optimize", objective, optimizer, options as unknown as Record<string, unknown>);
+  const { problem, opts } = prepare("optimize", objective, options, false);
   return runSync(problem, toOptimizer(optimizer, "optimize", "optimize.optimizer"), opts as unknown as RunOptions, "optimize");
 }
 
 /**
  * `optimize` that yields to the event loop every few milliseconds: the kernel stays responsive
- * (interrupts arrive), `onProgress(run)` sees the live run (for charts that update in place),
- * and `signal` aborts it (rejecting with a DslError, code "aborted", whose `detail.run` is the
- * partial run).
+ * (interrupting the cell stops the run), a live chart follows the losses in a notebook (`live`),
+ * `onProgress(run)` sees the live run, and `signal` aborts it (rejecting with a DslError, code
+ * "aborted", whose `detail.run` is the partial run). Every backend works here (tfjs backends
+ * report no progress).
  *
  * @example
  * const ac = new AbortController();
  * const run = await optimizeAsync(f, adam(), { from: [0, 0], steps: 1e6, signal: ac.signal, onProgress: (r) => console.log(r.steps) });
  */
 export async function optimizeAsync(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeAsyncOptions): Promise<Run> {
-  const { problem, opts } = prepare("optimizeAsync", objective, options);
-  return runAsync(problem, toOptimizer(optimizer, "optimizeAsync", "optimizeAsync.optimizer"), opts as unknown as AsyncRunOptions, "optimizeAsync");
+  if (tensorBackend("optimizeAsync", options)) {
+    checkLive("optimizeAsync", (options as OptimizeAsyncOptions).live, true);
+    const signal = withKernelSignal(options.signal);
+    return tensorRun("optimizeAsync", objective, optimizer, options as unknown as Record<string, unknown>, signal ? { signal } : {});
+  }
+  const { problem, opts } = prepare("optimizeAsync", objective, options, true);
+  const t = toOptimizer(optimizer, "optimizeAsync", "optimizeAsync.optimizer");
+  const signal = withKernelSignal(options.signal);
+  const o = opts as unknown as OptimizeAsyncOptions;
+  return withLiveChart({ ...liveOf(o), title: `Optimizing with ${(t as { name?: string }).name ?? "a custom optimizer"}…` }, (onProgress) =>
+    runAsync(problem, t, { ...o, ...(signal ? { signal } : {}), onProgress }, "optimizeAsync"));
+}
+
+function liveOf(o: OptimizeAsyncOptions): Parameters<typeof withLiveChart>[0] {
+  return {
+    ...(o.live !== undefined ? { live: o.live } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress as (run: never) => void } : {}),
+    ...(o.steps !== undefined ? { steps: o.steps } : {}),
+  };
 }
 
 function checkSpec(who: string, spec: unknown): [string, Transform][] {
@@ -124,26 +220,49 @@ function checkSpec(who: string, spec: unknown): [string, Transform][] {
   return entries.map(([k, v]) => [k, toOptimizer(v, who, `${who}.${k}`)]);
 }
 
+/** The runs of a comparison on a tfjs backend, one after the other. */
+async function tensorCompare(who: string, objective: unknown, optimizers: unknown, options: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Comparison> {
+  const runs: Record<string, Run> = {};
+  for (const [name, t] of checkSpec(who, optimizers)) runs[name] = await tensorRun(who, objective, t, options, { ...extra, name });
+  return new Comparison(runs, objective as Problem);
+}
+
 /**
  * Runs several optimizers from the same start with the same options; returns a `Comparison`
- * (runs by name, a table display with the best final loss marked).
+ * (runs by name, a table display with the best final loss marked; with charts loaded, the loss
+ * curves and, for two variables, the trajectories over the contours). With a tfjs backend it
+ * returns a `Promise<Comparison>`, as `optimize` does.
  *
  * @example
  * compare(f, { gd: gd({ lr: 1e-3 }), adam: adam({ lr: 0.01 }), lbfgs: lbfgs() }, { from: [-1.2, 1], steps: 200 });
  */
-export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions): Comparison {
-  const { problem, opts } = prepare("compare", objective, options);
+export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions & { backend: TensorBackend }): Promise<Comparison>;
+export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions & { backend?: SyncBackend }): Comparison;
+export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions): Comparison | Promise<Comparison>;
+export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions): Comparison | Promise<Comparison> {
+  if (tensorBackend("compare", options)) return tensorCompare("compare", objective, optimizers, options as unknown as Record<string, unknown>);
+  const { problem, opts } = prepare("compare", objective, options, false);
   const runs: Record<string, Run> = {};
   for (const [name, t] of checkSpec("compare", optimizers)) runs[name] = runSync(problem, t, { ...(opts as unknown as RunOptions), name }, "compare");
-  return new Comparison(runs);
+  return new Comparison(runs, problem);
 }
 
-/** `compare` with `optimizeAsync`'s yielding, progress (per run) and abort. */
+/** `compare` with `optimizeAsync`'s yielding, live chart (all runs in one), progress (per run) and abort. */
 export async function compareAsync(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeAsyncOptions): Promise<Comparison> {
-  const { problem, opts } = prepare("compareAsync", objective, options);
-  const runs: Record<string, Run> = {};
-  for (const [name, t] of checkSpec("compareAsync", optimizers)) runs[name] = await runAsync(problem, t, { ...(opts as unknown as AsyncRunOptions), name }, "compareAsync");
-  return new Comparison(runs);
+  if (tensorBackend("compareAsync", options)) {
+    checkLive("compareAsync", (options as OptimizeAsyncOptions).live, true);
+    const signal = withKernelSignal(options.signal);
+    return tensorCompare("compareAsync", objective, optimizers, options as unknown as Record<string, unknown>, signal ? { signal } : {});
+  }
+  const { problem, opts } = prepare("compareAsync", objective, options, true);
+  const spec = checkSpec("compareAsync", optimizers);
+  const signal = withKernelSignal(options.signal);
+  const o = opts as unknown as OptimizeAsyncOptions;
+  return withLiveChart({ ...liveOf(o), title: `Comparing ${spec.map(([n]) => n).join(", ")}…` }, async (onProgress) => {
+    const runs: Record<string, Run> = {};
+    for (const [name, t] of spec) runs[name] = await runAsync(problem, t, { ...o, ...(signal ? { signal } : {}), name, onProgress }, "compareAsync");
+    return new Comparison(runs, problem);
+  });
 }
 
 export { Comparison, Run, type RunStatus, type StopReason, type BestPoint } from "../src/optim/index.js";

@@ -11,10 +11,11 @@
  * plot.contour(f, c);           // trajectories over log-spaced contours
  * plot.hessian(f, { at: [1, 1] }); // eigenvalues at the minimum: "minimum (κ = 2508)"
  */
+import { registerRenderer } from "../src/display/index.js";
 import { DslError, describe } from "../src/errors/index.js";
 import {
-  Figure, LiveChart, basinsMap, configurePlots, convergenceRates, gradcheckCurve, hessianAlong, hessianSpectrum, landscape,
-  liveDisplayAvailable, lossCurves, plotlyjsDisplay, runsOf, scheduleChart, setDisplayHook, surface3d, sweepHeatmap,
+  Figure, LiveChart, attach, basinsMap, configurePlots, convergenceRates, gradcheckCurve, gradcheckDisplay, hessianAlong, hessianSpectrum, landscape,
+  liveDisplayAvailable, lossCurves, plotlyjsDisplay, resultChart, runDisplay, runsOf, scheduleChart, scheduleDisplay, setDisplayHook, surface3d, sweepHeatmap,
   type BasinsGrid, type Curvature, type DisplayHook, type EigenTrack, type ErrorSeries, type FdScheme, type FigureSpec,
   type LandscapeOptions, type LiveChartOptions, type LossCurveOptions, type LrSeries, type PlotSettings, type RatesOptions,
   type RunSeries, type ScheduleOptions, type SpectrumOptions, type Surface2, type SurfaceOptions, type SweepGrid,
@@ -22,7 +23,7 @@ import {
 } from "../src/plots/index.js";
 import { measuredRate, theory, type LinearRate, type Theory } from "./theory.js";
 
-export { Figure, setDisplayHook, type DisplayHook, type FigureSpec };
+export { Figure, setDisplayHook, type DisplayHook, type FigureSpec, type LiveChartOptions };
 /** For the kernel's HTML renderer and runner (kernel → dsl): a chart as an HTML fragment, and closing the static-image browser. */
 export { closeStaticRenderer, renderChartHtml } from "../src/plots/index.js";
 
@@ -359,29 +360,37 @@ export const plot = {
 };
 
 /**
- * Runs `start` (an async run taking an `onProgress`) with a live chart when a kernel display is
- * available, ending with the interactive loss chart. For `optimizeAsync` / `compareAsync`:
- * `return withLiveChart(opts, (onProgress) => runAsync(problem, t, { ...opts, onProgress }))`.
+ * Runs `start` (an async run taking an `onProgress`) with a live chart when a display is
+ * available (a running Jupyter kernel, or a hook installed with `setDisplayHook`), ending with
+ * the interactive chart the result's own display would show (loss curves; for a comparison of a
+ * 2-variable objective also the trajectories over its contours), after which the result
+ * displays without repeating it. `optimizeAsync` / `compareAsync` call it:
+ * `withLiveChart(opts, (onProgress) => runAsync(problem, t, { ...opts, onProgress }))`.
  * The user's own `onProgress` still runs. On abort (a DslError carrying `detail.run`), the
  * chart ends with the partial run and the error goes on.
  *
- * @param opts `{ live?: boolean | LiveChartOptions, onProgress?, steps? }` (live default true).
+ * @param opts `{ live?: boolean | LiveChartOptions, onProgress?, steps? }`: `live` defaults to
+ *   true, which shows a chart only where a display is available; false never does.
  * @param start starts the work with the progress callback to use.
  */
 export async function withLiveChart<T extends object>(
-  opts: { live?: boolean | LiveChartOptions; onProgress?: (run: never) => void; steps?: number },
+  opts: { live?: boolean | LiveChartOptions; onProgress?: (run: never) => void; steps?: number; title?: string },
   start: (onProgress: (run: RunSeries) => void) => Promise<T>,
 ): Promise<T> {
   const user = opts.onProgress as ((run: RunSeries) => void) | undefined;
   if (opts.live === false || !liveDisplayAvailable()) return start((r) => user?.(r));
-  const chart = new LiveChart({ ...(typeof opts.steps === "number" ? { totalSteps: opts.steps } : {}), ...(typeof opts.live === "object" ? opts.live : {}) });
+  const chart = new LiveChart({
+    ...(typeof opts.steps === "number" ? { totalSteps: opts.steps } : {}),
+    ...(opts.title ? { title: opts.title } : {}),
+    ...(typeof opts.live === "object" ? opts.live : {}),
+  });
   const onProgress = (r: RunSeries) => {
     chart.progress(r);
     user?.(r);
   };
   try {
     const result = await start(onProgress);
-    await chart.finish(lossCurves(runsOf(result, "live chart")), result);
+    await chart.finish(resultChart(result), result);
     return result;
   } catch (e) {
     const partial = (e as { detail?: { run?: unknown } })?.detail?.run;
@@ -389,3 +398,16 @@ export async function withLiveChart<T extends object>(
     throw e;
   }
 }
+
+/**
+ * Charts as the default display of result objects: the renderers of the display registry
+ * (src/display), registered when this module loads, so `import "optlab"` (and the kernel's
+ * prelude) shows a run's loss curves, a comparison's loss curves and trajectories, a schedule's
+ * lr curve, a failing gradient check's V curve and a theory result's eigenvalues. The engine's
+ * classes ask for them with `renderWith(kind, ...)`; without this module they show text and tables.
+ */
+registerRenderer("run", runDisplay);
+registerRenderer("comparison", runDisplay);
+registerRenderer("schedule", scheduleDisplay);
+registerRenderer("gradcheck", gradcheckDisplay);
+registerRenderer<Theory>("theory", (t, own) => attach(own, spectrumOf(t, {})));

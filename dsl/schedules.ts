@@ -22,7 +22,6 @@ export {
   sequential,
   step,
   warmRestarts,
-  scheduleFigure,
 } from "../src/optim/index.js";
 export type {
   ConstantOptions,
@@ -33,7 +32,6 @@ export type {
   LinearOptions,
   MultiStepOptions,
   OneCycleOptions,
-  PlotlyFigure,
   PolynomialOptions,
   ScheduleFn,
   SequentialOptions,

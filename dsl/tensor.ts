@@ -24,7 +24,8 @@ export class BackendTable {
   [DISPLAY](): MimeBundle {
     const rows = this.backends.map((b) => {
       const info = BACKENDS[b.name];
-      return [b.name, b.available ? "yes" : "no", `float${info.precision}`, info.capabilities.join(", "), b.available ? (b.device ?? "") : (b.reason ?? "")];
+      const notes = b.notes?.length ? ` (${b.notes.join("; ")})` : "";
+      return [b.name, b.available ? "yes" : "no", `float${info.precision}`, info.capabilities.join(", "), b.available ? `${b.device ?? ""}${notes}` : (b.reason ?? "")];
     });
     const text = rows.map((r) => `${r[0]!.padEnd(11)} ${r[1]!.padEnd(4)} ${r[2]!.padEnd(8)} ${r[4]}`).join("\n");
     const head = ["backend", "starts", "precision", "capabilities", "device / why not"];
@@ -48,6 +49,8 @@ export async function backends(): Promise<BackendTable> {
 export interface TensorOptimizeOptions extends RunOptions {
   /** "cpu", "wasm", "webgpu", "tensorflow", or "auto" (a tfjs backend for the work's size). */
   backend?: string;
+  /** Aborts the run (checked between chunks of steps; rejects with a DslError, code "aborted"). */
+  signal?: AbortSignal;
 }
 
 function toTransform(opt: unknown, who: string): Transform {

@@ -88,6 +88,8 @@ export interface BackendStatus {
   readonly device?: string;
   /** WebGPU on a software rasterizer: GPU-shaped, CPU-fast. */
   readonly software?: boolean;
+  /** What starting it did that is worth knowing (e.g. the XDG_RUNTIME_DIR fallback of WebGPU). */
+  readonly notes?: readonly string[];
 }
 
 const TFJS: readonly TfjsBackendName[] = ["cpu", "wasm", "webgpu", "tensorflow"];
@@ -118,7 +120,7 @@ export async function probeBackend(name: BackendName): Promise<BackendStatus> {
   if (name === "float64") return { name, available: true, device: "JavaScript (Float64Array loops)" };
   try {
     const e = await startTfjs(name);
-    return { name, available: true, device: e.device, software: e.software };
+    return { name, available: true, device: e.device, software: e.software, ...(e.notes.length ? { notes: e.notes } : {}) };
   } catch (err) {
     return { name, available: false, reason: err instanceof Error ? err.message : String(err) };
   }

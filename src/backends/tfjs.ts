@@ -40,6 +40,8 @@ export interface TfjsEngine {
   readonly device: string;
   /** True for WebGPU on a software rasterizer (lavapipe, SwiftShader, WARP). */
   readonly software: boolean;
+  /** What starting it did that is worth knowing (WebGPU: "XDG_RUNTIME_DIR was unset: using ..."). */
+  readonly notes: readonly string[];
   /** Makes this backend tfjs's active one. */
   activate(): Promise<void>;
   /** Reads a tensor back (always `await data()`: `dataSync` throws on WebGPU in Node). */
@@ -92,6 +94,7 @@ async function start(name: TfjsBackendName): Promise<TfjsEngine> {
   };
   let device = "";
   let software = false;
+  let notes: string[] = [];
   if (name === "cpu") {
     device = "JavaScript (tfjs-backend-cpu)";
   } else if (name === "wasm") {
@@ -104,7 +107,8 @@ async function start(name: TfjsBackendName): Promise<TfjsEngine> {
     device = `WebAssembly (XNNPACK${simd ? ", SIMD" : ""}${threads ? ", threads" : ", 1 thread"})`;
   } else if (name === "webgpu") {
     const probe = await setupWebGpu();
-    if (!probe.ok) fail(probe.reason);
+    notes = probe.notes;
+    if (!probe.ok) fail(probe.notes.length ? `${probe.reason} (${probe.notes.join("; ")})` : probe.reason);
     else {
       device = `WebGPU on ${probe.adapter}`;
       software = probe.software;
@@ -142,6 +146,7 @@ async function start(name: TfjsBackendName): Promise<TfjsEngine> {
     ops,
     device,
     software,
+    notes,
     async activate() {
       if (tf.getBackend() !== name) await tf.setBackend(name);
     },

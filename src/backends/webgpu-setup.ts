@@ -11,10 +11,13 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** What the WebGPU probe found. */
+/**
+ * What the WebGPU probe found. `notes` say what setup did for Dawn (for `backends()` and bug
+ * reports), e.g. that `XDG_RUNTIME_DIR` was unset and a private folder was used.
+ */
 export type WebGpuProbe =
-  | { ok: true; adapter: string; software: boolean }
-  | { ok: false; reason: string };
+  | { ok: true; adapter: string; software: boolean; notes: string[] }
+  | { ok: false; reason: string; notes: string[] };
 
 interface GpuLike {
   requestAdapter(opts?: unknown): Promise<AdapterLike | null>;
@@ -31,24 +34,35 @@ let probe: Promise<WebGpuProbe> | undefined;
  * Never throws: failure comes back as `{ ok: false, reason }`.
  */
 export function setupWebGpu(): Promise<WebGpuProbe> {
-  return (probe ??= install().catch((e: unknown) => ({ ok: false as const, reason: oneLine(e) })));
+  const notes: string[] = [];
+  return (probe ??= install(notes).catch((e: unknown) => ({ ok: false as const, reason: oneLine(e), notes })));
 }
 
-async function install(): Promise<WebGpuProbe> {
+/**
+ * Mesa's Vulkan drivers (lavapipe, and the WSI layer of hardware ones) expect `XDG_RUNTIME_DIR`;
+ * some warn or fail without it, and users should not have to set it. When it is unset, a private
+ * folder (mode 0700, per user) is put in `process.env` before Dawn starts; returns the note that
+ * says so.
+ */
+export function ensureRuntimeDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.XDG_RUNTIME_DIR) return undefined;
+  const dir = join(tmpdir(), `optlab-xdg-${process.getuid?.() ?? 0}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  env.XDG_RUNTIME_DIR = dir;
+  return `XDG_RUNTIME_DIR was unset: using ${dir} for the Vulkan driver`;
+}
+
+async function install(notes: string[]): Promise<WebGpuProbe> {
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
   let gpu = g.navigator?.gpu;
   if (!gpu) {
-    // Mesa's Vulkan loader warns (and some drivers fail) without a runtime dir.
-    if (!process.env.XDG_RUNTIME_DIR) {
-      const dir = join(tmpdir(), `optlab-xdg-${process.getuid?.() ?? 0}`);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      process.env.XDG_RUNTIME_DIR = dir;
-    }
+    const note = ensureRuntimeDir();
+    if (note) notes.push(note);
     let mod: { create: (flags: string[]) => GpuLike; globals: Record<string, unknown> };
     try {
       mod = (await import("webgpu")) as never;
     } catch (e) {
-      return { ok: false, reason: `the 'webgpu' package (Dawn for Node) did not load: ${oneLine(e)}` };
+      return { ok: false, reason: `the 'webgpu' package (Dawn for Node) did not load: ${oneLine(e)}`, notes };
     }
     Object.assign(globalThis, mod.globals);
     gpu = mod.create([]);
@@ -67,6 +81,7 @@ async function install(): Promise<WebGpuProbe> {
   if (!adapter) {
     return {
       ok: false,
+      notes,
       reason:
         "no WebGPU adapter: Dawn found no Vulkan/Metal/D3D12 driver (on Debian without a GPU: " +
         "apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1)",
@@ -78,7 +93,7 @@ async function install(): Promise<WebGpuProbe> {
     adapter.isFallbackAdapter === true ||
     info.architecture === "software" ||
     /llvmpipe|lavapipe|swiftshader|warp/i.test(`${info.description} ${info.device}`);
-  return { ok: true, adapter: name, software };
+  return { ok: true, adapter: name, software, notes };
 }
 
 function oneLine(e: unknown): string {

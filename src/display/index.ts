@@ -70,3 +70,5 @@ function withPlain(bundle: MimeBundle, value: unknown): MimeBundle {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
+
+export { hasRenderer, registerRenderer, renderWith, type Renderer } from "./renderers.js";

@@ -1,9 +1,11 @@
 /**
  * The gradient-check report: the plain result of `checkGradient` (and `checkHessian`), plus a rich
- * display (an HTML table with failing rows highlighted, and text) and the V-curve data on demand.
+ * display (an HTML table with failing rows highlighted, and text; with the chart code loaded, the
+ * V curve of a check that did not pass, through the display registry's "gradcheck" renderer) and
+ * the V-curve data on demand.
  */
 import type { Problem } from "../problem/index.js";
-import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
+import { DISPLAY, escapeHtml, renderWith, type MimeBundle } from "../display/index.js";
 import type { FdMethod } from "./fd-gradient.js";
 import type { GradCheckResult, GradRow, Verdict } from "./check-gradient.js";
 import type { HessianCheckResult, HessianRow } from "./check-hessian.js";
@@ -103,7 +105,13 @@ export class GradcheckReport implements GradCheckResult {
     return plain(this);
   }
 
-  [DISPLAY](): MimeBundle {
+  /** The table (text and HTML); with the chart code loaded, a failing check adds its V curve. */
+  [DISPLAY](): MimeBundle | Promise<MimeBundle> {
+    return renderWith("gradcheck", this, this.tableBundle());
+  }
+
+  /** The display without the chart: text and the HTML table. */
+  tableBundle(): MimeBundle {
     return { "text/plain": plain(this), "text/html": html(this) };
   }
 }

@@ -134,14 +134,27 @@ export function applyUpdates<A>(params: A, updates: A, ops: Ops<A>, out?: A): A 
   return ops.add(params, updates, out);
 }
 
+/** Per-run arrays already scanned: true when every entry is a number (see `hyperAt`). */
+const numericPerRun = new WeakMap<readonly Hyper[], boolean>();
+
 /**
  * The value of a hyperparameter at `step` (updates already made): a constant as is, a schedule
  * evaluated, per-run values through `ops.perRun`.
+ *
+ * A per-run array of numbers only (a sweep over lr of 10⁵ runs) goes to `ops.perRun` as is, the
+ * same array at every step: it is scanned once (remembered per array), not mapped per step, and
+ * its stable identity lets batched backends upload it once. Arrays holding schedules are
+ * evaluated per step. Per-run arrays belong to an optimizer's options and must not change.
  */
 export function hyperAt<A>(h: HyperValue, step: number, ops: Ops<A>): Scalar<A> {
   if (typeof h === "number") return h;
   if (typeof h === "function") return h(step);
-  return ops.perRun(h.map((v) => (typeof v === "number" ? v : v(step))));
+  let numeric = numericPerRun.get(h);
+  if (numeric === undefined) {
+    numeric = h.every((v) => typeof v === "number");
+    numericPerRun.set(h, numeric);
+  }
+  return ops.perRun(numeric ? (h as readonly number[]) : h.map((v) => (typeof v === "number" ? v : v(step))));
 }
 
 /** True when the hyperparameter is a plain constant (fast paths may specialize on it). */

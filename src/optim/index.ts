@@ -27,9 +27,9 @@ export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, type AsyncRunOptions, 
 export { Comparison, Run, type BestPoint, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
 // -- schedules and theory helpers (engineer B2) --
 export {
-  constant, cosine, cyclic, exponential, linear, multiStep, oneCycle, polynomial, scheduleFigure, sequential, step, warmRestarts,
+  constant, cosine, cyclic, exponential, linear, multiStep, oneCycle, polynomial, sequential, step, warmRestarts,
   type ConstantOptions, type CosineOptions, type CyclicOptions, type CyclingScheduleFn, type ExponentialOptions, type LinearOptions, type MultiStepOptions,
-  type OneCycleOptions, type PlotlyFigure, type PolynomialOptions, type ScheduleFn, type SequentialOptions, type SequentialParts, type StepOptions,
+  type OneCycleOptions, type PolynomialOptions, type ScheduleFn, type SequentialOptions, type SequentialParts, type StepOptions,
   type WarmRestartsOptions,
 } from "./schedules/index.js";
 export { MeasuredRate, Theory, measuredRate, theory, type Classification, type ErrorKind, type HessianSource, type LinearRate, type MeasuredRateOptions, type TheoryOptions } from "./theory.js";

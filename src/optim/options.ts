@@ -32,7 +32,7 @@ export type Rule =
   | { type: "enum"; values: readonly (string | null)[]; default: string | null; what: string }
   /** Integers ≥ min in strictly increasing order. */
   | { type: "integers"; min: number; increasing: true; required?: boolean; default?: number[]; what: string }
-  /** `[β₁, β₂]`, each a hyper in [0, 1). */
+  /** `[β₁, β₂]`, each a hyper in [0, 1) (or, for batched backends, an array of them: one per run). */
   | { type: "betas"; default: [number, number]; what: string }
   | { type: "function"; required?: boolean; what: string }
   /** naturalGradient's `fisher`: "auto", "exact", "empirical" or a function. */
@@ -127,8 +127,19 @@ function checkHyper(fn: string, key: string, value: unknown, rule: Range & { wha
     }
     return v;
   };
-  // One value (or schedule) per run, for vectorized sweeps on a batched backend.
-  if (Array.isArray(value) && value.length > 0 && !key.includes("[")) return value.map(one);
+  // One value (or schedule) per run, for vectorized sweeps on a batched backend; also inside a
+  // pair such as betas (a sweep over β₁ runs as one batch: betas = [[β₁ per run], 0.999]).
+  if (Array.isArray(value) && value.length > 0) {
+    return value.map((v, i) => {
+      try {
+        return one(v);
+      } catch (e) {
+        // name the run whose value is wrong
+        if (e instanceof DslError && !Array.isArray(v)) throw new DslError("bad-option", `${e.message} (run ${i} of a per-run array)`, { path: `${fn}.${key}[${i}]`, detail: { value: v } });
+        throw e;
+      }
+    });
+  }
   return one(value);
 }
 

@@ -110,6 +110,7 @@ const RUN_RULES: Rules = {
   signal: { type: "any", what: "an AbortSignal" },
   onProgress: { type: "function", what: "called with the live run" },
   progressEvery: { type: "number", gt: 0, what: "milliseconds between progress calls" },
+  live: { type: "any", what: "a live chart (checked by the DSL)" },
 };
 
 /** Checks the run options (types and ranges) and unknown keys. */

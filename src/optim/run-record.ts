@@ -2,10 +2,12 @@
  * `Run` and `Comparison`: what `optimize` and `compare` return. The data stay in the runner's
  * preallocated Float64Arrays; the `number[]` views (`xs`, `losses`, ...) are built on first
  * access and cached (rebuilt while a live run grows). Both display as a text summary and an
- * HTML table; the fields charts need (xs, losses, gradNorms, lrs, names, hyperparameters) are
- * public.
+ * HTML table, passed through the display registry (`renderWith("run" | "comparison", ...)`), so
+ * the chart code, when loaded (dsl/plot.ts registers it), adds the charts; the fields charts need
+ * (xs, losses, gradNorms, lrs, names, hyperparameters, the comparison's objective) are public.
  */
-import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
+import { DISPLAY, escapeHtml, renderWith, type MimeBundle } from "../display/index.js";
+import type { Problem } from "../problem/index.js";
 
 /** How a run ended. "running" only while `optimizeAsync` reports progress. */
 export type RunStatus = "converged" | "max-steps" | "diverged" | "aborted" | "running";
@@ -190,7 +192,16 @@ export class Run {
     };
   }
 
-  [DISPLAY](): MimeBundle {
+  /**
+   * The run's display: its text summary and HTML table, plus (when the chart code is loaded, as
+   * in `import "optlab"`) its loss curve with gradient-norm (and varying-lr) panels.
+   */
+  [DISPLAY](): MimeBundle | Promise<MimeBundle> {
+    return renderWith("run", this, this.tableBundle());
+  }
+
+  /** The display without charts: the text summary and an HTML table. */
+  tableBundle(): MimeBundle {
     const lines = [`Run ${this.optimizer}`, `  ${this.status}: ${this.message}`, `  ${this.summary()}`, ...this.warnings.map((w) => `  warning: ${w}`)];
     const rows: [string, string][] = [
       ["optimizer", this.optimizer],
@@ -212,12 +223,18 @@ export class Run {
 
 /**
  * Several runs from the same start (`compare`): `runs` by name, in the order given. Displays as a
- * table sorted as given, with the lowest final loss marked.
+ * table sorted as given, with the lowest final loss marked, plus (with the chart code loaded) the
+ * loss curves of every run and, for an objective of two variables, the trajectories over its
+ * contours.
  */
 export class Comparison {
   /** Run names, in the order given. */
   readonly names: string[];
-  constructor(readonly runs: Record<string, Run>) {
+  /**
+   * @param runs the runs by name.
+   * @param objective the objective they minimized (charts draw its contours when n = 2).
+   */
+  constructor(readonly runs: Record<string, Run>, readonly objective?: Problem) {
     this.names = Object.keys(runs);
   }
   /** The run called `name`. */
@@ -233,7 +250,13 @@ export class Comparison {
   toJSON(): Record<string, unknown> {
     return { runs: Object.fromEntries(this.names.map((n) => [n, this.runs[n]!.toJSON()])) };
   }
-  [DISPLAY](): MimeBundle {
+  /** The display: the table, and with the chart code loaded the loss curves (and trajectories over contours when n = 2). */
+  [DISPLAY](): MimeBundle | Promise<MimeBundle> {
+    return renderWith("comparison", this, this.tableBundle());
+  }
+
+  /** The display without charts: a text table and an HTML table. */
+  tableBundle(): MimeBundle {
     const best = this.best();
     const head = ["name", "optimizer", "status", "steps", "final loss", "final |∇f|", "final x", "time (ms)"];
     const rows = this.names.map((n) => {

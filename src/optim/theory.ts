@@ -18,7 +18,7 @@
  * "Analysis and Design of Optimization Algorithms via Integral Quadratic Constraints", SIAM J.
  * Optim. 26(1), 2016.
  */
-import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
+import { DISPLAY, escapeHtml, renderWith, type MimeBundle } from "../display/index.js";
 import { DslError, describe } from "../errors/index.js";
 import { eigSym } from "../numeric/index.js";
 import { asProblem, checkSymmetric, hessianAt, isMatrix, readPoint } from "./theory-input.js";
@@ -126,8 +126,13 @@ export class Theory {
     };
   }
 
-  /** Plain text and an HTML table. */
-  [DISPLAY](): MimeBundle {
+  /** Plain text and an HTML table; with the chart code loaded, the eigenvalue spectrum too. */
+  [DISPLAY](): MimeBundle | Promise<MimeBundle> {
+    return renderWith("theory", this, this.tableBundle());
+  }
+
+  /** The display without the chart: text and an HTML table. */
+  tableBundle(): MimeBundle {
     return { "text/plain": this.toString(), "text/html": theoryHtml(this) };
   }
 

@@ -196,8 +196,8 @@ export function plotlyjsDisplay(): { [DISPLAY](): MimeBundle } {
 /**
  * A result object's own bundle (text, table) with a chart added: plotly JSON and the PNG from
  * the chart, `text/html` = the object's HTML followed by the chart, `text/plain` = the object's.
- * For owners of result classes (runs, comparisons, reports, schedules):
- * `[DISPLAY]() { return withChart(this.ownBundle(), lossCurves([runSeries(this)])); }`.
+ * The display renderers of result objects (./result-displays.ts, registered in src/display's
+ * registry by dsl/plot.ts) use it: `(run, own) => withChart(own, lossCurves([runSeries(run)]))`.
  *
  * @param own the object's bundle without the chart.
  * @param fig the chart.

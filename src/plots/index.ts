@@ -26,4 +26,5 @@ export { lineChartSvg, type SvgChartOptions, type SvgSeries } from "./svg.js";
 export { legendName, runSeries, runsOf, type RunsInput } from "./runs.js";
 export { decodeArray, encodeArrays, type TypedArraySpec } from "./encode.js";
 export { kernelHooks, type KernelHooksLike } from "./kernel-hooks.js";
-export { gradcheckDisplay, runDisplay, scheduleDisplay } from "./result-displays.js";
+export { attach, gradcheckDisplay, resultChart, runDisplay, scheduleDisplay } from "./result-displays.js";
+export { sideBySide, type SideBySideOptions } from "./compose.js";

@@ -220,7 +220,9 @@ function ranges(o: LandscapeOptions, dims: [number, number], where: string): [[n
   const auto = (k: 0 | 1): [number, number] | undefined => {
     const v = pts.map((p) => p[k]!).filter(Number.isFinite);
     if (v.length === 0) return undefined;
-    let lo = Math.min(...v), hi = Math.max(...v);
+    // a loop, not Math.min(...v): long paths (10⁵ points) overflow the argument stack
+    let lo = Infinity, hi = -Infinity;
+    for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
     const span = hi - lo || Math.max(1, Math.abs(lo));
     lo -= 0.1 * span; hi += 0.1 * span;
     return [lo, hi];

@@ -54,7 +54,8 @@ export function sweepHeatmap(g: SweepGrid, o: { title?: string } = {}): Figure {
       else finite.push(v);
     }
   }
-  const lo = Math.min(...finite), hi = Math.max(...finite);
+  let lo = Infinity, hi = -Infinity; // a loop: 10⁵ cells would overflow Math.min(...finite)
+  for (const v of finite) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const logZ = g.logZ === true || (g.logZ !== false && finite.length > 0 && lo > 0 && hi / lo > 100);
   const z = g.z.map((row, j) => Array.from(row, (v, i) => {
     if (!Number.isFinite(v) || g.status?.[j]?.[i] === "diverged") return null;

@@ -14,50 +14,17 @@ import { ALIASES, type Hyper, type Optimizer, type Transform } from "../optim/in
 import type { HyperPoint } from "./configs.js";
 
 /**
- * A per-run hyperparameter array whose `map` returns itself when the callback leaves the entries
- * unchanged: src/optim's `hyperAt` maps per-run arrays every step (`v => typeof v === "number" ?
- * v : v(step)`), and a stable identity lets batched backends upload the values once.
- *
- * The first `map` (src/optim's option validation) visits every entry. After it, an array whose
- * entries are all numbers answers a callback that returns its first, middle and last entries
- * unchanged with itself, without visiting the rest: O(1) per step instead of O(B) (10⁵ runs ×
- * 500 steps would otherwise spend a second here). Remove once `hyperAt` has a fast path for
- * constant per-run arrays.
+ * A per-run hyperparameter array (one value per run, in run order): a plain array that also
+ * marks which options of a merged optimizer vary per run. src/optim's `hyperAt` hands an
+ * all-numbers array to `ops.perRun` as is, the same array at every step (scanned once), so
+ * batched backends upload it once.
  */
 export class PerRunValues extends Array<Hyper> {
-  private checked = false;
-  private allNumbers = false;
-
   static from2(values: readonly Hyper[]): PerRunValues {
     // pushed one by one: a packed (not holey) array, fast to scan
     const a = new PerRunValues();
     for (let i = 0; i < values.length; i++) a.push(values[i]!);
     return a;
-  }
-
-  override map<U>(f: (v: Hyper, i: number, a: Hyper[]) => U, thisArg?: unknown): U[] {
-    const n = this.length;
-    const g = (i: number): U => (thisArg === undefined ? f(this[i]!, i, this) : f.call(thisArg, this[i]!, i, this));
-    if (this.checked && this.allNumbers && n > 0) {
-      const probes = [0, n >> 1, n - 1];
-      if (probes.every((i) => (g(i) as unknown) === this[i])) return this as unknown as U[];
-    }
-    let out: U[] | undefined;
-    let numbers = true;
-    for (let i = 0; i < n; i++) {
-      const x = this[i]!;
-      if (typeof x !== "number") numbers = false;
-      const v = g(i);
-      if (out) out.push(v);
-      else if ((v as unknown) !== x) {
-        out = new PerRunValues() as unknown as U[];
-        for (let j = 0; j < i; j++) out.push(this[j] as unknown as U);
-        out.push(v);
-      }
-    }
-    this.checked = true;
-    this.allNumbers = numbers;
-    return out ?? (this as unknown as U[]);
   }
 }
 
@@ -141,21 +108,12 @@ function perRun(values: readonly unknown[], idx: readonly number[], starts: numb
   return PerRunValues.from2(idx.flatMap((i) => Array.from({ length: starts }, () => values[i] as Hyper)));
 }
 
-function mergeGroup(ts: readonly Transform[], idx: number[], starts: number, who: string, splitPairs = false): OptimizerGroup[] {
+function mergeGroup(ts: readonly Transform[], idx: number[], starts: number, who: string): OptimizerGroup[] {
   const { name, options } = aliasOf(ts[idx[0]!]!)!;
-  if (splitPairs) {
-    // pairs (betas) could not be per-run: one group per distinct pair
-    const sub = new Map<string, number[]>();
-    for (const i of idx) {
-      const o = aliasOf(ts[i]!)!.options;
-      const k = JSON.stringify(Object.entries(o).filter(([, v]) => Array.isArray(v)));
-      (sub.get(k) ?? sub.set(k, []).get(k)!).push(i);
-    }
-    if (sub.size > 1) return [...sub.values()].flatMap((g) => mergeGroup(ts, g, starts, who, false));
-  }
   const merged: Record<string, unknown> = {};
   for (const [key, v0] of Object.entries(options)) {
     const vals = ts.map((t) => (aliasOf(t)?.options[key]));
+    // a pair (betas): each entry per run on its own, so a swept β₁ stays one batch
     if (Array.isArray(v0) && v0.length === 2) {
       merged[key] = [0, 1].map((j) => perRun(vals.map((v) => (v as unknown[] | undefined)?.[j]), idx, starts));
     } else merged[key] = perRun(vals, idx, starts);
@@ -163,9 +121,6 @@ function mergeGroup(ts: readonly Transform[], idx: number[], starts: number, who
   try {
     return [{ runs: runsOf(idx, starts), transform: rebuild(name, merged), label: labelOf(ts[idx[0]!]!) }];
   } catch (e) {
-    if (!splitPairs && Object.values(merged).some((v) => Array.isArray(v) && v.some((x) => x instanceof PerRunValues))) {
-      return mergeGroup(ts, idx, starts, who, true);
-    }
     throw new DslError("bad-optimizer", `${who}: cannot batch the ${name} configurations: ${e instanceof Error ? e.message : String(e)}`, { path: `${who}.optimizer`, cause: e });
   }
 }

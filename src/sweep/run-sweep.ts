@@ -142,9 +142,9 @@ function describeT(t: Transform): string {
   return typeof o.describe === "function" ? o.describe() : (o.name ?? "custom transform");
 }
 
-/** The symbolic problem behind a DSL objective (or the problem itself), if any. */
+/** The symbolic problem behind a DSL objective (its public `problem`), or the problem itself, if any. */
 export function symbolicOf(p: unknown): ReturnType<typeof asCompilable> {
-  return asCompilable(p) ?? asCompilable((p as { core?: { problem?: unknown } } | null)?.core?.problem) ?? asCompilable((p as { problem?: unknown } | null)?.problem);
+  return asCompilable(p) ?? asCompilable((p as { problem?: unknown } | null)?.problem);
 }
 
 function asCompilable(p: unknown) {

@@ -30,7 +30,7 @@ const fmt = (v: number): string => {
  * @example
  * const run = await optimizeOnTensors(await tensorEngine("wasm"), objective.problem, adam({ lr: 0.01 }), start, { steps: 150 });
  */
-export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableProblem, transform: Transform, x0: Float64Array, opts: Omit<RunOptions, "from">, who = "optimize"): Promise<Run> {
+export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableProblem, transform: Transform, x0: Float64Array, opts: Omit<RunOptions, "from"> & { signal?: AbortSignal }, who = "optimize"): Promise<Run> {
   const t0 = performance.now();
   const n = problem.n;
   const data = "samples" in problem && problem.data ? problem : undefined;
@@ -70,6 +70,7 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
       ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
       ...(opts.clipValue !== undefined ? { clipValue: opts.clipValue } : {}),
       ...(opts.divergenceFactor !== undefined ? { divergenceFactor: opts.divergenceFactor } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     };
     // objectives without data run as one generated kernel per step on wasm and webgpu
     const res = fusedSupport(engine, problem, opts).ok

@@ -108,7 +108,10 @@ function program(md: string): { source: string; checks: ((v: unknown) => void)[]
   return { source, checks, throws };
 }
 
-function run(md: string): { checked: number; thrown: number } {
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...a: string[]) => (...args: unknown[]) => Promise<void>;
+
+/** Runs a guide's blocks as one async program (blocks may `await`, as notebook cells do). */
+async function run(md: string): Promise<{ checked: number; thrown: number }> {
   const { source, checks, throws } = program(md);
   const names = Object.keys(dsl).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
   let checked = 0;
@@ -122,18 +125,18 @@ function run(md: string): { checked: number; thrown: number } {
     throwsDsl(fn, code, message, where);
     thrown++;
   };
-  new Function(...names, "__check", "__throws", source)(...names.map((k) => (dsl as Record<string, unknown>)[k]), check, raises);
+  await new AsyncFunction(...names, "__check", "__throws", source)(...names.map((k) => (dsl as Record<string, unknown>)[k]), check, raises);
   return { checked, thrown };
 }
 
 describe("docs/readme examples run as written and give what their comments say", () => {
-  test("objective.md", () => {
-    const r = run(readFileSync(new URL("../../docs/readme/objective.md", import.meta.url), "utf8"));
+  test("objective.md", async () => {
+    const r = await run(readFileSync(new URL("../../docs/readme/objective.md", import.meta.url), "utf8"));
     expect(r.checked).toBeGreaterThanOrEqual(12);
   });
 
-  test("optimizers.md", () => {
-    const r = run(readFileSync(new URL("../../docs/readme/optimizers.md", import.meta.url), "utf8"));
+  test("optimizers.md", async () => {
+    const r = await run(readFileSync(new URL("../../docs/readme/optimizers.md", import.meta.url), "utf8"));
     expect(r.checked).toBeGreaterThanOrEqual(4);
     expect(r.thrown).toBeGreaterThanOrEqual(4);
   });

@@ -8,7 +8,6 @@ import { DISPLAY, formatSync } from "../../src/display/index.js";
 import { DslError } from "../../src/errors/index.js";
 import type { Schedule } from "../../src/optim/base.js";
 import * as schedules from "../../src/optim/schedules/index.js";
-import { decimate } from "../../src/optim/schedules/figure.js";
 import type { CyclingScheduleFn, ScheduleFn } from "../../src/optim/schedules/index.js";
 
 const { constant, cosine, cyclic, exponential, linear, multiStep, oneCycle, polynomial, sequential, step, warmRestarts } = schedules;
@@ -195,27 +194,9 @@ describe("metadata, with() and display", () => {
     expect(formatSync(seq)["text/plain"]).toMatch(/^sequential\(\[linear\(lr=0\.1, .*\), cosine\(lr=0\.1, tMax=90, etaMin=0\)\], milestones=\[10\]\): 0\.01 → 0 over 100 steps \(max 0\.1 at step 10\)$/);
   });
 
-  test("the Plotly figure plots the values over 0..horizon, log axis for long decays, momentum on y2", () => {
-    const s = cosine({ lr: 0.1, tMax: 50 });
-    const fig = s[DISPLAY]()["application/vnd.plotly.v1+json"] as { data: Array<{ x: number[]; y: number[] }>; layout: Record<string, any> };
-    expect(fig.data).toHaveLength(1);
-    expect(fig.data[0]!.x).toEqual(Array.from({ length: 51 }, (_, i) => i));
-    expect(fig.data[0]!.y).toEqual(s.values());
-    expect(fig.layout.yaxis.type).toBeUndefined();
-    const e = exponential({ lr: 1, gamma: 0.5 })[DISPLAY]()["application/vnd.plotly.v1+json"] as { layout: Record<string, any> };
-    expect(e.layout.yaxis.type).toBe("log");
-    const c = cyclic({ baseLr: 0.1, maxLr: 1, stepSizeUp: 5 })[DISPLAY]()["application/vnd.plotly.v1+json"] as { data: Array<Record<string, unknown>> };
-    expect(c.data.map((d) => d.name)).toEqual(["lr", "momentum"]);
-    expect(c.data[1]!.yaxis).toBe("y2");
-  });
-
-  test("long series are decimated but keep every bucket's extremes", () => {
-    const v = Array.from({ length: 100_000 }, (_, i) => (i === 54_321 ? 5 : Math.sin(i / 1000)));
-    const d = decimate(v);
-    expect(d.x.length).toBeLessThanOrEqual(2000);
-    expect(d.y).toContain(5);
-    expect(d.x[0]).toBe(0);
-    expect(d.x.at(-1)).toBe(99_999);
+  test("without the chart code loaded (no dsl/plot), a schedule displays as its text line only", () => {
+    // The chart comes from the display registry's "schedule" renderer (test/plots/result-displays.test.ts).
+    expect(Object.keys(cosine({ lr: 0.1, tMax: 50 })[DISPLAY]())).toEqual(["text/plain"]);
   });
 });
 

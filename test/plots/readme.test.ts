@@ -5,7 +5,7 @@ import { runReadmeBlocks } from "./readme-blocks.js";
 test("every example of docs/readme/plots.md runs, and each pictured one returns a chart", async () => {
   const figs = await runReadmeBlocks();
   expect(figs.map((f) => f.image)).toEqual([
-    "plots-loss.png", "plots-contour.png", "plots-surface.png", "plots-hessian.png", "plots-sharpness.png",
+    "plots-comparison.png", "plots-loss.png", "plots-contour.png", "plots-surface.png", "plots-hessian.png", "plots-sharpness.png",
     "plots-rates.png", "plots-gradcheck.png", "plots-schedule.png", "plots-sweep.png",
   ]);
   for (const { fig } of figs) {

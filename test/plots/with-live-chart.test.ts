@@ -1,3 +1,7 @@
+/**
+ * `withLiveChart` on its own (optimizeAsync's built-in live chart is turned off with live: false
+ * here; test/dsl/optimize.test.ts tests the built-in one).
+ */
 import { afterEach, expect, test } from "vitest";
 import { adam, objective, optimizeAsync } from "../../dsl/index.js";
 import { withLiveChart } from "../../dsl/plot.js";
@@ -13,7 +17,7 @@ test("withLiveChart follows optimizeAsync live and ends with the run's interacti
   setDisplayHook((bundle, o) => void sent.push({ bundle, update: o.update }));
   let mine = 0;
   const run = await withLiveChart({ steps: 150_000, live: { throttleMs: 100 }, onProgress: () => mine++ }, (onProgress) =>
-    optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 150_000, progressEvery: 50, onProgress }));
+    optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 150_000, progressEvery: 50, onProgress, live: false }));
   expect(mine).toBeGreaterThan(0);
   expect(sent.length).toBeGreaterThanOrEqual(3);
   expect(sent[0]!.update).toBe(false);
@@ -35,6 +39,6 @@ test("an aborted run ends the live chart with its partial run, and the error goe
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 300);
   await expect(withLiveChart({ live: { throttleMs: 50 } }, (onProgress) =>
-    optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 1_000_000, progressEvery: 50, signal: ac.signal, onProgress }))).rejects.toMatchObject({ code: "aborted" });
+    optimizeAsync(fit, adam({ lr: 0.001 }), { from: [0, 0], steps: 1_000_000, progressEvery: 50, signal: ac.signal, onProgress, live: false }))).rejects.toMatchObject({ code: "aborted" });
   expect(sent.at(-1)!["text/html"]).toMatch(/Loss \(aborted\)/);
 });

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { ALIASES, chain, scaleByLearningRate, type Optimizer } from "../../src/optim/index.js";
-import { PerRunValues, batchOptimizers } from "../../src/sweep/index.js";
+import { batchOptimizers } from "../../src/sweep/index.js";
 
 const opts = (t: unknown) => (t as Optimizer).options;
 
@@ -41,21 +41,19 @@ test("the same transform for every point (sweeping starts only) is used as is; c
   expect(() => batchOptimizers((h) => ALIASES.adam({ lr: h.lr as number }), [{ lr: -1 }, { lr: 0.1 }], 1)).toThrow(/adam: lr must be/);
 });
 
-test("PerRunValues keeps its identity when mapped with a function that leaves numbers alone", () => {
-  const a = PerRunValues.from2([1, 2, 3]);
-  expect(a.map((v) => v)).toBe(a); // first map: full pass
-  expect(a.map((v) => (typeof v === "number" ? v : v(0)))).toBe(a);
-  expect(Array.from(a.map((v) => (v as number) * 2))).toEqual([2, 4, 6]);
-  expect(Array.isArray(a)).toBe(true);
-});
-
-test("a swept β₁ runs as one batch per β₁ value when the alias refuses per-run betas", () => {
-  const groups = batchOptimizers((h) => ALIASES.adam({ lr: h.lr as number, betas: [h.b1 as number, 0.999] }), [{ lr: 0.1, b1: 0.8 }, { lr: 0.2, b1: 0.8 }, { lr: 0.1, b1: 0.9 }], 1);
-  const runs = groups.map((g) => g.runs.join(",")).sort();
-  // either one batch (per-run betas accepted) or one per β₁
-  expect(runs).toEqual(runs.length === 1 ? ["0,1,2"] : ["0,1", "2"]);
-  for (const g of groups) {
-    const b = (g.transform as Optimizer).options.betas as unknown[];
-    expect(b[1]).toBe(0.999);
+test("a swept β₁ runs as one batch: per-run arrays inside betas pass the option check", () => {
+  const points = [{ lr: 0.1, b1: 0.8 }, { lr: 0.2, b1: 0.8 }, { lr: 0.1, b1: 0.9 }];
+  // straight through (the fast path: one alias call) and computed from h (one call per point, merged)
+  for (const make of [
+    (h: Record<string, unknown>) => ALIASES.adam({ lr: h.lr as number, betas: [h.b1 as number, 0.999] }),
+    (h: Record<string, unknown>) => ALIASES.adam({ lr: h.lr as number, betas: [1 - (1 - (h.b1 as number)), 0.999] }),
+  ]) {
+    const groups = batchOptimizers(make, points, 2);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.runs).toEqual([0, 1, 2, 3, 4, 5]);
+    const [b1, b2] = opts(groups[0]!.transform).betas as [number[], number];
+    expect(Array.from(b1).map((v) => Number(v.toFixed(12)))).toEqual([0.8, 0.8, 0.8, 0.8, 0.9, 0.9]);
+    expect(b2).toBe(0.999);
   }
+  expect(() => ALIASES.adam({ betas: [[0.9, 1.5] as never, 0.999] })).toThrow(/adam: betas\[0\] must be a number in \[0, 1\) or a schedule, got 1\.5 \(run 1 of a per-run array\)/);
 });

@@ -63,6 +63,19 @@ test("the same sweep gives the same results on float64 and on tfjs (float32)", a
   });
 });
 
+test("a sweep over β₁ (one batch with per-run betas, see batch-optimizers.test.ts) matches float64 run by run on tfjs", async () => {
+  const f = objective("(1 - x)^2 + 100*(y - x^2)^2");
+  const spec = { optimizer: (h: Record<string, number>) => adam({ lr: 0.01, betas: [h.b1, 0.999] }), grid: { b1: [0, 0.5, 0.9, 0.99] }, from: [-1.2, 1], steps: 150 };
+  const a = await sweep(f, { ...spec, backend: "float64" });
+  const c = await sweep(f, { ...spec, backend: "cpu" });
+  a.results.forEach((r, i) => {
+    expect(c.results[i]!.h).toEqual(r.h);
+    expect(c.results[i]!.finalLoss).toBeCloseTo(r.finalLoss, 3);
+  });
+  // the β₁ values make a difference (the runs are not all the same)
+  expect(new Set(a.results.map((r) => r.finalLoss.toPrecision(4))).size).toBe(4);
+});
+
 test("a sweep displays its summary and its chart", async () => {
   const s = await sweep(quad, { optimizer: (h) => sgd({ lr: h.lr }), grid: { lr: [0.1, 0.3] }, from: [1, 1], steps: 50, backend: "float64" });
   const bundle = await format(s);

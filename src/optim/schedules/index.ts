@@ -11,5 +11,4 @@ export { cyclic, oneCycle } from "./cyclic.js";
 export type { CyclicOptions, OneCycleOptions } from "./cyclic.js";
 export { sequential } from "./sequential.js";
 export type { SequentialOptions, SequentialParts } from "./sequential.js";
-export { scheduleFigure, type PlotlyFigure } from "./figure.js";
 export type { CyclingScheduleFn, ScheduleFn } from "./schedule.js";

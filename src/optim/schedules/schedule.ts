@@ -1,7 +1,8 @@
 /**
  * What every schedule constructor returns: a plain `Schedule` (`(step) => value`, step = optimizer
  * steps already taken) that also carries its name and options, and shows itself in a notebook as a
- * one-line summary plus a small Plotly chart of its values.
+ * one-line summary, plus a chart of its values when the chart code is loaded (the display
+ * registry's "schedule" renderer, which dsl/plot.ts registers).
  *
  * PyTorch defines most of its schedulers recursively (`lr ← lr · factor(step)`, the "chainable
  * form"), and the recursive product differs from the closed form in the last bits; near the end
@@ -11,10 +12,9 @@
  * 0, 1, 2, ... pays O(1) per step and any single step costs at most `STRIDE` recursion steps
  * past the checkpoints already computed.
  */
-import { DISPLAY, type MimeBundle } from "../../display/index.js";
+import { DISPLAY, renderWith, type MimeBundle } from "../../display/index.js";
 import { DslError } from "../../errors/index.js";
 import type { Schedule } from "../base.js";
-import { scheduleFigure, type PlotlyFigure } from "./figure.js";
 
 /** A schedule with metadata: callable as `(step) => value` and displayable. */
 export interface ScheduleFn<O extends object = Record<string, unknown>> extends Schedule {
@@ -30,8 +30,8 @@ export interface ScheduleFn<O extends object = Record<string, unknown>> extends 
   with(overrides: Partial<O>): ScheduleFn<O>;
   /** `cosine(lr=0.1, tMax=100, etaMin=0)` */
   toString(): string;
-  /** A one-line summary and a Plotly chart of the values over `0..horizon`. */
-  [DISPLAY](): MimeBundle;
+  /** A one-line summary, and (with the chart code loaded) a chart of the values over `0..horizon`. */
+  [DISPLAY](): MimeBundle | Promise<MimeBundle>;
 }
 
 /** A schedule that also cycles a momentum (PyTorch's `cycle_momentum`): `oneCycle`, `cyclic`. */
@@ -71,7 +71,7 @@ export function makeSchedule<O extends object>(parts: Parts<O>): ScheduleFn<O> {
     values: (n = parts.horizon + 1) => Array.from({ length: n }, (_, k) => at(k)),
     with: (overrides: Partial<O>) => parts.rebuild({ ...options, ...overrides }),
     toString: () => signature,
-    [DISPLAY]: (): MimeBundle => display(self, signature),
+    [DISPLAY]: (): MimeBundle | Promise<MimeBundle> => renderWith("schedule", self, display(self, signature)),
   });
   if ("momentum" in parts) Object.defineProperty(self, "momentum", { value: parts.momentum, enumerable: true });
   return self as unknown as ScheduleFn<O>;
@@ -102,13 +102,13 @@ export function fmt(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
+/** The schedule's own bundle: its signature and a summary of its values (the chart is the renderer's). */
 function display(s: ScheduleFn, signature: string): MimeBundle {
   const lr = s.values();
   const momentum = (s as Partial<CyclingScheduleFn>).momentum?.values(lr.length);
   const lines = [`${signature}: ${summary(lr)}`];
   if (momentum) lines.push(`  momentum: ${summary(momentum)}`);
-  const figure: PlotlyFigure = scheduleFigure({ title: signature, lr, momentum });
-  return { "text/plain": lines.join("\n"), "application/vnd.plotly.v1+json": figure };
+  return { "text/plain": lines.join("\n") };
 }
 
 /** `0.1 → 0 over 100 steps`, plus the extreme values when they are not at the ends. */
