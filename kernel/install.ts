@@ -1,0 +1,81 @@
+/**
+ * `optlab install`: writes the Jupyter kernelspec "optlab" (kernel.json + logos) into a standard
+ * Jupyter data directory, with no Python needed.
+ *
+ * Where (as `jupyter kernelspec install` would put it):
+ * - `--user` (default): the user's Jupyter data dir — `$JUPYTER_DATA_DIR`, else
+ *   `~/Library/Jupyter` (macOS), `%APPDATA%\jupyter` (Windows), `$XDG_DATA_HOME/jupyter` or
+ *   `~/.local/share/jupyter` (Linux) — plus `/kernels/optlab`;
+ * - `--sys-prefix`: the active virtualenv / conda env (`$VIRTUAL_ENV`, `$CONDA_PREFIX`)
+ *   `/share/jupyter/kernels/optlab`;
+ * - `--prefix DIR`: `DIR/share/jupyter/kernels/optlab`.
+ *
+ * Reference: https://jupyter-client.readthedocs.io/en/latest/kernels.html#kernel-specs
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { homedir, platform } from "node:os";
+import { join } from "node:path";
+import { packageRoot, packageVersion } from "./package-root.js";
+
+/** Where to install. */
+export type InstallTarget = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
+
+export interface InstallOptions {
+  target: InstallTarget;
+  /** Kernelspec directory name (default "optlab"). */
+  name?: string;
+  /** Display name (default "TypeScript (optlab)"). */
+  displayName?: string;
+  /** Environment variables for the kernel process. */
+  env?: Record<string, string>;
+}
+
+/** The kernelspec's kernel.json. */
+export function kernelSpec(o: Pick<InstallOptions, "displayName" | "env"> = {}): Record<string, unknown> {
+  return {
+    argv: [process.execPath, join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "-f", "{connection_file}"],
+    display_name: o.displayName ?? "TypeScript (optlab)",
+    language: "typescript",
+    interrupt_mode: "signal",
+    ...(o.env && Object.keys(o.env).length ? { env: o.env } : {}),
+    metadata: { debugger: false, optlab: { version: packageVersion() } },
+  };
+}
+
+/** The Jupyter user data directory. */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
+  const p = platform();
+  if (p === "darwin") return join(homedir(), "Library", "Jupyter");
+  if (p === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "jupyter");
+  return join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "jupyter");
+}
+
+/** The `kernels` directory a target stands for. */
+export function kernelsDir(target: InstallTarget, env: NodeJS.ProcessEnv = process.env): string {
+  switch (target.kind) {
+    case "user":
+      return join(userDataDir(env), "kernels");
+    case "prefix":
+      return join(target.dir, "share", "jupyter", "kernels");
+    case "sys-prefix": {
+      const prefix = env.VIRTUAL_ENV || env.CONDA_PREFIX;
+      if (!prefix) throw new Error("optlab install --sys-prefix: no active virtualenv or conda environment ($VIRTUAL_ENV / $CONDA_PREFIX); use --user or --prefix DIR");
+      return join(prefix, "share", "jupyter", "kernels");
+    }
+  }
+}
+
+/** Installs the kernelspec; returns its directory. */
+export function install(o: InstallOptions): string {
+  const dir = join(kernelsDir(o.target), o.name ?? "optlab");
+  const cli = join(packageRoot(), "dist", "kernel", "cli.js");
+  if (!existsSync(cli)) throw new Error(`optlab install: ${cli} does not exist; build the package first (npm run build)`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec(o), null, 2) + "\n");
+  for (const logo of ["logo-32x32.png", "logo-64x64.png"]) {
+    const src = join(packageRoot(), "kernel", "assets", logo);
+    if (existsSync(src)) copyFileSync(src, join(dir, logo));
+  }
+  return dir;
+}

@@ -1,0 +1,187 @@
+/**
+ * `optlab run`: executes notebooks in this process — the same kernel code as under Jupyter,
+ * over an in-memory transport — and writes the executed notebooks and offline HTML pages.
+ *
+ * Each notebook gets a fresh kernel (fresh cell state, its directory as the working directory);
+ * notebooks in the same directory share one TypeScript compiler, which is the slow part to
+ * start. A cell error stops that notebook (later cells are not run) unless `allowErrors` is set
+ * or the cell is tagged `raises-exception`, as with `jupyter nbconvert --execute`.
+ */
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import { kernelInfoContent } from "./handlers/kernel-info.js";
+import { Kernel } from "./kernel.js";
+import { guardProcess } from "./process-guards.js";
+import { joinText, OutputCollector, readNotebook, writeNotebook, type CodeCell, type DisplayOutput, type Notebook, type ResultOutput } from "./notebook.js";
+import { renderNotebookHtml } from "./render-html.js";
+import { MemoryTransport } from "./transport.js";
+import type { Converter } from "./ts-host.js";
+import { decode, encode, newHeader, Signer, type Message } from "./wire.js";
+
+export interface RunOptions {
+  /** Write an HTML page per notebook into this directory. */
+  html?: string;
+  /** Write the executed notebooks here (default: the HTML directory, else in place). */
+  out?: string;
+  /** Keep running after a cell error. */
+  allowErrors?: boolean;
+  /** Interrupt a cell after this long. */
+  timeoutMs?: number;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface NotebookResult {
+  path: string;
+  ok: boolean;
+  ipynb: string;
+  html?: string;
+  cells: number;
+  errors: { cell: number; ename: string; evalue: string }[];
+  seconds: number;
+}
+
+/** Expands directories to the notebooks in them (sorted). */
+export function notebookPaths(args: string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const p = resolve(a);
+    if (statSync(p).isDirectory()) out.push(...readdirSync(p).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort().map((f) => join(p, f)));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Runs notebooks one after the other. */
+export async function runNotebooks(args: string[], o: RunOptions = {}): Promise<{ ok: boolean; results: NotebookResult[] }> {
+  const log = o.log ?? ((l: string) => process.stderr.write(l + "\n"));
+  const results: NotebookResult[] = [];
+  const converters = new Map<string, Converter>();
+  for (const path of notebookPaths(args)) {
+    const r = await runNotebook(path, o, converters);
+    results.push(r);
+    const status = r.ok ? "ok" : `FAILED (${r.errors.map((e) => `cell ${e.cell}: ${e.ename}: ${e.evalue}`).join("; ")})`;
+    log(`${basename(path)}: ${r.cells} cells in ${r.seconds.toFixed(1)} s, ${status} → ${r.ipynb}${r.html ? `, ${r.html}` : ""}`);
+  }
+  for (const c of converters.values()) c.close();
+  return { ok: results.every((r) => r.ok), results };
+}
+
+/** Runs one notebook and writes the results. */
+export async function runNotebook(path: string, o: RunOptions = {}, converters?: Map<string, Converter>): Promise<NotebookResult> {
+  const started = performance.now();
+  const nb = readNotebook(path);
+  const dir = dirname(path);
+  const cwd = process.cwd();
+  const transport = new MemoryTransport();
+  const kernel = new Kernel({ transport, key: "", mode: "runner", warmDelayMs: 0, rootDir: dir, ...(converters ? { converters } : {}) });
+  const client = new InProcessClient(transport, kernel.signer);
+  const onSigint = () => kernel.interrupt();
+  process.on("SIGINT", onSigint);
+  const unguard = guardProcess();
+  const errors: NotebookResult["errors"] = [];
+  const displays = new Map<string, (DisplayOutput | ResultOutput)[]>();
+  let cellsRun = 0;
+  try {
+    process.chdir(dir);
+    await kernel.start();
+    for (const [i, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      const ok = await runCell(client, cell, displays, o.timeoutMs);
+      cellsRun++;
+      if (!ok.ok) {
+        errors.push({ cell: i, ename: ok.ename, evalue: ok.evalue });
+        if (!o.allowErrors && !cell.metadata.tags?.includes("raises-exception")) break;
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    await kernel.close();
+    unguard();
+    process.chdir(cwd);
+  }
+  const failed = errors.some((e) => !(nb.cells[e.cell] as CodeCell).metadata.tags?.includes("raises-exception"));
+  finishMetadata(nb);
+  const outDir = o.out ?? o.html;
+  const ipynb = outDir ? join(resolve(outDir), basename(path)) : path;
+  if (outDir) mkdirSync(resolve(outDir), { recursive: true });
+  writeNotebook(ipynb, nb);
+  let html: string | undefined;
+  if (o.html) {
+    html = join(resolve(o.html), basename(path, extname(path)) + ".html");
+    writeFileSync(html, renderNotebookHtml(nb, { title: basename(path, extname(path)) }));
+  }
+  return { path, ok: !failed || o.allowErrors === true, ipynb, ...(html ? { html } : {}), cells: cellsRun, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+async function runCell(client: InProcessClient, cell: CodeCell, displays: Map<string, (DisplayOutput | ResultOutput)[]>, timeoutMs?: number): Promise<{ ok: true } | { ok: false; ename: string; evalue: string }> {
+  const collector = new OutputCollector(displays);
+  const watchdog = timeoutMs ? startWatchdog(timeoutMs) : null;
+  try {
+    const reply = await client.execute(joinText(cell.source), (m) => collector.add(m.header.msg_type, m.content));
+    cell.outputs = collector.stored();
+    cell.execution_count = typeof reply.content.execution_count === "number" ? reply.content.execution_count : null;
+    if (reply.content.status === "ok") return { ok: true };
+    return { ok: false, ename: String(reply.content.ename ?? "Error"), evalue: String(reply.content.evalue ?? "") };
+  } finally {
+    void watchdog?.terminate();
+  }
+}
+
+/** A timer that does not need this thread: sends SIGINT to the process (which stops synchronous code too). */
+function startWatchdog(ms: number): Worker {
+  const w = new Worker(`setTimeout(() => process.kill(process.pid, "SIGINT"), ${Math.round(ms)});`, { eval: true });
+  w.unref();
+  return w;
+}
+
+function finishMetadata(nb: Notebook): void {
+  const info = kernelInfoContent();
+  nb.metadata.kernelspec = { name: "optlab", display_name: "TypeScript (optlab)", language: "typescript" };
+  nb.metadata.language_info = info.language_info;
+}
+
+/** Plays the client over a `MemoryTransport`. */
+class InProcessClient {
+  private readonly session = newHeader("x", "").msg_id;
+  private readonly listeners = new Map<string, (m: Message) => void>();
+
+  constructor(private readonly transport: MemoryTransport, private readonly signer: Signer) {
+    transport.onSend(({ frames }) => {
+      const m = decode(frames, this.signer).msg;
+      const parent = (m.parent_header as { msg_id?: string }).msg_id;
+      if (parent) this.listeners.get(parent)?.(m);
+    });
+  }
+
+  /** Executes code; `onOutput` sees its iopub messages; resolves with the reply after the idle status. */
+  execute(code: string, onOutput: (m: Message) => void): Promise<Message> {
+    const msg: Message = {
+      header: newHeader("execute_request", this.session),
+      parent_header: {},
+      metadata: {},
+      content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      buffers: [],
+    };
+    return new Promise((resolvePromise) => {
+      let reply: Message | null = null;
+      let idle = false;
+      const done = () => {
+        if (reply && idle) {
+          this.listeners.delete(msg.header.msg_id);
+          resolvePromise(reply);
+        }
+      };
+      this.listeners.set(msg.header.msg_id, (m) => {
+        const t = m.header.msg_type;
+        if (t === "execute_reply") reply = m;
+        else if (t === "status") {
+          if (m.content.execution_state === "idle") idle = true;
+        } else if (t !== "execute_input") onOutput(m);
+        done();
+      });
+      this.transport.deliver("shell", encode(msg, [], this.signer));
+    });
+  }
+}

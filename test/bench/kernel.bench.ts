@@ -1,0 +1,109 @@
+/**
+ * Kernel latency, optlab against tslab and the IPython kernel, measured in the same run with the
+ * same client (test/kernel/client.ts, ZeroMQ):
+ * - start: process spawn → first `kernel_info_reply` (goal < 1 s), median of 3 starts;
+ * - first result: spawn → reply and idle of a first `1 + 1` (includes the compiler's warm-up);
+ * - round trip of `1 + 1`: send → reply and idle, median of 200 (goal < 3 ms);
+ * - round trip of distinct cells `1 + i` (nothing cached), median of 200.
+ *
+ * Needs `npm run build` (the optlab kernel runs from dist/) and Debian's python3-ipykernel.
+ * The machine is shared while it runs: compare the figures of one run with each other.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startKernel, type StartedKernel } from "../kernel/client.js";
+import type { BenchRow } from "./run.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const REPEATS = 200;
+const START_ROUNDS = 3;
+
+interface Figures {
+  startMs: number;
+  firstResultMs: number;
+  sameMs: number;
+  distinctMs: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+interface Subject {
+  name: string;
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** Starts a kernel; returns it with its start figures (spawn → kernel_info, spawn → first result). */
+async function start(s: Subject): Promise<{ k: StartedKernel; startMs: number; firstResultMs: number }> {
+  const t0 = performance.now();
+  const k = await startKernel(s.argv, { env: s.env, cwd: root, timeoutMs: 60000 });
+  const first = await k.client.execute("1 + 1");
+  if (first.reply.content.status !== "ok") throw new Error(`${s.name}: 1 + 1 failed: ${JSON.stringify(first.reply.content)}`);
+  return { k, startMs: k.startMs, firstResultMs: performance.now() - t0 };
+}
+
+/**
+ * All kernels are measured in turns (one start of each, then one execute on each, and so on), so
+ * a load change on the shared machine hits every kernel alike.
+ */
+async function measureAll(subjects: Subject[]): Promise<Figures[]> {
+  const starts: { startMs: number[]; firstResultMs: number[] }[] = subjects.map(() => ({ startMs: [], firstResultMs: [] }));
+  for (let round = 0; round < START_ROUNDS; round++) {
+    for (const [i, s] of subjects.entries()) {
+      const r = await start(s);
+      starts[i]!.startMs.push(r.startMs);
+      starts[i]!.firstResultMs.push(r.firstResultMs);
+      await r.k.stop();
+    }
+  }
+  const kernels: StartedKernel[] = [];
+  try {
+    for (const s of subjects) kernels.push((await start(s)).k);
+    for (let i = 0; i < 20; i++) for (const k of kernels) await k.client.execute("1 + 1"); // warm caches and JIT
+    const same = kernels.map(() => [] as number[]);
+    const distinct = kernels.map(() => [] as number[]);
+    for (let i = 0; i < REPEATS; i++) {
+      for (const [j, k] of kernels.entries()) {
+        let t = performance.now();
+        await k.client.execute("1 + 1");
+        same[j]!.push(performance.now() - t);
+        t = performance.now();
+        await k.client.execute(`1 + ${i + 2}`);
+        distinct[j]!.push(performance.now() - t);
+      }
+    }
+    return subjects.map((_, j) => ({
+      startMs: median(starts[j]!.startMs),
+      firstResultMs: median(starts[j]!.firstResultMs),
+      sameMs: median(same[j]!),
+      distinctMs: median(distinct[j]!),
+    }));
+  } finally {
+    for (const k of kernels) await k.stop();
+  }
+}
+
+export default async function kernelBench(): Promise<BenchRow[]> {
+  const cli = join(root, "dist/kernel/cli.js");
+  if (!existsSync(cli)) throw new Error("kernel.bench: run `npm run build` first (dist/kernel/cli.js is missing)");
+  const [optlab, tslab, ipy] = await measureAll([
+    { name: "optlab", argv: [process.execPath, cli, "kernel", "-f", "{connection_file}"], env: { OPTLAB_STATIC_IMAGES: "0" } },
+    { name: "tslab", argv: [join(root, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], env: {} },
+    { name: "ipykernel", argv: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], env: { IPYTHONDIR: join(root, "build/bench-ipython") } },
+  ]);
+  const [optlab_, tslab_, ipy_] = [optlab!, tslab!, ipy!];
+  const rows: BenchRow[] = [];
+  const pair = (name: string, key: keyof Figures, goal?: { text: string; ok: (v: number) => boolean }) => {
+    rows.push({ name: `${name} (vs tslab)`, ours: optlab_[key], unit: "ms", reference: tslab_[key], referenceName: "tslab 1.0.22", ...(goal ? { goal: goal.text, met: goal.ok(optlab_[key]) } : {}) });
+    rows.push({ name: `${name} (vs IPython)`, ours: optlab_[key], unit: "ms", reference: ipy_[key], referenceName: "ipykernel 6.17 (Debian)" });
+  };
+  pair("kernel start → first kernel_info_reply", "startMs", { text: "< 1000 ms", ok: (v) => v < 1000 });
+  pair("kernel start → first result of 1 + 1", "firstResultMs");
+  pair(`round trip of 1 + 1, median of ${REPEATS}`, "sameMs", { text: "< 3 ms", ok: (v) => v < 3 });
+  pair(`round trip of distinct cells 1 + i, median of ${REPEATS}`, "distinctMs");
+  return rows;
+}

@@ -1,0 +1,57 @@
+/**
+ * The real kernel process (dist/kernel/cli.js, built by `npm run build`) over ZeroMQ on
+ * 127.0.0.1, driven by the small client in ./client.ts.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { packageRoot } from "../../kernel/package-root.js";
+import { Signer } from "../../kernel/wire.js";
+import { startKernel, type StartedKernel } from "./client.js";
+
+let k: StartedKernel;
+
+beforeAll(async () => {
+  k = await startKernel([process.execPath, join(packageRoot(), "dist/kernel/cli.js"), "kernel", "-f", "{connection_file}"], { env: { OPTLAB_STATIC_IMAGES: "0" }, timeoutMs: 60000 });
+});
+
+afterAll(async () => {
+  await k?.stop();
+});
+
+describe("the kernel process", () => {
+  test("answers kernel_info and runs cells; console output is a stream", async () => {
+    const { reply, iopub } = await k.client.execute('console.log("from the kernel");\n6 * 7');
+    expect(reply.content.status).toBe("ok");
+    expect(iopub.filter((m) => m.header.msg_type === "stream").map((m) => m.content.text).join("")).toBe("from the kernel\n");
+    expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data).toEqual({ "text/plain": "42" });
+  });
+
+  test("drops a message signed with another key and keeps working", async () => {
+    const id = k.client.send("shell", "execute_request", { code: "globalThis.__forged = 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, new Signer("wrong key"));
+    await expect(k.client.waitReply(id, 1000)).rejects.toThrow(/no reply/);
+    const { iopub } = await k.client.execute("String(globalThis.__forged)");
+    expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data).toEqual({ "text/plain": "'undefined'" });
+  });
+
+  test("SIGINT stops a busy loop and keeps the session", async () => {
+    await k.client.execute("const before = 'kept';");
+    const running = k.client.execute("while (true) {}");
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = performance.now();
+    k.process.kill("SIGINT");
+    const { reply } = await running;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(reply.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+    const { iopub } = await k.client.execute("before");
+    expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data).toEqual({ "text/plain": "'kept'" });
+  });
+
+  test("shutdown_request on control: reply, then the process exits", async () => {
+    const id = k.client.send("control", "shutdown_request", { restart: false });
+    const exited = new Promise<number | null>((r) => k.process.once("exit", (code) => r(code)));
+    const t0 = performance.now();
+    expect((await k.client.waitReply(id, 5000)).content).toEqual({ status: "ok", restart: false });
+    expect(await exited).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The kernel's protocol logic over the in-memory transport (no sockets): the same Kernel class
+ * the ZeroMQ kernel and the notebook runner use.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Kernel } from "../../kernel/kernel.js";
+import { MemoryTransport } from "../../kernel/transport.js";
+import { decode, encode, newHeader, reply, Signer, type Message } from "../../kernel/wire.js";
+
+const KEY = "memory-test-key";
+
+class MemoryClient {
+  readonly signer = new Signer(KEY);
+  readonly session = "client-session";
+  private readonly waiting = new Map<string, { iopub: Message[]; reply?: Message; idle: boolean; noReply: boolean; done: (v: { reply: Message; iopub: Message[] }) => void }>();
+
+  constructor(readonly transport: MemoryTransport) {
+    transport.onSend(({ channel, frames }) => {
+      if (channel === "stdin") return;
+      const m = decode(frames, this.signer).msg;
+      const w = this.waiting.get((m.parent_header as { msg_id?: string }).msg_id ?? "");
+      if (!w) return;
+      if (channel === "iopub") {
+        w.iopub.push(m);
+        if (m.header.msg_type === "status" && m.content.execution_state === "idle") w.idle = true;
+      } else w.reply = m;
+      if ((w.reply || w.noReply) && w.idle) w.done({ reply: w.reply!, iopub: w.iopub });
+    });
+  }
+
+  message(msgType: string, content: Record<string, unknown>): Message {
+    return { header: newHeader(msgType, this.session, "test"), parent_header: {}, metadata: {}, content, buffers: [] };
+  }
+
+  /** Delivers a request; resolves with its reply and its iopub messages once idle. */
+  request(msgType: string, content: Record<string, unknown> = {}, channel: "shell" | "control" = "shell", signer = this.signer, noReply = false): Promise<{ reply: Message; iopub: Message[] }> {
+    const msg = this.message(msgType, content);
+    const p = new Promise<{ reply: Message; iopub: Message[] }>((done) => this.waiting.set(msg.header.msg_id, { iopub: [], idle: false, noReply, done }));
+    this.transport.deliver(channel, encode(msg, [Buffer.from("client")], signer));
+    return p;
+  }
+
+  execute(code: string, extra: Record<string, unknown> = {}) {
+    return this.request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+  }
+}
+
+const types = (msgs: Message[]) => msgs.map((m) => m.header.msg_type);
+const result = (msgs: Message[]) => msgs.find((m) => m.header.msg_type === "execute_result")?.content.data as Record<string, unknown> | undefined;
+
+let kernel: Kernel;
+let client: MemoryClient;
+let transport: MemoryTransport;
+
+beforeAll(async () => {
+  transport = new MemoryTransport();
+  kernel = new Kernel({ transport, key: KEY, mode: "kernel", warmDelayMs: 0 });
+  client = new MemoryClient(transport);
+  await kernel.start();
+});
+
+afterAll(async () => {
+  await kernel.close();
+});
+
+describe("Kernel over the in-memory transport", () => {
+  test("kernel_info_reply", async () => {
+    const { reply: r, iopub } = await client.request("kernel_info_request");
+    expect(r.content).toMatchObject({ status: "ok", protocol_version: "5.3", implementation: "optlab", language_info: { name: "typescript", file_extension: ".ts" } });
+    expect(types(iopub)).toEqual(["status", "status"]);
+  });
+
+  test("a cell's value: busy, execute_input, execute_result, idle — in that order", async () => {
+    const { reply: r, iopub } = await client.execute("1 + 1");
+    expect(r.content).toMatchObject({ status: "ok", payload: [], user_expressions: {} });
+    expect(types(iopub)).toEqual(["status", "execute_input", "execute_result", "status"]);
+    expect(result(iopub)).toEqual({ "text/plain": "2" });
+    expect(iopub[1]!.content).toEqual({ code: "1 + 1", execution_count: r.content.execution_count });
+  });
+
+  test("type errors and runtime errors are error replies with the error on iopub", async () => {
+    let { reply: r, iopub } = await client.execute("const n: number = 'text';");
+    expect(r.content).toMatchObject({ status: "error", ename: "TSError" });
+    expect(types(iopub)).toEqual(["status", "execute_input", "error", "status"]);
+    ({ reply: r } = await client.execute("(null as any).x"));
+    expect(r.content).toMatchObject({ status: "error", ename: "TypeError" });
+  });
+
+  test("stop_on_error aborts the requests already waiting", async () => {
+    const failing = client.execute('throw new Error("stop")');
+    const queued = client.execute("globalThis.__memQueued = 1");
+    expect((await failing).reply.content.status).toBe("error");
+    expect((await queued).reply.content).toEqual({ status: "aborted" });
+    expect(result((await client.execute("String(globalThis.__memQueued)")).iopub)).toEqual({ "text/plain": "'undefined'" });
+  });
+
+  test("silent runs send nothing but status", async () => {
+    const { reply: r, iopub } = await client.execute('process.stdout.write("x"); 5', { silent: true });
+    expect(r.content.status).toBe("ok");
+    expect(types(iopub)).toEqual(["status", "status"]);
+  });
+
+  test("prompt() sends input_request and returns the reply", async () => {
+    transport.inputResponder = (frames) => {
+      const req = decode(frames, client.signer).msg;
+      expect(req.content).toEqual({ prompt: "name?", password: false });
+      return encode(reply(req, "input_reply", { value: "ada" }, client.session), [], client.signer);
+    };
+    const { iopub } = await client.execute('prompt("name?").toUpperCase()', { allow_stdin: true });
+    expect(result(iopub)).toEqual({ "text/plain": "'ADA'" });
+  });
+
+  test("complete, inspect, is_complete and history", async () => {
+    const c = await client.request("complete_request", { code: "Math.ab", cursor_pos: 7 });
+    expect(c.reply.content).toMatchObject({ status: "ok", matches: ["abs"], cursor_start: 5, cursor_end: 7 });
+    const i = await client.request("inspect_request", { code: "Math.max", cursor_pos: 8, detail_level: 0 });
+    expect(i.reply.content.found).toBe(true);
+    expect(String((i.reply.content.data as Record<string, unknown>)["text/plain"])).toMatch(/max/);
+    const ic = await client.request("is_complete_request", { code: "if (x) {" });
+    expect(ic.reply.content).toEqual({ status: "incomplete", indent: "  " });
+    const h = await client.request("history_request", { hist_access_type: "tail", n: 1, output: true, raw: true });
+    expect((h.reply.content.history as unknown[]).length).toBe(1);
+  });
+
+  test("comms: open to a registered target, messages both ways, comm_info, close", async () => {
+    await client.execute('comms.registerTarget("t", (comm, open) => { comm.send({ hello: open.content.data }); comm.onMsg = (m) => comm.send({ echo: m.content.data }); })');
+    const opened = await client.request("comm_open", { comm_id: "c1", target_name: "t", data: { a: 1 } }, "shell", client.signer, true);
+    expect(opened.iopub.filter((m) => m.header.msg_type === "comm_msg").map((m) => m.content)).toEqual([{ comm_id: "c1", data: { hello: { a: 1 } } }]);
+    expect((await client.request("comm_info_request", {})).reply.content).toEqual({ status: "ok", comms: { c1: { target_name: "t" } } });
+    const echoed = await client.request("comm_msg", { comm_id: "c1", data: { b: 2 } }, "shell", client.signer, true);
+    expect(echoed.iopub.find((m) => m.header.msg_type === "comm_msg")!.content).toEqual({ comm_id: "c1", data: { echo: { b: 2 } } });
+    await client.request("comm_close", { comm_id: "c1", data: {} }, "shell", client.signer, true);
+    expect((await client.request("comm_info_request", { target_name: "t" })).reply.content).toEqual({ status: "ok", comms: {} });
+  });
+
+  test("interrupt() stops awaited work, aborts the cell's signal, keeps state", async () => {
+    await client.execute("const keep = 3;");
+    const running = client.execute("const hooks = (globalThis as any)[Symbol.for('optlab.kernel')];\nglobalThis.__sig = hooks.signal;\nawait new Promise(() => {});");
+    await new Promise((r) => setTimeout(r, 200));
+    kernel.interrupt();
+    const { reply: r } = await running;
+    expect(r.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+    expect(result((await client.execute("String((globalThis as any).__sig.aborted) + keep")).iopub)).toEqual({ "text/plain": "'true3'" });
+  });
+
+  test("a message with a bad signature, or a replayed one, is dropped", async () => {
+    const forged = client.request("execute_request", { code: "globalThis.__forgedMem = 1" }, "shell", new Signer("other-key"));
+    const msg = client.message("execute_request", { code: "globalThis.__replayMem = ((globalThis as any).__replayMem ?? 0) + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    const frames = encode(msg, [], client.signer);
+    transport.deliver("shell", frames);
+    transport.deliver("shell", frames);
+    const outcome = await Promise.race([forged.then(() => "answered"), new Promise((r) => setTimeout(() => r("dropped"), 300))]);
+    expect(outcome).toBe("dropped");
+    expect(result((await client.execute("String((globalThis as any).__forgedMem) + (globalThis as any).__replayMem")).iopub)).toEqual({ "text/plain": "'undefined1'" });
+  });
+});

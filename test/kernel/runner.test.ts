@@ -1,0 +1,73 @@
+/** `optlab run`: notebooks executed in-process, written back with outputs, rendered to HTML. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { CodeCell, Notebook } from "../../kernel/notebook.js";
+import { runNotebooks } from "../../kernel/runner.js";
+
+let dir: string;
+const code = (source: string, tags?: string[]): CodeCell => ({ cell_type: "code", metadata: tags ? { tags } : {}, source, outputs: [], execution_count: null });
+const write = (name: string, cells: Notebook["cells"]) => {
+  const nb: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
+  writeFileSync(join(dir, name), JSON.stringify(nb));
+};
+const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Notebook;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "optlab-run-"));
+  write("a-good.ipynb", [
+    { cell_type: "markdown", metadata: {}, source: "# Hello" },
+    // process.stdout.write: under vitest, console.log goes to vitest, not to the process streams
+    code('process.stdout.write("printed\\n");\nconst id = display("0%", { displayId: true });\ndisplay("100%", { displayId: id, update: true });\n40 + 2'),
+    code('throw new Error("expected")', ["raises-exception"]),
+    code("display.plotly({ data: [{ y: [1, 2, 3] }] }); readFileSync"),
+  ]);
+  write("b-bad.ipynb", [code("const x = 1;"), code("x.nope()"), code('console.log("never")')]);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("runNotebooks", () => {
+  test("runs every notebook of a directory, writes outputs and HTML, reports failures", async () => {
+    // a cell may read files relative to its notebook: the runner works in the notebook's directory
+    writeFileSync(join(dir, "data.txt"), "from a file");
+    const nb = JSON.parse(readFileSync(join(dir, "a-good.ipynb"), "utf8")) as Notebook;
+    // ... and `optlab` resolves to this package from a directory outside it
+    nb.cells[3] = code('import { readFileSync } from "node:fs";\nimport { objective as obj } from "optlab";\ndisplay.plotly({ data: [{ y: [1, 2, 3] }] });\nreadFileSync("data.txt", "utf8") + obj("x^2").vars');
+    writeFileSync(join(dir, "a-good.ipynb"), JSON.stringify(nb));
+    const lines: string[] = [];
+    const out = join(dir, "html");
+    const { ok, results } = await runNotebooks([dir], { html: out, log: (l) => lines.push(l) });
+    expect(ok).toBe(false);
+    expect(results.map((r) => [r.path.endsWith("a-good.ipynb"), r.ok])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+    expect(lines.length).toBe(2);
+
+    const good = read(join(out, "a-good.ipynb"));
+    const cells = good.cells.filter((c): c is CodeCell => c.cell_type === "code");
+    expect(cells.map((c) => c.execution_count)).toEqual([1, 2, 3]);
+    expect(cells[0]!.outputs).toEqual([
+      { output_type: "stream", name: "stdout", text: ["printed\n"] },
+      { output_type: "display_data", data: { "text/plain": ["'100%'"] }, metadata: {} },
+      { output_type: "execute_result", execution_count: 1, data: { "text/plain": ["42"] }, metadata: {} },
+    ]);
+    expect(cells[1]!.outputs[0]).toMatchObject({ output_type: "error", ename: "Error", evalue: "expected" });
+    expect(cells[2]!.outputs.at(-1)).toMatchObject({ output_type: "execute_result", data: { "text/plain": ["'from a filex'"] } });
+    expect(good.metadata.kernelspec).toEqual({ name: "optlab", display_name: "TypeScript (optlab)", language: "typescript" });
+
+    const bad = read(join(out, "b-bad.ipynb"));
+    const badCells = bad.cells as CodeCell[];
+    expect(badCells[1]!.outputs[0]).toMatchObject({ output_type: "error", ename: "TSError" });
+    expect(badCells[2]!.outputs).toEqual([]); // not run after the error
+    expect(results[1]!.errors).toEqual([{ cell: 1, ename: "TSError", evalue: expect.stringMatching(/nope/) }]);
+
+    const html = readFileSync(join(out, "a-good.html"), "utf8");
+    expect(html).toContain("<h1");
+    expect(html).toContain("Plotly.newPlot(");
+    expect(html.split("plotly.js v").length - 1).toBe(1);
+    expect(process.cwd()).not.toBe(dir);
+  });
+});

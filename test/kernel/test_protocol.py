@@ -1,0 +1,478 @@
+"""Protocol tests for the optlab kernel beyond the conformance suite, with Debian's jupyter_client.
+
+Run through test/kernel/run-python.sh (installs the kernelspec into a temporary prefix).
+"""
+import os
+import signal
+import time
+import unittest
+import uuid
+from queue import Empty
+
+from jupyter_client.manager import KernelManager, start_new_kernel
+from jupyter_client.session import Session
+
+TIMEOUT = 30
+
+
+class KernelCase(unittest.TestCase):
+    """One kernel for the whole class; helpers to run cells and collect their messages."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name="optlab", startup_timeout=60)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def drain_iopub(self, quiet=0.05):
+        while True:
+            try:
+                self.kc.get_iopub_msg(timeout=quiet)
+            except Empty:
+                return
+
+    def collect(self, msg_id, timeout=TIMEOUT):
+        """iopub messages of a request, in order, from busy to idle (both included)."""
+        msgs = []
+        deadline = time.time() + timeout
+        while True:
+            m = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            msgs.append(m)
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return msgs
+
+    def reply_to(self, msg_id, timeout=TIMEOUT):
+        deadline = time.time() + timeout
+        while True:
+            r = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.time()))
+            if r["parent_header"].get("msg_id") == msg_id:
+                return r
+
+    def run_cell(self, code, timeout=TIMEOUT, **kw):
+        """(reply content, iopub messages without status/execute_input)."""
+        msg_id = self.kc.execute(code, **kw)
+        reply = self.reply_to(msg_id, timeout)
+        msgs = self.collect(msg_id, timeout)
+        outs = [m for m in msgs if m["msg_type"] not in ("status", "execute_input")]
+        return reply["content"], outs
+
+    def value(self, code):
+        reply, outs = self.run_cell(code)
+        self.assertEqual(reply["status"], "ok", reply)
+        results = [o for o in outs if o["msg_type"] == "execute_result"]
+        self.assertEqual(len(results), 1, outs)
+        return results[0]["content"]["data"]["text/plain"]
+
+    def stdout(self, outs):
+        return "".join(o["content"]["text"] for o in outs if o["msg_type"] == "stream" and o["content"]["name"] == "stdout")
+
+
+class ExecuteTests(KernelCase):
+    def test_kernel_info(self):
+        self.kc.kernel_info()
+        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(r["status"], "ok")
+        self.assertEqual(r["protocol_version"], "5.3")
+        self.assertEqual(r["implementation"], "optlab")
+        self.assertEqual(r["language_info"]["name"], "typescript")
+        self.assertEqual(r["language_info"]["file_extension"], ".ts")
+        self.assertTrue(r["help_links"])
+
+    def test_type_error_is_an_error_reply_in_cell_coordinates(self):
+        reply, outs = self.run_cell('const okay = 1;\nconst s: string = 42;')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "TSError")
+        self.assertIn("line 2, column 7", reply["evalue"])
+        self.assertIn("TS2322", reply["evalue"])
+        self.assertEqual([o["msg_type"] for o in outs], ["error"])  # no stderr text besides
+        self.assertTrue(any("const s: string = 42;" in line for line in outs[0]["content"]["traceback"]))
+
+    def test_runtime_error_traceback_names_cell_lines(self):
+        reply, outs = self.run_cell('function inner(o: any) {\n  return o.missing.field;\n}\n\ninner({});')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "TypeError")
+        tb = "\n".join(reply["traceback"])
+        self.assertRegex(tb, r"at inner \(Cell In\[\d+\], line 2\)")
+        self.assertRegex(tb, r"Cell In\[\d+\], line 5")
+        self.assertIn("return o.missing.field;", tb)
+
+    def test_dsl_error_shows_message_not_internals(self):
+        reply, _ = self.run_cell('adam({ lr: -1 })')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "DslError")
+        self.assertIn("lr", reply["evalue"])
+        tb = "\n".join(reply["traceback"])
+        self.assertNotIn("dist/src", tb)
+        self.assertRegex(tb, r"Cell In\[\d+\], line 1")
+
+    def test_declarations_and_types_carry_across_cells(self):
+        self.run_cell("interface Pt { x: number; y: number }\nconst carried: Pt = { x: 1, y: 2 };")
+        self.assertEqual(self.value("carried.x + carried.y"), "3")
+        reply, _ = self.run_cell("const bad: Pt = { x: 1 };")
+        self.assertEqual(reply["ename"], "TSError")
+
+    def test_top_level_await(self):
+        self.assertEqual(self.value("await new Promise<number>((r) => setTimeout(() => r(7), 10))"), "7")
+
+    def test_prelude_names_and_shadowing(self):
+        self.assertEqual(self.value("typeof objective + ' ' + typeof gradcheck + ' ' + typeof adam"), "'function function function'")
+        self.run_cell("const sgd = 'shadowed';")
+        self.assertEqual(self.value("sgd"), "'shadowed'")
+        self.assertEqual(self.value('import { adam as a2 } from "optlab";\ntypeof a2'), "'function'")
+
+    def test_tslab_display_api_still_works(self):
+        reply, outs = self.run_cell('import * as tslab from "tslab";\ntslab.display.html("<i>tslab</i>");')
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertTrue(any(o["msg_type"] == "display_data" and "<i>tslab</i>" in o["content"]["data"].get("text/html", "") for o in outs), outs)
+
+    def test_rich_display_of_a_dsl_object(self):
+        reply, outs = self.run_cell('objective("x^2 + 3*y")')
+        data = [o for o in outs if o["msg_type"] == "execute_result"][0]["content"]["data"]
+        self.assertIn("text/latex", data)
+        self.assertIn("text/plain", data)
+
+    def test_silent_sends_no_output_and_keeps_the_count(self):
+        before, _ = self.run_cell("1")
+        msg_id = self.kc.execute('console.log("quiet"); 42', silent=True)
+        reply = self.reply_to(msg_id)
+        msgs = self.collect(msg_id)
+        self.assertEqual([m["msg_type"] for m in msgs], ["status", "status"])
+        self.assertEqual(reply["content"]["status"], "ok")
+        after, _ = self.run_cell("1")
+        self.assertEqual(after["execution_count"], before["execution_count"] + 1)
+
+    def test_store_history_false(self):
+        first, _ = self.run_cell("2")
+        marker = "const notStored = %d;" % int(time.time())
+        reply, _ = self.run_cell(marker, store_history=False)
+        self.assertEqual(reply["status"], "ok")
+        last, _ = self.run_cell("3")
+        self.assertEqual(last["execution_count"], first["execution_count"] + 1)
+        self.kc.history(hist_access_type="tail", n=50, output=False, raw=True)
+        hist = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]["history"]
+        self.assertNotIn(marker, [h[2] for h in hist])
+
+    def test_user_expressions(self):
+        reply, _ = self.run_cell("const ue = 21;", user_expressions={"double": "ue * 2", "broken": "ue.nope.nope", "obj": 'objective("x^2")'})
+        ue = reply["user_expressions"]
+        self.assertEqual(ue["double"]["status"], "ok")
+        self.assertEqual(ue["double"]["data"]["text/plain"], "42")
+        self.assertEqual(ue["broken"]["status"], "error")
+        self.assertIn("ename", ue["broken"])
+        self.assertIn("text/latex", ue["obj"]["data"])
+
+    def test_stop_on_error_aborts_queued_cells(self):
+        self.drain_iopub()
+        ids = [
+            self.kc.execute('await new Promise((r) => setTimeout(r, 300)); throw new Error("first fails")'),
+            self.kc.execute("globalThis.__queuedRan = true;"),
+            self.kc.execute("globalThis.__queuedRan2 = true;"),
+        ]
+        replies = [self.reply_to(i)["content"] for i in ids]
+        self.assertEqual(replies[0]["status"], "error")
+        self.assertEqual([r["status"] for r in replies[1:]], ["aborted", "aborted"])
+        self.assertEqual(self.value("String(globalThis.__queuedRan) + String(globalThis.__queuedRan2)"), "'undefinedundefined'")
+        # without stop_on_error the next cell runs
+        ids = [self.kc.execute('throw new Error("x")', stop_on_error=False), self.kc.execute("globalThis.__ranAfter = 1;")]
+        replies = [self.reply_to(i)["content"] for i in ids]
+        self.assertEqual([r["status"] for r in replies], ["error", "ok"])
+
+    def test_every_output_arrives_before_idle(self):
+        code = 'for (let i = 0; i < 40; i++) console.log("line " + i);\nconsole.error("err");\ndisplay.html("<b>h</b>");\nawait new Promise((r) => setTimeout(r, 1));\ndisplay.markdown("*m*");\n"done"'
+        for _ in range(40):
+            msg_id = self.kc.execute(code)
+            msgs = self.collect(msg_id)
+            types = [m["msg_type"] for m in msgs]
+            self.assertEqual(types[0], "status")
+            self.assertEqual(types[-1], "status")
+            text = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+            self.assertEqual(text, "".join("line %d\n" % i for i in range(40)))
+            self.assertIn("err", "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"))
+            self.assertEqual(types.count("display_data"), 2)
+            self.assertEqual(types.count("execute_result"), 1)
+            self.assertLess(types.index("display_data"), types.index("execute_result"))
+            self.reply_to(msg_id)
+        # nothing for these requests arrives after their idle
+        time.sleep(0.3)
+        while True:
+            try:
+                m = self.kc.get_iopub_msg(timeout=0.1)
+            except Empty:
+                break
+            self.assertNotIn(m["msg_type"], ("stream", "display_data", "execute_result"), m)
+
+    def test_display_update_in_place(self):
+        reply, outs = self.run_cell('const id = display("first", { displayId: true });\ndisplay("second", { displayId: id, update: true });')
+        self.assertEqual(reply["status"], "ok", reply)
+        kinds = [(o["msg_type"], o["content"].get("transient", {}).get("display_id")) for o in outs]
+        self.assertEqual(kinds[0][0], "display_data")
+        self.assertEqual(kinds[1][0], "update_display_data")
+        self.assertTrue(kinds[0][1])
+        self.assertEqual(kinds[0][1], kinds[1][1])
+
+    def test_clear_output(self):
+        reply, outs = self.run_cell('console.log("a"); display.clear({ wait: true }); console.log("b")')
+        types = [o["msg_type"] for o in outs]
+        self.assertEqual(types, ["stream", "clear_output", "stream"])
+        self.assertTrue(outs[1]["content"]["wait"])
+
+    def test_output_of_a_finished_cell_goes_to_that_cell(self):
+        first = self.kc.execute('setTimeout(() => console.log("late output"), 200); "scheduled"')
+        self.reply_to(first)
+        self.collect(first)
+        reply, outs = self.run_cell("await new Promise((r) => setTimeout(r, 600)); 1")
+        self.assertNotIn("late output", self.stdout(outs))
+
+    def test_complete_and_inspect_count_code_points(self):
+        code = 'const emoji = "😀😀"; Math.ab'
+        self.kc.complete(code, len(code))
+        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(r["matches"], ["abs"])
+        self.assertEqual(r["cursor_start"], len(code) - 2)
+        self.assertEqual(r["cursor_end"], len(code))
+        self.kc.inspect("objective", 9)
+        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertTrue(r["found"])
+        self.assertIn("objective", r["data"]["text/plain"])
+
+    def test_is_complete(self):
+        for code, status in [("1 +", "incomplete"), ("const a = {", "incomplete"), ("a b c", "invalid"), ("let q = 1", "complete")]:
+            self.kc.is_complete(code)
+            r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+            self.assertEqual(r["status"], status, code)
+            if status == "incomplete":
+                self.assertIn("indent", r)
+
+    def test_history_tail_range_search(self):
+        self.run_cell("const histMarker = 'zq' + 'zq';")
+        self.kc.history(hist_access_type="search", pattern="*histMarker*", output=False, raw=True)
+        hits = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]["history"]
+        self.assertGreaterEqual(len(hits), 1)
+        session, line = hits[-1][0], hits[-1][1]
+        self.kc.history(hist_access_type="range", session=session, start=line, stop=line + 1, output=False, raw=True)
+        self.assertEqual(self.kc.get_shell_msg(timeout=TIMEOUT)["content"]["history"], [[session, line, "const histMarker = 'zq' + 'zq';"]])
+
+    def test_prompt_sends_an_input_request(self):
+        msg_id = self.kc.execute('const who = prompt("Your name?");\nwho.toUpperCase()', allow_stdin=True)
+        req = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual(req["msg_type"], "input_request")
+        self.assertEqual(req["content"]["prompt"], "Your name?")
+        self.assertFalse(req["content"]["password"])
+        self.kc.input("ada")
+        reply = self.reply_to(msg_id)
+        self.assertEqual(reply["content"]["status"], "ok")
+        outs = self.collect(msg_id)
+        self.assertEqual([o for o in outs if o["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "'ADA'")
+        reply, _ = self.run_cell('prompt("no stdin")', allow_stdin=False)
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("allow_stdin", reply["evalue"])
+
+    def test_comms(self):
+        reply, _ = self.run_cell(
+            'comms.registerTarget("echo", (comm, open) => {\n'
+            '  comm.send({ opened: open.content.data });\n'
+            '  comm.onMsg = (m) => comm.send({ echo: m.content.data });\n'
+            '});'
+        )
+        self.assertEqual(reply["status"], "ok", reply)
+        self.drain_iopub()
+        comm_id = uuid.uuid4().hex
+        shell = self.kc.shell_channel
+        opened = self.kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "echo", "data": {"x": 1}})
+        shell.send(opened)
+        msgs = self.collect(opened["header"]["msg_id"])
+        sent = [m for m in msgs if m["msg_type"] == "comm_msg"]
+        self.assertEqual(sent[0]["content"]["data"], {"opened": {"x": 1}})
+        self.kc.comm_info(target_name="echo")
+        info = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(info["status"], "ok")
+        self.assertEqual(info["comms"].get(comm_id), {"target_name": "echo"})
+        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {"hello": "there"}})
+        shell.send(msg)
+        echoed = [m for m in self.collect(msg["header"]["msg_id"]) if m["msg_type"] == "comm_msg"]
+        self.assertEqual(echoed[0]["content"]["data"], {"echo": {"hello": "there"}})
+        close = self.kc.session.msg("comm_close", {"comm_id": comm_id, "data": {}})
+        shell.send(close)
+        self.collect(close["header"]["msg_id"])
+        self.kc.comm_info()
+        self.assertNotIn(comm_id, self.kc.get_shell_msg(timeout=TIMEOUT)["content"]["comms"])
+        # a target nobody registered: the kernel closes the comm
+        unknown = self.kc.session.msg("comm_open", {"comm_id": "c2", "target_name": "nobody", "data": {}})
+        shell.send(unknown)
+        closes = [m for m in self.collect(unknown["header"]["msg_id"]) if m["msg_type"] == "comm_close"]
+        self.assertEqual(closes[0]["content"]["comm_id"], "c2")
+
+    def test_forged_signature_is_rejected_and_the_kernel_survives(self):
+        forger = Session(key=b"not-the-key", username="mallory")
+        msg = forger.msg("execute_request", {"code": "globalThis.__forged = 1;", "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        forger.send(self.kc.shell_channel.socket, msg)
+        with self.assertRaises(Empty):
+            while True:
+                r = self.kc.get_shell_msg(timeout=1.5)
+                if r["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                    break
+        self.assertEqual(self.value("String(globalThis.__forged)"), "'undefined'")
+        # a replay of a correctly signed message is rejected too
+        good = self.kc.session.msg("execute_request", {"code": "globalThis.__replays = (globalThis.__replays ?? 0) + 1;", "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        frames = self.kc.session.serialize(good)
+        sock = self.kc.shell_channel.socket
+        sock.send_multipart(frames)
+        self.reply_to(good["header"]["msg_id"])
+        sock.send_multipart(frames)
+        time.sleep(0.5)
+        self.assertEqual(self.value("globalThis.__replays"), "1")
+
+    def test_heartbeat_answers_while_a_cell_computes(self):
+        msg_id = self.kc.execute("const until = Date.now() + 4000; while (Date.now() < until) {}")
+        time.sleep(3.2)
+        self.assertTrue(self.kc.hb_channel.is_beating())
+        self.assertEqual(self.reply_to(msg_id)["content"]["status"], "ok")
+
+
+class InterruptTests(KernelCase):
+    def interrupt_after(self, code, delay):
+        self.run_cell("const keptState = 'still here';")
+        msg_id = self.kc.execute(code)
+        time.sleep(delay)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id, timeout=10)["content"]
+        elapsed = time.time() - t0
+        self.collect(msg_id)
+        return reply, elapsed
+
+    def assert_interrupted(self, reply, elapsed):
+        self.assertEqual(reply["status"], "error", reply)
+        self.assertEqual(reply["ename"], "KeyboardInterrupt", reply)
+        self.assertLess(elapsed, 2.0)
+        self.assertEqual(self.value("keptState"), "'still here'")
+
+    def test_interrupt_busy_loop(self):
+        self.assert_interrupted(*self.interrupt_after("let spins = 0;\nwhile (true) { spins++; }", 1.0))
+
+    def test_interrupt_awaited_promise(self):
+        self.assert_interrupted(*self.interrupt_after("await new Promise((r) => setTimeout(r, 60000));", 1.0))
+
+    def test_interrupted_work_does_not_leak_into_the_next_cell(self):
+        reply, _ = self.interrupt_after('await new Promise((r) => setTimeout(r, 1200));\nconsole.log("LEAKED");', 0.4)
+        self.assertEqual(reply["ename"], "KeyboardInterrupt")
+        reply, outs = self.run_cell('await new Promise((r) => setTimeout(r, 1800));\nconsole.log("next");')
+        self.assertEqual(self.stdout(outs), "next\n")
+
+    def test_interrupt_long_synchronous_optimize(self):
+        code = (
+            "const slow = { f: (x: number[]) => { const t = Date.now(); while (Date.now() - t < 2) {} return x[0] ** 2 + x[1] ** 2; },\n"
+            "  grad: (x: number[]) => [2 * x[0], 2 * x[1]] };\n"
+            "optimize(slow, gd({ lr: 1e-6 }), { from: [1, 1], steps: 100000 });"
+        )
+        self.assert_interrupted(*self.interrupt_after(code, 1.0))
+
+    def test_interrupt_long_optimize_async(self):
+        self.run_cell("let ticks = 0;")
+        code = (
+            "const slowA = { f: (x: number[]) => { const t = Date.now(); while (Date.now() - t < 1) {} return x[0] ** 2 + x[1] ** 2; },\n"
+            "  grad: (x: number[]) => [2 * x[0], 2 * x[1]] };\n"
+            "await optimizeAsync(slowA, gd({ lr: 1e-6 }), { from: [1, 1], steps: 200000, progressEvery: 20, onProgress: () => { ticks++; } });"
+        )
+        self.assert_interrupted(*self.interrupt_after(code, 1.5))
+        # the run itself stopped (the DSL reads the cell's abort signal): no more progress
+        reply, outs = self.run_cell("const t0 = ticks;\nawait new Promise((r) => setTimeout(r, 500));\nticks - t0")
+        self.assertEqual([o for o in outs if o["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "0")
+
+    def test_interrupt_prompt(self):
+        self.run_cell("1")
+        msg_id = self.kc.execute('prompt("waiting")', allow_stdin=True)
+        self.kc.get_stdin_msg(timeout=TIMEOUT)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id, timeout=10)["content"]
+        self.assertEqual(reply["ename"], "KeyboardInterrupt")
+        self.assertLess(time.time() - t0, 2.0)
+        self.collect(msg_id)
+        self.assertEqual(self.value("1 + 1"), "2")
+
+
+class LifecycleTests(unittest.TestCase):
+    def start(self):
+        km = KernelManager(kernel_name="optlab")
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        return km, kc
+
+    def test_shutdown_exits_promptly(self):
+        km, kc = self.start()
+        try:
+            kc.execute_interactive("const x = 1;", timeout=TIMEOUT)
+            t0 = time.time()
+            kc.shutdown()  # on the control channel
+            reply = kc.get_control_msg(timeout=TIMEOUT)
+            self.assertEqual(reply["msg_type"], "shutdown_reply")
+            self.assertEqual(reply["content"]["status"], "ok")
+            while km.is_alive() and time.time() - t0 < 10:
+                time.sleep(0.02)
+            self.assertFalse(km.is_alive())
+            self.assertLess(time.time() - t0, 2.0)
+        finally:
+            kc.stop_channels()
+            if km.is_alive():
+                km.shutdown_kernel(now=True)
+
+    def test_shutdown_during_a_running_cell(self):
+        km, kc = self.start()
+        try:
+            kc.execute("await new Promise((r) => setTimeout(r, 60000));")
+            time.sleep(0.5)
+            t0 = time.time()
+            km.shutdown_kernel(now=False)
+            self.assertFalse(km.is_alive())
+            self.assertLess(time.time() - t0, 3.0)
+        finally:
+            kc.stop_channels()
+
+    def test_optlab_resolves_wherever_the_notebook_lives(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as outside:
+            km = KernelManager(kernel_name="optlab")
+            km.start_kernel(cwd=outside)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=60)
+                code = 'import { objective as obj } from "optlab";\nconst o: Objective = obj("x^2");\n[process.cwd(), o.vars.join(",")].join(" ")'
+                results = []
+                r = kc.execute_interactive(code, timeout=TIMEOUT, output_hook=lambda m: results.append(m) if m["msg_type"] == "execute_result" else None)
+                self.assertEqual(r["content"]["status"], "ok", r["content"])
+                self.assertEqual(results[0]["content"]["data"]["text/plain"], "'%s x'" % os.path.realpath(outside))
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+
+    def test_restart_gives_a_fresh_kernel(self):
+        km, kc = self.start()
+        try:
+            r = kc.execute_interactive("const beforeRestart = 5;", timeout=TIMEOUT)
+            self.assertEqual(r["content"]["status"], "ok")
+            pid = km.provisioner.process.pid
+            km.restart_kernel(now=False)
+            self.assertNotEqual(km.provisioner.process.pid, pid)
+            kc.wait_for_ready(timeout=60)
+            r = kc.execute_interactive("typeof beforeRestart", timeout=TIMEOUT, output_hook=lambda m: None)
+            # a fresh session: the name is gone (a type error, since the checker does not know it)
+            self.assertEqual(r["content"]["status"], "error")
+            self.assertEqual(r["content"]["ename"], "TSError")
+            r = kc.execute_interactive("1 + 1", timeout=TIMEOUT, output_hook=lambda m: None)
+            self.assertEqual(r["content"]["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
