@@ -20,8 +20,11 @@ export type GradcheckTarget = Problem | UserModel;
 
 /** Options of `gradcheck`. */
 export interface GradcheckOptions {
-  /** The point: numbers in parameter order, or a record by variable name. Required. */
-  at: ArrayLike<number> | Record<string, number>;
+  /**
+   * The point: numbers in parameter order, or a record by variable name (for an objective with
+   * indexed variables also `{ x: [..] }` for x[1], x[2], …). Required.
+   */
+  at: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
   /** `"central"` (default), `"richardson"`, `"complex"` (symbolic objectives) or `"forward"`. */
   method?: FdMethod;
   /** Relative tolerance; default per method, see `DEFAULT_RTOL`. */
@@ -60,6 +63,16 @@ export const DEFAULT_HESSIAN_RTOL = 1e-6;
 const OPTIONS = ["at", "method", "rtol", "atol", "h", "fast", "seed", "hessian", "refine", "names"] as const;
 const METHODS: readonly FdMethod[] = ["central", "richardson", "complex", "forward"];
 const FAST_DIRECTIONS = 4;
+
+/** torch.autograd.gradcheck's option names, which users bring along, and what they are here. */
+const TORCH_NAMES: Record<string, string> = {
+  eps: "torch's eps is the finite-difference step: here it is h, a step coefficient (coordinate i moves by h·max(|x_i|, 1))",
+  fast_mode: "torch's fast_mode is fast here",
+  fastMode: "torch's fast_mode is fast here",
+  raise_exception: "gradcheck never throws for a wrong gradient: read report.ok or report.verdict",
+  raiseException: "gradcheck never throws for a wrong gradient: read report.ok or report.verdict",
+  check_grad_dtypes: "everything is float64 here",
+};
 
 /**
  * Checks a gradient against finite differences and returns a report (`ok`, `verdict`, `rows`,
@@ -104,8 +117,10 @@ function checkOptionNames(opts: unknown): asserts opts is GradcheckOptions {
     throw new DslError("missing-option", `gradcheck: expected options { at: [...] } as the second argument, got ${describe(opts)}`, { path: "at" });
   for (const key of Object.keys(opts)) {
     if ((OPTIONS as readonly string[]).includes(key)) continue;
-    const near = suggest(key, OPTIONS);
-    throw new DslError("bad-option", `gradcheck: unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ""}; options are ${OPTIONS.join(", ")}`, { path: key });
+    const torch = TORCH_NAMES[key];
+    const near = torch ? undefined : suggest(key, OPTIONS);
+    const hint = torch ? ` (${torch})` : near ? ` (did you mean '${near}'?)` : "";
+    throw new DslError("bad-option", `gradcheck: unknown option '${key}'${hint}; options are ${OPTIONS.join(", ")}`, { path: key });
   }
   if ((opts as GradcheckOptions).at === undefined)
     throw new DslError("missing-option", "gradcheck: the option `at` (the point to check at) is required, e.g. gradcheck(target, { at: [1, 2] })", { path: "at" });

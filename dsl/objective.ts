@@ -199,7 +199,26 @@ export class Objective implements Problem {
    * in the user's terms: wrong length, a missing or unknown name, a value that is not a finite number.
    */
   point(x: ObjectivePoint, what = "the point"): Float64Array {
-    return toPoint(x, this.vars, `objective ${quote(this.source)}`, what);
+    try {
+      return toPoint(x, this.vars, `objective ${quote(this.source)}`, what);
+    } catch (e) {
+      throw this.builtinHint(e);
+    }
+  }
+
+  /**
+   * A point of the wrong length or without a value for `e` often means the user meant `e` (or
+   * `pi`) as a variable, while mathjs reads it as Euler's number: say so.
+   */
+  private builtinHint(e: unknown): unknown {
+    const used = this.core.builtins?.filter((b) => !this.vars.includes(b)) ?? [];
+    if (!(e instanceof DslError) || used.length === 0) return e;
+    const x = (e.detail as { got?: unknown } | undefined)?.got;
+    const relevant = e.code === "bad-length" ? typeof x === "number" && x > this.n : e.code === "bad-point" && used.some((b) => e.message.includes(`'${b}', which is not a variable`));
+    if (!relevant) return e;
+    const list = used.map((b) => `'${b}'`).join(", ");
+    const note = `${list} ${used.length === 1 ? "is" : "are"} read as ${used.map((b) => (b === "e" || b === "E" ? "Euler's number" : "π")).join(" and ")} here; to make ${used.length === 1 ? "it a variable" : "them variables"}, list ${used.length === 1 ? "it" : "them"} in opts.vars`;
+    return new DslError(e.code, `${e.message} (${note})`, { path: e.path, ...(e.detail ? { detail: e.detail } : {}) });
   }
 
   // ---- Problem: allocation-free, unchecked ----------------------------------------------
@@ -283,7 +302,33 @@ export class Objective implements Problem {
   }
 
   private nonFinite(what: string, p: Float64Array): DslError {
-    return new DslError("non-finite", `objective ${quote(this.source)}: ${what} at (${this.pointText(p)})`, { path: "objective", detail: { point: Array.from(p) } });
+    const row = this.firstBadRow(p);
+    const where = row ? `; the first row where it is not finite is row ${row.index} (${row.values})` : "";
+    return new DslError("non-finite", `objective ${quote(this.source)}: ${what} at (${this.pointText(p)})${where}`, {
+      path: "objective",
+      detail: { point: Array.from(p), ...(row ? { row: row.index } : {}) },
+    });
+  }
+
+  /**
+   * For a data-backed objective, the first row whose summand (or its gradient) is not finite at
+   * p, with its data values: the row to look at (a 0 under a log, a huge margin in a sigmoid).
+   * Costs a pass over the rows, only when reporting.
+   */
+  private firstBadRow(p: Float64Array): { index: number; values: string } | undefined {
+    const data = this.data;
+    const problem = this.core.problem;
+    if (!data || !("columns" in problem)) return undefined;
+    const one = new Int32Array(1);
+    const g = new Float64Array(this.n);
+    for (let r = 0; r < data.samples; r++) {
+      one[0] = r;
+      const v = data.batchValueAndGradInto(p, g, one);
+      if (Number.isFinite(v) && g.every(Number.isFinite)) continue;
+      const cols = [...problem.columns].map(([sym, col]) => `${sym.name} = ${col[r]}`);
+      return { index: r, values: cols.length <= 6 ? cols.join(", ") : `${cols.slice(0, 6).join(", ")}, …` };
+    }
+    return undefined;
   }
 
   private checkVector(v: Float64Array, p: Float64Array, what: string, name: (k: number) => string): void {

@@ -19,6 +19,7 @@ import {
   ALIASES,
   Comparison,
   checkRunOptions,
+  parseStart,
   runAsync,
   runSync,
   type AsyncRunOptions,
@@ -147,6 +148,29 @@ function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined
   return AbortSignal.any([own, cell]);
 }
 
+/**
+ * The checks of a tfjs run that need no engine, made synchronously: bad input throws from the
+ * call itself, as on float64, instead of rejecting a promise the user may not await (an
+ * unhandled rejection is easy to miss, and with tfjs-wasm loaded its handler rethrows it).
+ */
+function precheckTensor(who: string, objective: unknown, options: unknown, optimizers: readonly unknown[]): void {
+  const opts = options as Record<string, unknown>;
+  checkRunOptions(who, opts);
+  optimizers.forEach((o) => toOptimizer(o, who, `${who}.optimizer`));
+  if (isUserModel(objective)) {
+    throw new DslError("backend-capability", `${who}: backend "${String(opts.backend)}" compiles symbolic objectives (objective("...")); a hand-written { f, grad } runs on backend "float64"`, { path: `${who}.backend` });
+  }
+  const t = objective as Partial<Problem> | null;
+  if (t === null || typeof t !== "object" || typeof t.n !== "number" || !Array.isArray(t.names)) {
+    throw new DslError("bad-objective", `${who}: expected an objective (from objective(...)), got ${describe(objective)}`, { path: `${who}.objective` });
+  }
+  parseStart(t as Problem, opts.from, who);
+  const key = opts.batchSize !== undefined ? "batchSize" : opts.validation ? "validation" : opts.epochs !== undefined ? "epochs" : undefined;
+  if (key && !t.data) {
+    throw new DslError("not-data-backed", `${who}: ${key} needs a data-backed objective (objective(summand, { params, data })); this one has no data rows`, { path: `${who}.${key}` });
+  }
+}
+
 /** One run on a tfjs backend (errors reject). The tensor runner reports no progress: `onProgress` and `live` do not apply. */
 async function tensorRun(who: string, objective: unknown, optimizer: unknown, options: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Run> {
   const { onProgress: _p, progressEvery: _e, live: _l, ...rest } = options;
@@ -173,7 +197,10 @@ export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, op
 export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions & { backend?: SyncBackend }): Run;
 export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions): Run | Promise<Run>;
 export function optimize(objective: OptimizeTarget, optimizer: OptimizerLike, options: OptimizeOptions): Run | Promise<Run> {
-  if (tensorBackend("optimize", options)) return tensorRun("optimize", objective, optimizer, options as unknown as Record<string, unknown>);
+  if (tensorBackend("optimize", options)) {
+    precheckTensor("optimize", objective, options, [optimizer]);
+    return tensorRun("optimize", objective, optimizer, options as unknown as Record<string, unknown>);
+  }
   const { problem, opts } = prepare("optimize", objective, options, false);
   return runSync(problem, toOptimizer(optimizer, "optimize", "optimize.optimizer"), opts as unknown as RunOptions, "optimize");
 }
@@ -240,7 +267,10 @@ export function compare(objective: OptimizeTarget, optimizers: Record<string, Op
 export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions & { backend?: SyncBackend }): Comparison;
 export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions): Comparison | Promise<Comparison>;
 export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions): Comparison | Promise<Comparison> {
-  if (tensorBackend("compare", options)) return tensorCompare("compare", objective, optimizers, options as unknown as Record<string, unknown>);
+  if (tensorBackend("compare", options)) {
+    precheckTensor("compare", objective, options, checkSpec("compare", optimizers).map(([, t]) => t));
+    return tensorCompare("compare", objective, optimizers, options as unknown as Record<string, unknown>);
+  }
   const { problem, opts } = prepare("compare", objective, options, false);
   const runs: Record<string, Run> = {};
   for (const [name, t] of checkSpec("compare", optimizers)) runs[name] = runSync(problem, t, { ...(opts as unknown as RunOptions), name }, "compare");

@@ -21,11 +21,15 @@ import {
   type RunSeries, type ScheduleOptions, type SpectrumOptions, type Surface2, type SurfaceOptions, type SweepGrid,
   type TheoryRate, type VCurveData,
 } from "../src/plots/index.js";
+import {
+  BASINS_OPTIONS, GRADCHECK_OPTIONS, HESSIAN_OPTIONS, LANDSCAPE_OPTIONS, LOSS_OPTIONS, RATES_OPTIONS, SCHEDULE_OPTIONS, SURFACE_OPTIONS, TITLE_OPTIONS,
+  checkBasinsGrid, checkPanels, checkPlotOptions, checkSweepGrid, type OptionSpec,
+} from "./plot-options.js";
 import { measuredRate, theory, type LinearRate, type Theory } from "./theory.js";
 
 export { Figure, setDisplayHook, type DisplayHook, type FigureSpec, type LiveChartOptions };
 /** For the kernel's HTML renderer and runner (kernel → dsl): a chart as an HTML fragment, and closing the static-image browser. */
-export { closeStaticRenderer, renderChartHtml } from "../src/plots/index.js";
+export { closeStaticRenderer, plotlyLoaderHtml, renderChartHtml, withoutPlotlyPayload } from "../src/plots/index.js";
 
 /** Runs as charts take them: a run, a comparison, an array of runs, or `{ name: run }`. */
 export type RunsLike = unknown;
@@ -35,8 +39,8 @@ export type SurfaceLike = Surface2;
 
 /** Options of `plot.hessian`. */
 export interface HessianPlotOptions extends SpectrumOptions {
-  /** The point (spectrum at a point). */
-  at?: ArrayLike<number> | Record<string, number>;
+  /** The point (spectrum at a point): numbers in variable order or a record by name. */
+  at?: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
   /** Points sampled along a run (default 60, evenly spaced, start and end included). */
   samples?: number;
   /** "all" eigenvalues or only the "sharpness" (see `hessianAlong`). */
@@ -85,6 +89,8 @@ interface VCurveLike {
  * plot.loss(compare(f, { gd: gd({ lr: 1e-3 }), adam: adam() }, { from: [-1.2, 1], steps: 300 }), { fStar: 0 });
  */
 function loss(runs: RunsLike, opts: LossCurveOptions = {}): Figure {
+  checkPlotOptions("plot.loss", opts, LOSS_OPTIONS);
+  checkPanels(opts.panels);
   return lossCurves(runsOf(runs, "plot.loss"), opts);
 }
 
@@ -99,12 +105,14 @@ function loss(runs: RunsLike, opts: LossCurveOptions = {}): Figure {
  * plot.contour(f, run, { minima: [[1, 1]] });
  */
 function contour(f: SurfaceLike, runs?: RunsLike, opts: LandscapeOptions = {}): Figure {
+  [runs, opts] = runsAndOptions("plot.contour", runs, opts, LANDSCAPE_OPTIONS);
   const paths = pathsOf(runs, "plot.contour");
   return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Contours of"), ...opts, paths });
 }
 
 /** `plot.contour` drawn as a heatmap. */
 function heatmap(f: SurfaceLike, runs?: RunsLike, opts: LandscapeOptions = {}): Figure {
+  [runs, opts] = runsAndOptions("plot.heatmap", runs, opts, LANDSCAPE_OPTIONS);
   const paths = pathsOf(runs, "plot.heatmap");
   return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Heatmap of"), ...opts, kind: "heatmap", paths });
 }
@@ -123,7 +131,24 @@ function titled(f: SurfaceLike, what: string): string {
  * @param opts as for `plot.contour`, plus `zScale: "auto" | "log" | "none"`.
  */
 function surface(f: SurfaceLike, runs?: RunsLike, opts: SurfaceOptions = {}): Figure {
+  [runs, opts] = runsAndOptions("plot.surface", runs, opts, SURFACE_OPTIONS);
   return surface3d(f, { title: titled(f, "Surface of"), ...opts, paths: pathsOf(runs, "plot.surface") });
+}
+
+/**
+ * The runs and the options of `plot.contour(f, runs?, opts?)`: options given in the runs' place
+ * (`plot.contour(f, { xRange, yRange })`, a natural slip) are taken as options; both are checked.
+ */
+function runsAndOptions<O>(who: string, runs: RunsLike, opts: O, spec: OptionSpec): [RunsLike, O] {
+  const r = runs as Record<string, unknown> | null;
+  const looksLikeOptions = !!r && typeof r === "object" && !Array.isArray(r) && Object.keys(r).length > 0 && Object.keys(r).every((k) => k in spec) && !("losses" in r) && !("runs" in r);
+  if (looksLikeOptions) {
+    if (opts !== undefined && Object.keys(opts as object).length > 0) throw new DslError("bad-argument", `${who}: options given twice (as the runs and as the options); write ${who}(f, runs, { ... }) or ${who}(f, { ... })`, { path: who });
+    checkPlotOptions(who, runs, spec);
+    return [undefined, runs as O];
+  }
+  checkPlotOptions(who, opts, spec);
+  return [runs, opts];
 }
 
 function pathsOf(runs: RunsLike, who: string): { name: string; xs: ArrayLike<ArrayLike<number>>; status?: string }[] {
@@ -147,11 +172,12 @@ function pathsOf(runs: RunsLike, who: string): { name: string; xs: ArrayLike<Arr
 function hessian(target: unknown, runsOrOpts?: unknown, opts: HessianPlotOptions = {}): Figure {
   const runsGiven = runsOrOpts !== undefined && !isOptions(runsOrOpts);
   const o = (runsGiven ? opts : (runsOrOpts as HessianPlotOptions | undefined)) ?? {};
+  checkPlotOptions("plot.hessian", o, HESSIAN_OPTIONS);
   if (isTheory(target)) return spectrumOf(target, o);
   if (Array.isArray(target) && target.every((v) => typeof v === "number")) return hessianSpectrum(target, o);
   if (!runsGiven) {
     if (o.at === undefined) throw new DslError("missing-option", "plot.hessian: give the point, plot.hessian(f, { at: [...] }), or runs to follow, plot.hessian(f, run)", { path: "plot.hessian.at" });
-    return spectrumOf(theory(target, { at: o.at, ...(o.tol !== undefined ? { tol: o.tol } : {}) }), o);
+    return spectrumOf(asPlotError(() => theory(target, { at: o.at!, ...(o.tol !== undefined ? { tol: o.tol } : {}) })), o);
   }
   const samples = o.samples ?? 60;
   if (!Number.isInteger(samples) || samples < 2) throw new DslError("bad-option", `plot.hessian: samples must be an integer ≥ 2, got ${describe(o.samples)}`, { path: "plot.hessian.samples" });
@@ -165,6 +191,18 @@ function hessian(target: unknown, runsOrOpts?: unknown, opts: HessianPlotOptions
     return track;
   });
   return hessianAlong(tracks, o);
+}
+
+/** `theory`'s errors about the point, said as plot.hessian's (`at`). */
+function asPlotError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DslError && /theory/.test(e.message)) {
+      throw new DslError(e.code, e.message.replace(/theory's point/g, "plot.hessian's point `at`").replace(/^theory:/, "plot.hessian:"), { path: "plot.hessian.at", ...(e.detail ? { detail: e.detail } : {}) });
+    }
+    throw e;
+  }
 }
 
 function spectrumOf(t: Theory, o: HessianPlotOptions): Figure {
@@ -207,6 +245,10 @@ function isOptions(v: unknown): boolean {
  * plot.rates(optimize(f, gd({ lr: t.stepSizes.invL }), { from: [1, 1], steps: 300 }), t, { fStar: 0 });
  */
 function rates(runs: RunsLike, rates: Theory | readonly TheoryRate[], opts: RatesPlotOptions = {}): Figure {
+  checkPlotOptions("plot.rates", opts, RATES_OPTIONS);
+  if (!isTheory(rates) && !(Array.isArray(rates) && rates.every((r) => r && typeof r.name === "string" && typeof r.rate === "number"))) {
+    throw new DslError("bad-argument", `plot.rates: expected the rates as a theory(...) result or [{ name, rate }], got ${describe(rates)}`, { path: "plot.rates" });
+  }
   const list = runsOf(runs, "plot.rates");
   const th = isTheory(rates) ? rates : undefined;
   const xStar = opts.xStar;
@@ -255,6 +297,7 @@ function theoryLines(t: Theory, measure: "f" | "x", o: RatesPlotOptions, runs: R
  * plot.gradcheck(gradcheck(f, { at: [-1.2, 1] }));
  */
 function gradcheckPlot(report: unknown, opts: { indices?: number[]; relative?: boolean; title?: string } = {}): Figure {
+  checkPlotOptions("plot.gradcheck", opts, GRADCHECK_OPTIONS);
   const r = report as { vcurve?: (o?: { indices?: number[] }) => VCurveLike } & Partial<VCurveLike>;
   const v: VCurveLike | undefined = typeof r?.vcurve === "function" ? r.vcurve(opts.indices ? { indices: opts.indices } : {}) : Array.isArray(r?.h) && Array.isArray(r?.series) ? (r as VCurveLike) : undefined;
   if (!v) throw new DslError("bad-argument", `plot.gradcheck: expected a gradcheck(...) report or its vcurve() data, got ${describe(report)}`, { path: "plot.gradcheck" });
@@ -275,6 +318,7 @@ function gradcheckPlot(report: unknown, opts: { indices?: number[]; relative?: b
  * plot.schedule([schedules.cosine({ lr: 0.1, tMax: 100 }), schedules.step({ lr: 0.1, stepSize: 30 })]);
  */
 function schedule(s: unknown, opts: SchedulePlotOptions = {}): Figure {
+  checkPlotOptions("plot.schedule", opts, SCHEDULE_OPTIONS);
   const entries: [string, ScheduleLike][] = typeof s === "function" ? [[compact(String(s)), s as ScheduleLike]]
     : Array.isArray(s) ? s.map((x) => [compact(String(x)), x as ScheduleLike])
     : s && typeof s === "object" ? Object.entries(s as Record<string, ScheduleLike>) : [];
@@ -311,10 +355,12 @@ function compact(signature: string, max = 44): string {
  * (`{ x, y, z, zName, status? }`), or from a `sweep(...)` result (its `heatmap()`).
  */
 function sweep(grid: SweepGrid | { heatmap(): Figure }, opts: { title?: string } = {}): Figure {
-  if (typeof (grid as { heatmap?: unknown }).heatmap === "function") {
+  checkPlotOptions("plot.sweep", opts, TITLE_OPTIONS);
+  if (typeof (grid as { heatmap?: unknown } | null)?.heatmap === "function") {
     const fig = (grid as { heatmap(): Figure }).heatmap();
     return opts.title ? fig.withLayout({ title: { text: opts.title } }) : fig;
   }
+  checkSweepGrid(grid);
   return sweepHeatmap(grid as SweepGrid, opts);
 }
 
@@ -323,10 +369,12 @@ function sweep(grid: SweepGrid | { heatmap(): Figure }, opts: { title?: string }
  * (`{ x, y, labels, minima }`) or from a `sweep(...)` over a grid of starts (its `basins()`).
  */
 function basins(grid: BasinsGrid | { basins(o?: object): Figure }, opts: { title?: string; minima?: readonly (readonly number[])[] } = {}): Figure {
-  if (typeof (grid as { basins?: unknown }).basins === "function") {
+  checkPlotOptions("plot.basins", opts, BASINS_OPTIONS);
+  if (typeof (grid as { basins?: unknown } | null)?.basins === "function") {
     const fig = (grid as { basins(o?: object): Figure }).basins(opts.minima ? { minima: opts.minima } : {});
     return opts.title ? fig.withLayout({ title: { text: opts.title } }) : fig;
   }
+  checkBasinsGrid(grid);
   return basinsMap(grid as BasinsGrid, opts);
 }
 

@@ -45,6 +45,33 @@ export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   if (Array.isArray(value)) return value.length <= 6 ? `[${value.map(describe).join(", ")}]` : `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
-  if (typeof value === "object") return `an object with keys {${Object.keys(value as object).slice(0, 8).join(", ")}}`;
+  if (typeof value === "object") return describeObject(value as object);
   return String(value);
+}
+
+/**
+ * A class instance by its class (`an Objective f(x) = x^2`, `a Map`), an object with its own
+ * `toString` by that (`adam(lr=0.001, ...)`), other objects by their keys: never their private
+ * fields (`{vars, names, n, source, expr, core, ...}` said nothing to a user).
+ */
+function describeObject(value: object): string {
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  const cls = proto !== null && proto !== Object.prototype && typeof proto.constructor?.name === "string" ? proto.constructor.name : "";
+  const own = customString(value);
+  if (cls) return `${/^[AEIOU]/.test(cls) ? "an" : "a"} ${cls}${own ? ` ${own}` : ""}`;
+  if (own) return own;
+  return `an object with keys {${Object.keys(value).slice(0, 8).join(", ")}}`;
+}
+
+/** The value's own `toString()` (first line, at most 60 characters), if it has a custom one. */
+function customString(value: object): string | undefined {
+  const ts = (value as { toString?: unknown }).toString;
+  if (typeof ts !== "function" || ts === Object.prototype.toString) return undefined;
+  try {
+    const text = String(ts.call(value)).split("\n")[0]!;
+    if (text === "" || text.startsWith("[object ")) return undefined;
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
  * objective inside their step, so they run on the float64 engine only.
  */
 import { DslError } from "../errors/index.js";
-import type { HyperValue, Optimizer } from "./base.js";
+import type { HyperValue, Optimizer, Schedule } from "./base.js";
 import { chain } from "./chain.js";
 import { LR, named } from "./named.js";
 import { readOptions } from "./options.js";
@@ -14,7 +14,8 @@ import { scaleByLearningRate } from "./transforms/scale.js";
 
 /** Options of `lbfgs` (`torch.optim.LBFGS`). */
 export interface LbfgsAliasOptions {
-  lr?: number;
+  /** Step length multiplier (default 1), or a schedule (step k uses lr(k), as under a torch lr scheduler). */
+  lr?: HyperValue;
   maxIter?: number;
   maxEval?: number;
   toleranceGrad?: number;
@@ -34,7 +35,7 @@ export interface LbfgsAliasOptions {
  */
 export function lbfgs(options: LbfgsAliasOptions = {}): Optimizer {
   const o = readOptions("lbfgs", options, {
-    lr: { type: "number", default: 1, gt: 0, what: "step length multiplier" },
+    lr: { type: "hyper", default: 1, gt: 0, what: "step length multiplier" },
     maxIter: { type: "integer", default: 20, min: 1, what: "iterations per step" },
     maxEval: { type: "integer", min: 1, what: "function evaluations per step (default maxIter·5/4)" },
     toleranceGrad: { type: "number", default: 1e-7, min: 0, what: "stop when max |g| ≤ this" },
@@ -48,7 +49,7 @@ export function lbfgs(options: LbfgsAliasOptions = {}): Optimizer {
 
 /** Options of `newton`. */
 export interface NewtonAliasOptions {
-  /** Step length (or first step of the line search), default 1. */
+  /** Step length (or first step of the line search), default 1; a number or a schedule. */
   lr?: HyperValue;
   /** δ ≥ 0 added to the modified eigenvalues (Levenberg–Marquardt), default 0. */
   damping?: number;
@@ -76,10 +77,11 @@ export function newton(options: NewtonAliasOptions = {}): Optimizer {
     lineSearch: { type: "enum", values: ["backtracking", null], default: "backtracking", what: "" },
   });
   const dir = scaleByNewton({ damping: o.damping as number, minCurvature: o.minCurvature as number });
-  if (o.lineSearch === "backtracking" && typeof o.lr !== "number") {
-    throw new DslError("bad-option", "newton: with lineSearch \"backtracking\", lr is the first trial step and must be a number (use lineSearch: null for a scheduled lr)", { path: "newton.lr" });
+  if (o.lineSearch === "backtracking" && typeof o.lr !== "number" && typeof o.lr !== "function") {
+    throw new DslError("bad-option", "newton: with lineSearch \"backtracking\", lr is the first trial step and must be a number or a schedule (per-run values need lineSearch: null)", { path: "newton.lr" });
   }
-  const step = o.lineSearch === "backtracking" ? scaleByBacktracking({ lr: o.lr as number }) : scaleByLearningRate(o.lr as HyperValue);
+  // With the line search, a scheduled lr is the first trial step of each step's search.
+  const step = o.lineSearch === "backtracking" ? scaleByBacktracking({ lr: o.lr as number | Schedule }) : scaleByLearningRate(o.lr as HyperValue);
   return named("newton", o, chain(dir, step));
 }
 

@@ -2,7 +2,19 @@
  * Composition of transforms: `chain` (states in a tuple) and `namedChain` (states in a record,
  * for people who inspect them). Updates flow through the children in order.
  */
+import { DslError, describe } from "../errors/index.js";
 import type { Need, Transform } from "./base.js";
+
+/** Each argument must be a transform `{ init, update }`; an uncalled constructor (`scaleByAdam`) says so. */
+function checkTransforms(who: string, ts: readonly unknown[], names?: readonly string[]): void {
+  ts.forEach((t, i) => {
+    const o = t as Partial<Transform> | null;
+    if (o !== null && typeof o === "object" && typeof o.init === "function" && typeof o.update === "function") return;
+    const where = names ? `'${names[i]}'` : `argument ${i + 1}`;
+    const hint = typeof t === "function" ? ` (a function: call it, e.g. ${t.name || "scaleByAdam"}(), to get the transform)` : "";
+    throw new DslError("bad-transform", `${who}: ${where} must be a transform { init, update } such as scaleByAdam() or adam({ lr: 0.01 }), got ${describe(t)}${hint}`, { path: `${who}[${names ? names[i] : i}]` });
+  });
+}
 
 function mergeNeeds(ts: readonly Transform[]): readonly Need[] | undefined {
   const s = new Set<Need>();
@@ -19,6 +31,7 @@ function mergeNeeds(ts: readonly Transform[]): readonly Need[] | undefined {
  * const adamW = chain(scaleByAdam({ b1: 0.9, b2: 0.999, eps: 1e-8 }), addDecayedWeights(0.01), scaleByLearningRate(1e-3));
  */
 export function chain(...transforms: Transform[]): Transform<unknown[]> {
+  checkTransforms("chain", transforms);
   const ts = transforms.slice();
   const k = ts.length;
   const learningRate = ts.find((t) => t.learningRate !== undefined)?.learningRate;
@@ -43,8 +56,12 @@ export function chain(...transforms: Transform[]): Transform<unknown[]> {
  * const s = t.init(x, float64Ops); // s.adam.mu is Adam's first moment
  */
 export function namedChain(transforms: Record<string, Transform>): Transform<Record<string, unknown>> {
+  if (transforms === null || typeof transforms !== "object" || Array.isArray(transforms)) {
+    throw new DslError("bad-transform", `namedChain: expected transforms by name, e.g. namedChain({ clip: clipByGlobalNorm(1), adam: scaleByAdam() }), got ${describe(transforms)}`, { path: "namedChain" });
+  }
   const names = Object.keys(transforms);
   const ts = names.map((n) => transforms[n]!);
+  checkTransforms("namedChain", ts, names);
   const k = ts.length;
   const learningRate = ts.find((t) => t.learningRate !== undefined)?.learningRate;
   const needs = mergeNeeds(ts);

@@ -123,12 +123,14 @@ function fit(errors: number[], noise: number[], of: ErrorKind, window: MeasuredR
     if (!Array.isArray(window) || window.length !== 2 || !window.every((w) => Number.isInteger(w) && w >= 0) || window[0] >= window[1]) throw badWindow(window);
     [from, to] = [window[0], Math.min(window[1], end)];
   }
-  if (to - from + 1 < 3)
+  if (to - from + 1 < 3) {
+    const k = Math.max(0, to - Math.max(0, from) + 1);
     throw new DslError(
       "too-few-points",
-      `measuredRate: only ${Math.max(0, to - from + 1)} step(s) of ${of} above rounding noise in the window (usable steps 0..${end}); run longer, or widen the window`,
+      `measuredRate: only ${k} step${k === 1 ? "" : "s"} of ${of} above rounding noise in the window (${end >= 0 ? `usable steps 0..${end}` : "no usable step"}${whyEnd(errors, noise, of, end)}); run longer, or widen the window`,
       { path: "measuredRate.window", detail: { usableUntil: end } },
     );
+  }
   // Least squares for log e_k = a + b·k.
   let sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
   const m = to - from + 1;
@@ -142,6 +144,17 @@ function fit(errors: number[], noise: number[], of: ErrorKind, window: MeasuredR
   const b = cxy / cxx;
   const r2 = cyy <= 0 ? 1 : Math.min(1, (cxy * cxy) / (cxx * cyy));
   return new MeasuredRate(Math.exp(b), of, [from, to], r2, errors, end);
+}
+
+/** Why the usable errors stop after `end`: too few values, a non-finite one, f below fStar, or the noise floor. */
+function whyEnd(errors: readonly number[], noise: readonly number[], of: ErrorKind, end: number): string {
+  const k = end + 1;
+  if (k >= errors.length) return errors.length < 3 ? `: ${errors.length} value${errors.length === 1 ? "" : "s"} of ${of} in all, at least 3 are needed` : "";
+  const e = errors[k]!;
+  if (!Number.isFinite(e)) return `: ${of} is ${e} at step ${k}`;
+  if (e < 0 && of === "f − f*") return `: f is below fStar at step ${k} (f − f* = ${e.toPrecision(3)}); fStar must be the minimum value`;
+  if (e <= 0 && of === "f_k − f_{k+1}") return `: f did not decrease at step ${k} (differences suit monotone methods; for others give fStar or xStar)`;
+  return `: ${of} = ${e.toPrecision(3)} reaches the rounding level ${noise[k]!.toPrecision(3)} at step ${k}`;
 }
 
 function badWindow(w: unknown): DslError {

@@ -13,6 +13,8 @@
  * schedule").
  */
 import { DslError, describe } from "../errors/index.js";
+import type { Schedule } from "./base.js";
+import { isScheduleFn } from "./schedules/schedule.js";
 
 interface Range {
   min?: number;
@@ -116,16 +118,18 @@ function check(fn: string, key: string, value: unknown, rule: Rule): unknown {
 
 /** A number (in range) or a schedule whose value at step 0 is a finite number; an array: one per run. */
 function checkHyper(fn: string, key: string, value: unknown, rule: Range & { what: string }): unknown {
-  const range = rangeMath(rule);
-  const expected = `a number${range ? " " + range : ""} or a schedule${rule.what ? ` (${rule.what})` : ""}`;
+  // Messages are built only on failure: aliases are made 10⁵ times in a sweep.
   const one = (v: unknown): unknown => {
     if (typeof v === "number" && Number.isFinite(v) && inRange(v, rule)) return v;
+    const range = rangeMath(rule);
+    const expected = `a number${range ? " " + range : ""} or a schedule${rule.what ? ` (${rule.what})` : ""}`;
     if (typeof v !== "function") throw new DslError("bad-option", `${fn}: ${key} must be ${expected}, got ${describe(v)}`, { path: `${fn}.${key}`, detail: { value: v } });
     const v0 = (v as (s: number) => unknown)(0);
     if (typeof v0 !== "number" || !Number.isFinite(v0)) {
       throw new DslError("bad-option", `${fn}: ${key} is a schedule, but its value at step 0 is ${describe(v0)}, not a finite number`, { path: `${fn}.${key}` });
     }
-    return v;
+    if (!inRange(v0, rule)) throw badScheduleValue(fn, key, 0, v0, range);
+    return isScheduleFn(v) ? v : checkedSchedule(fn, key, v as Schedule, rule, range);
   };
   // One value (or schedule) per run, for vectorized sweeps on a batched backend; also inside a
   // pair such as betas (a sweep over β₁ runs as one batch: betas = [[β₁ per run], 0.999]).
@@ -141,6 +145,40 @@ function checkHyper(fn: string, key: string, value: unknown, rule: Range & { wha
     });
   }
   return one(value);
+}
+
+/** Wrappers already made: per user function, per `fn.key` (the same function gives the same wrapper). */
+const WRAPPED = new WeakMap<Schedule, Map<string, Schedule>>();
+const WRAPPERS = new WeakSet<Schedule>();
+
+/**
+ * A user's own schedule `(step) => value`, checked at every step: a decay written by hand such as
+ * `(k) => 0.1 * (1 - k / 100)` turns negative after step 100, and a negative lr silently climbs
+ * uphill (a momentum ≥ 1 silently blows up). `schedules.*` are in range by construction and are
+ * not wrapped (they keep their name, options and chart). The wrapper is cached per function, so
+ * the same schedule in several optimizers stays one value (sweeps batch on identity).
+ */
+function checkedSchedule(fn: string, key: string, s: Schedule, rule: Range, range: string): Schedule {
+  if (WRAPPERS.has(s)) return s;
+  let byKey = WRAPPED.get(s);
+  if (!byKey) WRAPPED.set(s, (byKey = new Map()));
+  const id = `${fn}.${key}`;
+  let w = byKey.get(id);
+  if (!w) {
+    w = (step: number): number => {
+      const v = s(step);
+      if (typeof v === "number" && Number.isFinite(v) && inRange(v, rule)) return v;
+      throw badScheduleValue(fn, key, step, v, range);
+    };
+    WRAPPERS.add(w);
+    byKey.set(id, w);
+  }
+  return w;
+}
+
+function badScheduleValue(fn: string, key: string, step: number, v: unknown, range: string): DslError {
+  const want = typeof v === "number" && Number.isFinite(v) ? `, but ${key} must be ${range ? `a number ${range}` : "a finite number"}` : ", not a finite number";
+  return new DslError("bad-option", `${fn}: ${key} is a schedule whose value at step ${step} is ${describe(v)}${want}`, { path: `${fn}.${key}`, detail: { step, value: v } });
 }
 
 function checkIntegers(fn: string, key: string, value: unknown, min: number, what: string, fail: (expected: string) => never): number[] {

@@ -9,8 +9,11 @@ import type { Run } from "./run-record.js";
 
 /** Options of `optimize` / `optimizeAsync` (see docs/readme/optimizers.md). */
 export interface RunOptions {
-  /** Start point: number[] in the objective's variable order, or a record by name. */
-  from: ArrayLike<number> | Record<string, number>;
+  /**
+   * Start point: number[] in the objective's variable order, or a record by name (for an
+   * objective with indexed variables also `{ x: [..] }` for x[1], x[2], …).
+   */
+  from: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
   /** Optimizer steps (default 100, or `epochs` × batches per epoch). */
   steps?: number;
   /** Data-backed: passes over the training rows (steps = epochs × batches per epoch). */

@@ -19,6 +19,12 @@ import { Run, type RunRecord, type RunStatus, type StopReason } from "./run-reco
 
 const now = (): number => performance.now();
 
+/**
+ * The most trajectory values a run records ((steps + 1) × variables): 2²⁸ float64s, 2 GiB. Past
+ * that, allocating the buffers fails with a RangeError or exhausts memory; the run says so first.
+ */
+const MAX_RECORDED = 2 ** 28;
+
 /** The engine of one run; `Run` is its public record. */
 export class Runner {
   readonly run: Run;
@@ -47,6 +53,7 @@ export class Runner {
   private lastMove = 0;
   private evaluations = 0;
   private readonly tol: number | undefined;
+  private readonly who: string;
 
   constructor(
     private readonly problem: Problem,
@@ -55,6 +62,7 @@ export class Runner {
     who = "optimize",
   ) {
     const n = (this.n = problem.n);
+    this.who = who;
     this.x = parseStart(problem, opts.from, who);
     this.tol = opts.tol;
     const needsProblem = optimizer.needs?.includes("problem") ?? false;
@@ -86,6 +94,14 @@ export class Runner {
       this.batcher = null;
     }
     this.steps = opts.epochs !== undefined ? opts.epochs * bpe : (opts.steps ?? 100);
+    if ((this.steps + 1) * Math.max(n, 1) > MAX_RECORDED) {
+      const what = opts.epochs !== undefined ? `${opts.epochs} epochs of ${bpe} batches (${this.steps} steps)` : `${this.steps} steps`;
+      throw new DslError(
+        "bad-option",
+        `${who}: ${what} of ${n} variable${n === 1 ? "" : "s"} would record ${((this.steps + 1) * n * 8 / 2 ** 30).toPrecision(3)} GiB of iterates; a run records at most ${MAX_RECORDED} values ((steps + 1) × variables): take fewer steps, or stop early with tol`,
+        { path: `${who}.${opts.epochs !== undefined ? "epochs" : "steps"}` },
+      );
+    }
     this.g = new Float64Array(n);
     this.gTrain = this.batcher ? new Float64Array(n) : this.g;
     this.gradCopy = needsProblem ? new Float64Array(n) : null;
@@ -199,6 +215,7 @@ export class Runner {
     const lr = this.lr;
     rec.lrs[k] = lr === undefined ? NaN : typeof lr === "number" ? lr : typeof lr === "function" ? lr(k) : NaN;
     const u = this.optimizer.update(g, this.state, x, float64Ops, this.extra);
+    if (u === null || typeof u !== "object" || (u as ArrayLike<number>).length !== n) this.badUpdate(u);
     let moved = false;
     for (let j = 0; j < n; j++) {
       if (u[j] !== 0) moved = true;
@@ -221,6 +238,16 @@ export class Runner {
       if (this.validate(this.k / rec.batchesPerEpoch)) return;
     }
     if (this.k >= this.steps) this.stop("max-steps", "");
+  }
+
+  /** A transform whose update is not one number per variable: its author's bug, said in their terms. */
+  private badUpdate(u: unknown): never {
+    const got = u === null || typeof u !== "object" ? String(u) : `${(u as { length?: unknown }).length} values`;
+    throw new DslError(
+      "bad-optimizer",
+      `${this.who}: the optimizer's update(updates, state, params, ops) must return the updates, one number per variable (${this.n}), got ${got} at step ${this.k}`,
+      { path: `${this.who}.optimizer` },
+    );
   }
 
   /** Records the validation loss after `epoch` epochs; true when early stopping ended the run. */

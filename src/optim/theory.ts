@@ -49,7 +49,7 @@ export interface LinearRate {
 
 export interface TheoryOptions {
   /** The point (in the problem's variable order, or a record by name); not used with a matrix. */
-  at?: ArrayLike<number> | Record<string, number>;
+  at?: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
   /** An eigenvalue with |λ| ≤ tol · max|λ| counts as zero (default 1e-10). */
   tol?: number;
   /** ‖∇f(at)‖ ≤ gradTol counts as a stationary point (default 1e-6). */

@@ -6,7 +6,7 @@
  * Option values are assumed well-typed here (the DSL checks them); what depends on the
  * expression (unknown symbols, data shapes, overlaps) is checked here.
  */
-import { DslError } from "../errors/index.js";
+import { DslError, describe } from "../errors/index.js";
 import { SymbolicDataProblem } from "./data.js";
 import { closeMatches, quote } from "./errors.js";
 import { checkFamily, type Family } from "./family.js";
@@ -14,6 +14,7 @@ import { parseFunction } from "./from-ts.js";
 import type { Expr, Sym } from "./ir.js";
 import { parseExpression } from "./parse.js";
 import { SymbolicProblem } from "./problem.js";
+import { stabilize } from "./stabilize.js";
 import { sym } from "./simplify.js";
 import { expandRanges, orderNames } from "./variables.js";
 
@@ -43,6 +44,8 @@ export interface Built {
   /** Data symbols (empty for plain objectives). */
   readonly dataSyms: ReadonlySet<Sym>;
   readonly problem: SymbolicProblem | SymbolicDataProblem;
+  /** Names of a string source read as built-in constants (`e`, `E`, `pi`, `PI`), for hints. */
+  readonly builtins?: readonly string[];
 }
 
 /** True when a string source is a TypeScript function rather than a mathjs expression. */
@@ -93,14 +96,15 @@ export function buildObjective(src: string | ((...args: never[]) => unknown), op
     for (const key of ["reduce", "family", "response"] as const) {
       if (opts[key] !== undefined) throw new DslError("bad-option", `objective ${quote(text)}: ${key} is only meaningful with data`, { path: `objective.${key}` });
     }
-    return { source: text, expr: parsed.expr, vars, constants: constMap, dataSyms: new Set(), problem: new SymbolicProblem(parsed.expr, vars, constMap) };
+    return { source: text, expr: parsed.expr, vars, constants: constMap, dataSyms: new Set(), problem: new SymbolicProblem(stabilize([parsed.expr])[0]!, vars, constMap), builtins: parsed.builtins ?? [] };
   }
   const cols = new Map([...columns].map(([k, v]) => [sym(k), v]));
   if (opts.response !== undefined && opts.family === undefined) throw new DslError("bad-option", `objective ${quote(text)}: response names the response of a family; give family too`, { path: "objective.response" });
   const response = sym(opts.response ?? "y");
   const family = opts.family === undefined ? undefined : checkFamily(opts.family, parsed.expr, vars, response, columns.get(response.name), constMap, text);
-  const problem = new SymbolicDataProblem(parsed.expr, vars, cols, opts.reduce ?? "mean", constMap, family);
-  return { source: text, expr: parsed.expr, vars, constants: constMap, dataSyms: new Set(cols.keys()), problem };
+  // Differentiated and compiled in stable form (log(sigmoid(η)) → −softplus(−η), …); displays keep parsed.expr.
+  const problem = new SymbolicDataProblem(stabilize([parsed.expr])[0]!, vars, cols, opts.reduce ?? "mean", constMap, family);
+  return { source: text, expr: parsed.expr, vars, constants: constMap, dataSyms: new Set(cols.keys()), problem, builtins: parsed.builtins ?? [] };
 }
 
 function expandDeclared(list: readonly string[] | undefined, what: string): string[] | undefined {
@@ -114,7 +118,7 @@ function expandDeclared(list: readonly string[] | undefined, what: string): stri
 
 /** Lists names compactly: `x, y` or `x[1], x[2], …, x[50]`. */
 export function listNames(names: readonly string[]): string {
-  return names.length <= 8 ? names.join(", ") : `${names.slice(0, 3).join(", ")}, …, ${names[names.length - 1]} (${names.length} names)`;
+  return names.length <= 12 ? names.join(", ") : `${names.slice(0, 3).join(", ")}, …, ${names[names.length - 1]} (${names.length} names)`;
 }
 
 /** Data columns by symbol name (matrix columns become name[base], name[base+1], …). */
@@ -126,7 +130,7 @@ function dataColumns(data: Readonly<Record<string, DataColumn>> | undefined, bas
     throw new DslError("bad-data", `objective ${quote(text)}: data column '${key}' ${msg}`, { path: `objective.data.${key}` });
   };
   for (const [key, col] of Object.entries(data)) {
-    if (col === null || typeof col !== "object" || typeof (col as ArrayLike<unknown>).length !== "number") bad(`must be an array of numbers (or of rows), got ${typeof col}`, key);
+    if (col === null || typeof col !== "object" || typeof (col as ArrayLike<unknown>).length !== "number") bad(`must be an array of numbers (or of rows), got ${describe(col)}`, key);
     const n = col.length;
     if (rows >= 0 && n !== rows) bad(`has ${n} rows but the other columns have ${rows}`, key);
     rows = n;
@@ -140,7 +144,7 @@ function dataColumns(data: Readonly<Record<string, DataColumn>> | undefined, bas
         if (row === null || typeof row !== "object" || row.length !== d) bad(`row ${i} has ${row?.length} entries, expected ${d}`, key);
         for (let j = 0; j < d; j++) {
           const v = row[j]!;
-          if (typeof v !== "number" || !Number.isFinite(v)) bad(`has a non-finite or non-number entry at row ${i}, column ${j}: ${String(v)}`, key);
+          if (typeof v !== "number" || !Number.isFinite(v)) bad(`has a non-finite or non-number entry at row ${i}, column ${j}: ${describe(v)}`, key);
           cols[j]![i] = v;
         }
       }
@@ -149,7 +153,7 @@ function dataColumns(data: Readonly<Record<string, DataColumn>> | undefined, bas
       const c = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const v = (col as ArrayLike<unknown>)[i];
-        if (typeof v !== "number" || !Number.isFinite(v)) bad(`has a non-finite or non-number entry at row ${i}: ${String(v)}`, key);
+        if (typeof v !== "number" || !Number.isFinite(v)) bad(`has a non-finite or non-number entry at row ${i}: ${describe(v)}`, key);
         c[i] = v as number;
       }
       out.set(key, c);

@@ -54,9 +54,14 @@ export function parseFunction(fn: ((...args: never[]) => unknown) | string, cons
     throw exprError("unsupported-syntax", "objective: a built-in function has no source to read; write an arrow function such as (x, y) => x * y", { src: text });
   }
   const { tm, project } = load();
-  const sf = project.createSourceFile("objective.ts", `${PREFIX}${text}\n);`, { overwrite: true });
-  return new TsConverter(tm, text, constants).run(sf);
+  // A method's source has no `function` keyword: `{ f(x) { return x * x; } }.f` reads as `f(x) { … }`.
+  const prefix = METHOD.test(text) && !/^\s*(async\s+)?function\b/.test(text) ? `${PREFIX}function ` : PREFIX;
+  const sf = project.createSourceFile("objective.ts", `${prefix}${text}\n);`, { overwrite: true });
+  return new TsConverter(tm, text, constants, prefix.length).run(sf);
 }
+
+/** A method's source text: `name(…) {`, `async name(…) {`, `*name(…) {` (an arrow has `=>` there). */
+const METHOD = /^\s*(async\s+)?(\*\s*)?[A-Za-z_$][\w$]*\s*\([^()]*\)\s*(:[^{=]*)?\{/;
 
 class TsConverter {
   private readonly order: string[] = [];
@@ -68,10 +73,15 @@ class TsConverter {
   /** Names used with an index somewhere in the body. */
   private readonly indexed = new Set<string>();
 
-  constructor(private readonly tm: typeof TsMorph, private readonly text: string, private readonly constants: Readonly<Record<string, number>>) {}
+  constructor(
+    private readonly tm: typeof TsMorph,
+    private readonly text: string,
+    private readonly constants: Readonly<Record<string, number>>,
+    private readonly prefixLength = PREFIX.length,
+  ) {}
 
   private fail(code: string, message: string, node: TsMorph.Node): never {
-    const pos = Math.max(0, node.getStart() - PREFIX.length);
+    const pos = Math.max(0, node.getStart() - this.prefixLength);
     const { line, col } = lineCol(this.text, pos);
     throw exprError(code, message, { src: this.text, pos, line, col });
   }
@@ -81,7 +91,7 @@ class TsConverter {
     const diags = (sf.compilerNode as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] }).parseDiagnostics ?? [];
     if (diags.length > 0) {
       const d = diags[0]!;
-      const pos = Math.min(this.text.length, Math.max(0, (d.start ?? PREFIX.length) - PREFIX.length));
+      const pos = Math.min(this.text.length, Math.max(0, (d.start ?? this.prefixLength) - this.prefixLength));
       const msg = typeof d.messageText === "string" ? d.messageText : "syntax error";
       const { line, col } = lineCol(this.text, pos);
       throw exprError("parse", `objective: cannot parse the function: ${msg}`, { src: this.text, pos, line, col });
@@ -92,6 +102,10 @@ class TsConverter {
     const bad = sf.getDescendants().find((d) => d.getKind() === this.tm.SyntaxKind.Unknown);
     if (bad !== undefined || fn === undefined || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
       throw exprError("unsupported-syntax", `objective: expected an arrow function such as (x, y) => (1 - x) ** 2 + 100 * (y - x ** 2) ** 2, got ${JSON.stringify(this.text.slice(0, 60))}`, { src: this.text });
+    }
+    // An async function returns a promise and a generator an iterator, not a number: no objective.
+    if (fn.isAsync() || (Node.isFunctionExpression(fn) && fn.isGenerator())) {
+      this.fail("unsupported-syntax", `objective: ${fn.isAsync() ? "async functions" : "generator functions"} are not supported: an objective function returns a number`, fn);
     }
     // A parameter indexed anywhere in the body (w[0]) is a vector; the others are scalars.
     for (const el of fn.getDescendantsOfKind(this.tm.SyntaxKind.ElementAccessExpression)) {
@@ -164,7 +178,10 @@ class TsConverter {
 
   private expr(node: TsMorph.Node): Expr {
     const { Node, SyntaxKind } = this.tm;
-    if (Node.isNumericLiteral(node)) return num(node.getLiteralValue());
+    // Not getLiteralValue(): ts-morph parses the text with parseInt unless it has a ".", so
+    // 1e-8 and 1e21 became 1. The compiler's text is the literal in decimal (hex, binary, octal
+    // and separators already resolved), which Number reads exactly.
+    if (Node.isNumericLiteral(node)) return num(Number(node.compilerNode.text));
     if (Node.isIdentifier(node)) return this.identifier(node);
     if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isTypeAssertion(node)) {
       return this.expr(node.getExpression());

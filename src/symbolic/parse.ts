@@ -49,6 +49,8 @@ export interface ParseOptions {
 export interface Parsed {
   readonly expr: Expr;
   readonly order: readonly string[];
+  /** Names read as built-in constants (`e` as Euler's number, `pi`), in order of first use. */
+  readonly builtins?: readonly string[];
 }
 
 const BUILTIN_CONSTANTS: Record<string, () => Expr> = {
@@ -83,11 +85,12 @@ export function parseExpression(src: string, opts: ParseOptions = {}): Parsed {
   }
   const conv = new Converter(src, opts);
   const expr = conv.convert(root);
-  return { expr, order: conv.order };
+  return { expr, order: conv.order, builtins: conv.builtins };
 }
 
 class Converter {
   readonly order: string[] = [];
+  readonly builtins: string[] = [];
   private readonly seen = new Set<string>();
   private readonly bound = new Map<string, number>();
   /** > 0 while converting indices and bounds: their symbols are not variables. */
@@ -106,7 +109,10 @@ class Converter {
     const b = this.bound.get(name);
     if (b !== undefined) return num(b);
     const builtin = BUILTIN_CONSTANTS[name];
-    if (builtin !== undefined && !this.opts.symbols?.has(name) && !(name in this.constants)) return builtin();
+    if (builtin !== undefined && !this.opts.symbols?.has(name) && !(name in this.constants)) {
+      if (!this.builtins.includes(name)) this.builtins.push(name);
+      return builtin();
+    }
     if (this.quiet === 0 && !this.seen.has(name)) {
       this.seen.add(name);
       this.order.push(name);

@@ -126,6 +126,17 @@ describe("objective(): errors", () => {
     fails(() => rosen().grad({ x: 1, y: 2, z: 3 }), "bad-point", /value for 'z', which is not a variable \(variables: x, y\)/);
   });
 
+  test("a point with a value for 'e' says that e is Euler's number unless declared (a student's a..e)", () => {
+    fails(() => objective("a + b + c + d + e").value([1, 2, 3, 4, 5]), "bad-length", /must have 4 values \(a, b, c, d\), got 5 \('e' is read as Euler's number here; to make it a variable, list it in opts\.vars\)$/);
+    fails(() => objective("a + b + c + d + e").value({ a: 1, b: 2, c: 3, d: 4, e: 5 }), "bad-point", /which is not a variable \(variables: a, b, c, d\) \('e' is read as Euler's number/);
+    fails(() => objective("e^x + pi*y").value([1, 2, 3]), "bad-length", /\('e', 'pi' are read as Euler's number and π here; to make them variables, list them in opts\.vars\)$/);
+    expect(objective("a + b + c + d + e", { vars: ["a", "b", "c", "d", "e"] }).value([1, 2, 3, 4, 5])).toBe(15);
+    // too few values: no hint (e is not what is missing)
+    expect(() => objective("e^x + y").value([1])).toThrow(/got 1$/);
+    // ten names are listed in full
+    fails(() => objective("a+b+c+d+f+g+h+i+j+k").value([1]), "bad-length", /must have 10 values \(a, b, c, d, f, g, h, i, j, k\), got 1$/);
+  });
+
   test("wrong vector length and non-numbers", () => {
     fails(() => rosen().value([1, 2, 3]), "bad-length", /the point must have 2 values \(x, y\), got 3/);
     fails(() => rosen().value([1, Number.NaN]), "bad-point", /entry 1 \('y'\) must be a finite number, got NaN/);
@@ -177,10 +188,23 @@ describe("objective(): errors", () => {
     expect(objective("(w x - y)^2", { params: ["w"], data: { x, y } }).family).toBeUndefined();
   });
 
+  test("a non-finite loss of a data-backed objective names the first row at fault and its data", () => {
+    const L = objective("log(w*x)", { params: ["w"], data: { x: [1, 0, 2], y: [5, 6, 7] } });
+    fails(() => L.value([1]), "non-finite", /^objective "log\(w\*x\)": the value is -Infinity at \(w = 1\); the first row where it is not finite is row 1 \(x = 0, y = 6\)$/);
+    const e = fails(() => L.grad([1]), "non-finite", /the first row where it is not finite is row 1 \(x = 0, y = 6\)$/);
+    expect(e.detail).toMatchObject({ row: 1 });
+    // plain objectives are unchanged
+    fails(() => objective("log(x)").value([0]), "non-finite", /^objective "log\(x\)": the value is -Infinity at \(x = 0\)$/);
+  });
+
   test("bad data", () => {
     fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: [1, 2], y: [1] } }), "bad-data", /data column 'y' has 1 rows but the other columns have 2/);
     fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: [1, Infinity], y: [1, 2] } }), "bad-data", /non-finite or non-number entry at row 1/);
     fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: [], y: [] } }), "bad-data", /no rows/);
+    // what came is shown as it came: a string "1" is not the number 1, a stray row is not "1,2"
+    fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: ["1", "2"] as never, y: [1, 2] } }), "bad-data", /data column 'x' has a non-finite or non-number entry at row 0: "1"$/);
+    fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: [1, [1, 2]] as never, y: [1, 2] } }), "bad-data", /at row 1: \[1, 2\]$/);
+    fails(() => objective("(w x - y)^2", { params: ["w"], data: { x: 5 as never, y: [1, 2] } }), "bad-data", /data column 'x' must be an array of numbers \(or of rows\), got 5$/);
   });
 });
 

@@ -46,13 +46,27 @@ describe("backends in optimize", () => {
     expect((await optimize(f, adam({ lr: 0.01 }), { from, steps: 50 })).x).toEqual(a.x);
   });
 
-  test("bad backend names are refused at once; tfjs errors reject the promise", async () => {
+  test("bad input is refused at once, with a tfjs backend too (not as a rejection the user may never await)", async () => {
     expect(() => optimize(f, adam(), { from, backend: "gpu" })).toThrow(/optimize: backend must be one of "float64", "auto", "cpu", "wasm", "webgpu", "tensorflow", got "gpu"/);
     const user = { f: (p: number[]) => p[0]! ** 2, grad: (p: number[]) => [2 * p[0]!] };
-    const p = optimize(user, adam(), { from: [1], backend: "cpu" });
-    expect(p).toBeInstanceOf(Promise);
-    await expect(p).rejects.toMatchObject({ code: "backend-capability" });
-    await expect(optimize(f, adam(), { from, backend: "cpu", stepz: 3 } as never)).rejects.toMatchObject({ code: "unknown-option" });
+    const thrown = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e as { code?: string; message: string };
+      }
+      throw new Error("expected a synchronous DslError");
+    };
+    expect(thrown(() => optimize(user, adam(), { from: [1], backend: "cpu" })).code).toBe("backend-capability");
+    expect(thrown(() => optimize(f, adam(), { from, backend: "cpu", stepz: 3 } as never)).code).toBe("unknown-option");
+    // found in a kernel: an unawaited optimize(..., { backend: "wasm" }) with a bad start rejected later
+    expect(thrown(() => optimize(f, adam(), { from: [1], backend: "wasm" }))).toMatchObject({ code: "bad-start", message: "optimize: the start point has 1 value, the objective has 2 variables (x, y)" });
+    expect(thrown(() => optimize(f, adam(), { from, backend: "cpu", batchSize: 4 })).code).toBe("not-data-backed");
+    expect(thrown(() => optimize(f, 5 as never, { from, backend: "cpu" })).code).toBe("bad-optimizer");
+    expect(thrown(() => compare(f, { a: adam() }, { from: [1, 2, 3], backend: "cpu" })).code).toBe("bad-start");
+    expect(thrown(() => compare(f, { a: 5 as never }, { from, backend: "cpu" })).code).toBe("bad-optimizer");
+    // and `await` sees the same error
+    await expect((async () => await optimize(f, adam(), { from: [1], backend: "wasm" }))()).rejects.toMatchObject({ code: "bad-start" });
     expect(() => optimize(f, adam(), { from, live: true } as never)).toThrow(/optimize: live charts need optimizeAsync/);
   });
 

@@ -348,9 +348,25 @@ describe("checkGradient: near the edge of f's domain", () => {
     expect(r.warnings.join(" ")).toMatch(/f is not finite at x ± h along x \(the edge of its domain\?\): the step was reduced/);
   });
 
+  // Found by a user: log x at 1e-9 said "fail" (numeric NaN) for a correct gradient, because
+  // the step was shrunk at most 3 times (6e-6 → 1.5e-9, still past the edge).
+  test.each([
+    ["central", 1e-9],
+    ["central", 1e-13],
+    ["richardson", 1e-9],
+    ["richardson", 1e-13],
+  ] as const)("log x very close to 0 passes too (%s at %s)", (method, at) => {
+    const r = check(log, [at], method);
+    expect(r.verdict, r.message).toBe("pass");
+    expect(r.rows[0]!.reducedStep).toBe(true);
+    expect(r.rows[0]!.h).toBeLessThan(at);
+  });
+
   test("a wrong derivative there still fails", () => {
     const wrong: Problem = { ...log, valueAndGradInto: (x, g) => ((g[0] = 2 / x[0]!), 0) };
     expect(check(wrong, [1e-6], "central").verdict).toBe("fail");
     expect(check(wrong, [1e-6], "richardson").verdict).toBe("fail");
+    expect(check(wrong, [1e-9], "central").verdict).toBe("fail");
+    expect(check(wrong, [1e-9], "richardson").verdict).toBe("fail");
   });
 });

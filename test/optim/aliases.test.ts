@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { DslError } from "../../src/errors/index.js";
-import { ALIASES, runSync, type Optimizer } from "../../src/optim/index.js";
+import { ALIASES, exponential, runSync, step as stepLR, type Optimizer } from "../../src/optim/index.js";
 import type { Problem } from "../../src/problem/index.js";
 import { beale, extendedRosenbrock, rosenbrock, saddle } from "../support/problems.js";
 
@@ -105,6 +105,77 @@ describe("acceptance: second-order methods", () => {
     expect(iters).toBeGreaterThan(0);
     expect(iters).toBeLessThanOrEqual(Math.ceil(1.25 * nit));
     expect(iters).toBeGreaterThanOrEqual(Math.floor(0.5 * nit));
+  });
+});
+
+describe("any lr option accepts a schedule (DESIGN.md), the second-order methods too", () => {
+  const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch-lbfgs-schedule.json", import.meta.url), "utf8")) as {
+    cases: { id: string; lbfgs: Record<string, unknown>; schedule: "exponential" | "step"; scheduleOptions: Record<string, number>; lrs: number[]; xs: number[][] }[];
+  };
+  const make = { exponential, step: stepLR } as const;
+  for (const c of fixture.cases) {
+    test(`lbfgs with schedules.${c.schedule} follows torch's LBFGS under its lr scheduler (${c.id})`, () => {
+      const lr = (make[c.schedule] as (o: never) => (k: number) => number)(c.scheduleOptions as never);
+      const r = runSync(rosenbrock, ALIASES.lbfgs({ ...c.lbfgs, lr } as never), { from: [-1.2, 1], steps: c.lrs.length });
+      expect(r.lrs).toEqual(c.lrs);
+      r.xs.forEach((x, k) => x.forEach((v, i) => expect(Math.abs(v - c.xs[k]![i]!), `x_${k}[${i}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(c.xs[k]![i]!)))));
+      // and a user's own function works the same
+      const own = runSync(rosenbrock, ALIASES.lbfgs({ ...c.lbfgs, lr: (k: number) => c.lrs[k]! } as never), { from: [-1.2, 1], steps: c.lrs.length });
+      expect(own.xs).toEqual(r.xs);
+    });
+  }
+
+  test("newton's line search starts each step from the scheduled lr", () => {
+    const lr = exponential({ lr: 1, gamma: 0.5 });
+    const r = runSync(rosenbrock, ALIASES.newton({ lr }), { from: [-1.2, 1], steps: 6 });
+    expect(r.lrs).toEqual([1, 0.5, 0.25, 0.125, 0.0625, 0.03125]);
+    // the first trial step caps the step: never longer than lr(k) times the Newton direction
+    const plain = runSync(rosenbrock, ALIASES.newton({ lr: 1 }), { from: [-1.2, 1], steps: 1 });
+    expect(r.xs[1]).toEqual(plain.xs[1]);
+    for (let k = 1; k < r.losses.length; k++) expect(r.losses[k]!).toBeLessThanOrEqual(r.losses[k - 1]!);
+    const full = runSync(rosenbrock, ALIASES.newton({ lr: 1 }), { from: [-1.2, 1], steps: 6 });
+    const differs = r.xs.findIndex((x, k) => x[0] !== full.xs[k]![0] || x[1] !== full.xs[k]![1]);
+    expect(differs).toBeGreaterThan(1);
+  });
+});
+
+describe("curvature the second-order methods cannot use", () => {
+  // f = x^1.5 + y² at (0, 1): f and ∇f are finite, ∂²f/∂x² = ∞.
+  const cusp: Problem = {
+    n: 2,
+    names: ["x", "y"],
+    valueAt: (x) => Math.abs(x[0]!) ** 1.5 + x[1]! ** 2,
+    valueAndGradInto: (x, g) => ((g[0] = 1.5 * Math.sqrt(Math.abs(x[0]!)) * Math.sign(x[0]!)), (g[1] = 2 * x[1]!), Math.abs(x[0]!) ** 1.5 + x[1]! ** 2),
+    hessianInto: (x, H) => H.set([0.75 / Math.sqrt(Math.abs(x[0]!)), 0, 0, 2]),
+  };
+  const err = (fn: () => unknown): DslError => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DslError);
+      return e as DslError;
+    }
+    throw new Error("expected a DslError");
+  };
+
+  test("a non-finite Hessian is named with the step and the point (not the eigen-solver's message)", () => {
+    const e = err(() => runSync(cusp, ALIASES.newton(), { from: [0, 1], steps: 3 }));
+    expect(e.code).toBe("non-finite");
+    expect(e.message).toBe("newton: the Hessian at step 0 has a non-finite entry [x, x] = Infinity at (x = 0, y = 1); newton needs finite curvature there: start elsewhere, or use a first-order method (lbfgs, adam)");
+    expect(err(() => runSync(cusp, ALIASES.naturalGradient({ fisher: "exact" }), { from: [0, 1], steps: 3 })).message).toMatch(/^naturalGradient: the Hessian \(the exact Fisher\) at step 0 has a non-finite entry \[x, x\] = Infinity/);
+  });
+
+  test("a user's metric must be a finite, symmetric, positive semi-definite n×n matrix of numbers", () => {
+    const run = (fisher: (x: number[]) => unknown) => err(() => runSync(rosenbrock, ALIASES.naturalGradient({ fisher: fisher as never }), { from: [0, 0], steps: 2 }));
+    expect(run(() => [[1]]).message).toBe("naturalGradient: the fisher function must return a 2×2 matrix (number[][]), got [[1]]");
+    expect(run(() => [["1", 0], [0, 1]]).message).toBe('naturalGradient: the fisher function must return numbers, but at step 0 F[0][0] is "1"');
+    expect(run(() => [[NaN, 0], [0, 1]]).message).toMatch(/^naturalGradient: the metric \(the fisher function's value\) at step 0 has a non-finite entry \[x, x\] = NaN/);
+    expect(run(() => [[1, 0.5], [0, 1]]).message).toBe("naturalGradient: the fisher function must return a symmetric matrix, but at step 0 F[0][1] = 0.5 and F[1][0] = 0");
+    // −I was clipped to 0 + damping: a step of 10⁴·g that diverged without a word
+    const neg = run(() => [[-1, 0], [0, -1]]);
+    expect([neg.code, neg.message]).toEqual(["bad-metric", "naturalGradient: the fisher function must return a positive semi-definite matrix, but at step 0 it has the eigenvalue -1.000"]);
+    // a valid metric runs
+    expect(runSync(rosenbrock, ALIASES.naturalGradient({ fisher: () => [[802, -400], [-400, 200]] }), { from: [1.1, 1.2], steps: 2 }).status).not.toBe("diverged");
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { DslError } from "../../src/errors/index.js";
-import { readOptions, suggest, type Rules } from "../../src/optim/index.js";
+import { cosine, readOptions, suggest, type Rules } from "../../src/optim/index.js";
 
 const RULES: Rules = {
   lr: { type: "hyper", default: 0.1, min: 0, what: "the learning rate" },
@@ -37,9 +37,38 @@ describe("readOptions", () => {
     expect(Object.keys(o)).toEqual(Object.keys(RULES));
     expect(o).toEqual({ lr: 0.1, betas: [0.9, 0.999], gamma: 0.5, tMax: 5, milestones: [10], mode: null, centered: false, at: undefined });
     expect(o.milestones).not.toBe((RULES.milestones as { default: number[] }).default);
+    const c = cosine({ lr: 0.1, tMax: 10 });
+    expect(readOptions("demo", { tMax: 1, lr: c }, RULES).lr).toBe(c);
+    expect(readOptions("demo", { tMax: 1, lr: [0.1, c] }, RULES).lr).toEqual([0.1, c]);
+    // a user's own function is kept behind a checking wrapper: the same values, one wrapper per function
     const s = (k: number) => 0.1 / (k + 1);
-    expect(readOptions("demo", { tMax: 1, lr: s }, RULES).lr).toBe(s);
-    expect(readOptions("demo", { tMax: 1, lr: [0.1, s] }, RULES).lr).toEqual([0.1, s]);
+    const w = readOptions("demo", { tMax: 1, lr: s }, RULES).lr as (k: number) => number;
+    expect([w(0), w(9)]).toEqual([s(0), s(9)]);
+    expect(readOptions("demo", { tMax: 1, lr: s }, RULES).lr).toBe(w);
+    expect(readOptions("demo", { tMax: 1, lr: w }, RULES).lr).toBe(w);
+    expect((readOptions("demo", { tMax: 1, lr: [0.1, s] }, RULES).lr as unknown[])[1]).toBe(w);
+  });
+
+  test("a user's schedule is checked at every step, not only at step 0 (a hand-written decay that turns negative)", () => {
+    fails({ tMax: 1, lr: () => -0.5 }, "bad-option", "demo: lr is a schedule whose value at step 0 is -0.5, but lr must be a number ≥ 0", "demo.lr");
+    fails({ tMax: 1, betas: [() => 1, 0.9] }, "bad-option", "demo: betas[0] is a schedule whose value at step 0 is 1, but betas[0] must be a number in [0, 1)", "demo.betas[0]");
+    const lr = readOptions("demo", { tMax: 1, lr: (k: number) => 0.1 * (1 - k / 100) }, RULES).lr as (k: number) => number;
+    expect(lr(100)).toBe(0);
+    let err: unknown;
+    try {
+      lr(101);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DslError);
+    expect((err as DslError).code).toBe("bad-option");
+    expect((err as Error).message).toMatch(/^demo: lr is a schedule whose value at step 101 is -0\.001\d*, but lr must be a number ≥ 0$/);
+    const nan = readOptions("demo", { tMax: 1, lr: (k: number) => (k < 3 ? 0.1 : NaN) }, RULES).lr as (k: number) => number;
+    expect(() => nan(3)).toThrow("demo: lr is a schedule whose value at step 3 is NaN, not a finite number");
+  });
+
+  test("schedules.* start in range too (a momentum schedule above 1)", () => {
+    fails({ tMax: 1, betas: [cosine({ lr: 1.5, tMax: 10 }), 0.9] }, "bad-option", /^demo: betas\[0\] is a schedule whose value at step 0 is 1\.5, but betas\[0\] must be a number in \[0, 1\)$/);
   });
 
   test("each rule type says what it expected and what came", () => {

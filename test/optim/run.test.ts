@@ -37,6 +37,25 @@ describe("optimize", () => {
     expect(r.x).toEqual(r.xs[50]);
   });
 
+  test("a hand-made optimizer whose update is not one number per variable is named, not a TypeError or a NaN run", () => {
+    const returns = (u: unknown) => ({ init: () => ({}), update: () => u }) as never;
+    const e1 = dslError(() => optimize(rosenbrock, returns(undefined), { from: [-1.2, 1], steps: 3 }));
+    expect([e1.code, e1.message]).toEqual(["bad-optimizer", "optimize: the optimizer's update(updates, state, params, ops) must return the updates, one number per variable (2), got undefined at step 0"]);
+    // one value for two variables used to "diverge" with loss NaN
+    const e2 = dslError(() => optimize(rosenbrock, returns(new Float64Array(1)), { from: [-1.2, 1], steps: 3 }));
+    expect(e2.message).toMatch(/one number per variable \(2\), got 1 values at step 0$/);
+    // a number[] of the right length is fine
+    expect(optimize(rosenbrock, returns([0.1, 0]), { from: [-1.2, 1], steps: 2 }).xs[2]).toEqual([-1.2 + 0.1 + 0.1, 1]);
+  });
+
+  test("a run too long to record says so before allocating (2^31 steps threw a RangeError from a typed array)", () => {
+    const e = dslError(() => optimize(rosenbrock, adam(), { from: [-1.2, 1], steps: 2 ** 31 }));
+    expect(e.code).toBe("bad-option");
+    expect(e.message).toMatch(/^optimize: 2147483648 steps of 2 variables would record 32\.0 GiB of iterates; a run records at most 268435456 values \(\(steps \+ 1\) × variables\): take fewer steps, or stop early with tol$/);
+    // the boundary: (2^27 + 1) × 2 values is just over 2^28
+    expect(dslError(() => optimize(rosenbrock, adam(), { from: [-1.2, 1], steps: 2 ** 27 })).message).toMatch(/^optimize: 134217728 steps of 2 variables would record 2\.00 GiB/);
+  });
+
   test("accepts the start as a record by variable name, and says what is wrong with a bad one", () => {
     const r = optimize(rosenbrock, gd({ lr: 1e-4 }), { from: { y: 1, x: -1.2 }, steps: 1 });
     expect(r.xs[0]).toEqual([-1.2, 1]);

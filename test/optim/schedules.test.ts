@@ -157,6 +157,8 @@ describe("evaluation order", () => {
     const s = step({ lr: 0.1, stepSize: 3 });
     for (const bad of [-1, 0.5, NaN, Infinity])
       expect(() => s(bad)).toThrow(expect.objectContaining({ code: "bad-step", message: expect.stringMatching(/non-negative integer/) }));
+    // a string step is shown as a string, not as the number it looks like
+    expect(() => s("3" as unknown as number)).toThrow('step: the step must be a non-negative integer (optimizer steps already taken), got "3"');
   });
 });
 

@@ -249,6 +249,23 @@ describe("measuredRate", () => {
     expect(() => measuredRate([1, 0.5], { fstar: 0 } as never)).toThrow(/unknown option "fstar" \(did you mean "fStar"\?\)/);
     expect(() => measuredRate({ losses: [1, 0.5, 0.2] }, { xStar: [0] })).toThrow(/xStar needs iterates/);
   });
+
+  test("too few usable steps: the message says why the usable part ends", () => {
+    const msg = (run: number[], o: Record<string, number> = {}): string => {
+      try {
+        measuredRate(run, o);
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe("too-few-points");
+        return (e as Error).message;
+      }
+      throw new Error("expected too-few-points");
+    };
+    expect(msg([])).toBe("measuredRate: only 0 steps of f_k − f_{k+1} above rounding noise in the window (no usable step: 0 values of f_k − f_{k+1} in all, at least 3 are needed); run longer, or widen the window");
+    expect(msg([1, NaN, 0.2, 0.1])).toMatch(/\(no usable step: f_k − f_\{k\+1\} is NaN at step 0\)/);
+    expect(msg([1, 0.5, 0.25], { fStar: 2 })).toMatch(/f is below fStar at step 0 \(f − f\* = -1\.00\); fStar must be the minimum value/);
+    expect(msg([1, 0.5, 0.6, 0.3, 0.2])).toMatch(/^measuredRate: only 1 step of .*\(usable steps 0\.\.0: f did not decrease at step 1 /);
+    expect(msg([1, 1e-30], { fStar: 0, floor: 1e-20 })).toMatch(/f − f\* = 1\.00e-30 reaches the rounding level 1\.00e-20 at step 1/);
+  });
 });
 
 describe("display and input errors", () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { float64Ops as ops } from "../../src/backends/float64.js";
+import { DslError } from "../../src/errors/index.js";
 import {
   addDecayedWeights, addL1, centralize, chain, clipByGlobalNorm, clipByValue, identity, namedChain, scale, scaleByAdam,
   scaleByAdamax, scaleByLearningRate, scaleByRms, traceMomentum, type Transform,
@@ -119,5 +120,57 @@ describe("transforms", () => {
     // m2 = 0.9·(0.5·2) + 0.1·2 = 1.1, bias correction with β₁ = 0.9 at t = 2 → 1.1/0.19
     const v2 = 0.999 * 0.004 + 0.004;
     expect(u2![0]).toBeCloseTo(1.1 / 0.19 / (Math.sqrt(v2 / (1 - 0.999 ** 2)) + 1e-8), 12);
+  });
+});
+
+describe("building blocks check their arguments like the aliases do (found by a user: bad input failed later, or ran uphill)", () => {
+  const fails = (fn: () => unknown, code: string, message: string | RegExp) => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err, String(message)).toBeInstanceOf(DslError);
+    expect((err as DslError).code).toBe(code);
+    if (typeof message === "string") expect((err as Error).message).toBe(message);
+    else expect((err as Error).message).toMatch(message);
+  };
+
+  test("positional hyperparameters: range, type, presence", () => {
+    // scaleByLearningRate(-1) used to be accepted and climb; "0.1" failed at the first step with "h.every is not a function"
+    fails(() => scaleByLearningRate(-1), "bad-option", "scaleByLearningRate: lr must be a number ≥ 0 or a schedule (the learning rate), got -1");
+    fails(() => scaleByLearningRate("0.1" as never), "bad-option", /^scaleByLearningRate: lr must be a number ≥ 0 or a schedule \(the learning rate\), got "0\.1"$/);
+    fails(() => scaleByLearningRate(undefined as never), "missing-option", "scaleByLearningRate: lr is required (the learning rate), e.g. scaleByLearningRate(0.01)");
+    fails(() => clipByGlobalNorm(-1), "bad-option", /^clipByGlobalNorm: maxNorm must be a number > 0 or a schedule/);
+    fails(() => clipByValue(0), "bad-option", /^clipByValue: maxValue must be a number > 0/);
+    fails(() => addDecayedWeights("a" as never), "bad-option", /^addDecayedWeights: weightDecay must be a number ≥ 0/);
+    fails(() => addL1(-0.1), "bad-option", /^addL1: l1 must be a number ≥ 0/);
+    fails(() => scale(NaN), "bad-option", /^scale: factor must be a number or a schedule \(the factor\), got NaN$/);
+    expect(updates(scale(-2), [[1, 1]])[0]).toEqual([-2, -2]); // any finite factor
+  });
+
+  test("option objects: unknown names suggested, ranges, defaults kept", () => {
+    fails(() => scaleByAdam({ b1: 2 }), "bad-option", "scaleByAdam: b1 must be a number in [0, 1) or a schedule (β₁), got 2");
+    fails(() => scaleByAdam({ beta1: 0.9 } as never), "unknown-option", /^scaleByAdam: unknown option "beta1"; options are b1, b2, eps, amsgrad$/);
+    fails(() => scaleByAdam({ ep: 1e-8 } as never), "unknown-option", /did you mean "eps"/);
+    fails(() => scaleByAdamax({ eps: 0 }), "bad-option", /^scaleByAdamax: eps must be a number > 0/);
+    fails(() => scaleByRms({ centered: "yes" as never }), "bad-option", /^scaleByRms: centered must be true or false/);
+    fails(() => traceMomentum({} as never), "missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })");
+    fails(() => traceMomentum({ momentum: 1 }), "bad-option", /^traceMomentum: momentum must be a number in \[0, 1\)/);
+    fails(() => scaleByAdam(0.9 as never), "bad-options", /^scaleByAdam: expected an options object/);
+    // valid input still gives the same numbers as before
+    // Adam's first step is lr·g/(|g| + ε)
+    const u = updates(chain(scaleByAdam(), scaleByLearningRate(0.1)), [[2, -3]])[0]!;
+    expect(u[0]).toBeCloseTo(-0.1 * (2 / (2 + 1e-8)), 15);
+    expect(u[1]).toBeCloseTo(0.1 * (3 / (3 + 1e-8)), 15);
+  });
+
+  test("chain and namedChain take transforms, and say so for an uncalled constructor", () => {
+    fails(() => chain(5 as never), "bad-transform", "chain: argument 1 must be a transform { init, update } such as scaleByAdam() or adam({ lr: 0.01 }), got 5");
+    fails(() => chain(scaleByAdam(), undefined as never), "bad-transform", /^chain: argument 2 must be a transform .*, got undefined$/);
+    fails(() => chain(scaleByAdam as never, scaleByLearningRate(0.1)), "bad-transform", /got a function \(a function: call it, e\.g\. scaleByAdam\(\), to get the transform\)$/);
+    fails(() => namedChain({ adam: scaleByAdam(), lr: 0.1 } as never), "bad-transform", /^namedChain: 'lr' must be a transform/);
+    fails(() => namedChain([scaleByAdam()] as never), "bad-transform", /^namedChain: expected transforms by name/);
   });
 });

@@ -39,9 +39,41 @@ describe("parseFunction: TypeScript arrow functions", () => {
     expect(v.vectors.has("w")).toBe(true);
   });
 
+  test("a method's source (no `function` keyword) reads as a function; errors keep its columns", () => {
+    const m = { f(x: number, y: number) { return x * x * y; } };
+    const p = parseFunction(m.f);
+    expect(p.params).toEqual(["x", "y"]);
+    expect(evaluateOne(p.expr, { x: 2, y: 3 })).toBe(12);
+    fails("f(x) { return x % 2; }", "unsupported-syntax", /operator '%' is not supported in objective functions; use \+ - \* \/ \*\* \(line 1, col 17\)/);
+  });
+
   test("the IR's own functions can be called by name; constants come from opts", () => {
     const p = parseFunction("(z) => sigmoid(a * z) + softplus(z) + logsumexp(z, 0)", { a: 2 });
     expect(p.order).toEqual(["a", "z"]);
+  });
+});
+
+describe("parseFunction: numeric literals keep their value", () => {
+  // ts-morph's getLiteralValue() is parseInt(text) unless the text has a "." — 1e-8 became 1,
+  // 1e21 became 1 (silently wrong objectives).
+  test.each([
+    ["1e-8", 1e-8],
+    ["2.5e-12", 2.5e-12],
+    ["1e21", 1e21],
+    ["1e308", 1e308],
+    ["1E5", 1e5],
+    ["0x10", 16],
+    ["0b11", 3],
+    ["1_000", 1000],
+    [".5", 0.5],
+  ])("%s", (lit, value) => {
+    const p = parseFunction(`(x) => ${lit} * x`);
+    expect(evaluateOne(p.expr, { x: 1 })).toBe(value);
+  });
+
+  test("an eps in a denominator stays an eps", () => {
+    const p = parseFunction("(x) => x / (1e-8 + x * x)");
+    expect(evaluateOne(p.expr, { x: 0.5 })).toBeCloseTo(0.5 / (1e-8 + 0.25), 15);
   });
 });
 
@@ -50,6 +82,11 @@ describe("parseFunction: errors name the construct and where", () => {
     const e = fails("(x) => {\n  let s = 0;\n  for (let i = 0; i < 3; i++) s += x;\n  return s;\n}", "unsupported-syntax", /`for` loops are not supported in objective functions \(line 3, col 3\)/);
     expect(e.message).toContain("\n    for (let i = 0; i < 3; i++) s += x;\n    ^");
     fails("(x) => { for (const k of [1]) {} return x; }", "unsupported-syntax", /`for` loops are not supported in objective functions \(line 1, col 10\)/);
+  });
+
+  test("async and generator functions (they return no number)", () => {
+    fails("async (x) => x * x", "unsupported-syntax", /async functions are not supported: an objective function returns a number \(line 1, col 1\)/);
+    fails("function* (x) { return x; }", "unsupported-syntax", /generator functions are not supported/);
   });
 
   test("conditionals, if, comparisons, %", () => {

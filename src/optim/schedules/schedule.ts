@@ -13,7 +13,7 @@
  * past the checkpoints already computed.
  */
 import { DISPLAY, renderWith, type MimeBundle } from "../../display/index.js";
-import { DslError } from "../../errors/index.js";
+import { DslError, describe } from "../../errors/index.js";
 import type { Schedule } from "../base.js";
 
 /** A schedule with metadata: callable as `(step) => value` and displayable. */
@@ -55,6 +55,14 @@ interface Parts<O extends object> {
   momentum?: ScheduleFn | undefined;
 }
 
+/** Every `ScheduleFn` made by `makeSchedule` (their values are in range by construction). */
+const BUILT = new WeakSet<object>();
+
+/** True for a schedule made by one of the `schedules.*` constructors (not a user's own function). */
+export function isScheduleFn(f: unknown): f is ScheduleFn {
+  return typeof f === "function" && BUILT.has(f);
+}
+
 /** Assembles a `ScheduleFn` from its parts; the only place that builds one. */
 export function makeSchedule<O extends object>(parts: Parts<O>): ScheduleFn<O> {
   const { name, at } = parts;
@@ -74,11 +82,12 @@ export function makeSchedule<O extends object>(parts: Parts<O>): ScheduleFn<O> {
     [DISPLAY]: (): MimeBundle | Promise<MimeBundle> => renderWith("schedule", self, display(self, signature)),
   });
   if ("momentum" in parts) Object.defineProperty(self, "momentum", { value: parts.momentum, enumerable: true });
+  BUILT.add(self);
   return self as unknown as ScheduleFn<O>;
 }
 
 function badStep(name: string, step: unknown): never {
-  throw new DslError("bad-step", `${name}: the step must be a non-negative integer (optimizer steps already taken), got ${String(step)}`, {
+  throw new DslError("bad-step", `${name}: the step must be a non-negative integer (optimizer steps already taken), got ${describe(step)}`, {
     path: name,
   });
 }

@@ -6,6 +6,7 @@
  */
 import type { Ops, Scalar } from "../../backends/ops.js";
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
+import { blockOptions, flag, nonNegative, positive, unit } from "./check.js";
 
 export interface AdamOptions {
   /** β₁ ∈ [0, 1) (default 0.9). */
@@ -53,10 +54,11 @@ function emaSq<A>(ops: Ops<A>, v: A, g: A, beta: Scalar<A>): A {
  * const adam = chain(scaleByAdam({ b1: 0.9, b2: 0.999 }), scaleByLearningRate(1e-3));
  */
 export function scaleByAdam(o: AdamOptions = {}): Transform<AdamState> {
-  const b1h = o.b1 ?? 0.9;
-  const b2h = o.b2 ?? 0.999;
-  const epsh = o.eps ?? 1e-8;
-  const amsgrad = o.amsgrad ?? false;
+  const c = blockOptions("scaleByAdam", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator"), amsgrad: flag(false, "AMSGrad") });
+  const b1h = c.b1 as HyperValue;
+  const b2h = c.b2 as HyperValue;
+  const epsh = c.eps as HyperValue;
+  const amsgrad = c.amsgrad as boolean;
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), nuMax: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -99,9 +101,10 @@ export interface AdamaxState<A = any> {
  * const adamax = chain(scaleByAdamax(), scaleByLearningRate(2e-3));
  */
 export function scaleByAdamax(o: { b1?: HyperValue; b2?: HyperValue; eps?: HyperValue } = {}): Transform<AdamaxState> {
-  const b1h = o.b1 ?? 0.9;
-  const b2h = o.b2 ?? 0.999;
-  const epsh = o.eps ?? 1e-8;
+  const c = blockOptions("scaleByAdamax", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator") });
+  const b1h = c.b1 as HyperValue;
+  const b2h = c.b2 as HyperValue;
+  const epsh = c.eps as HyperValue;
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), inf: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -144,10 +147,11 @@ export interface NadamState<A = any> {
 export function scaleByNadam(
   o: { b1?: HyperValue; b2?: HyperValue; eps?: HyperValue; momentumDecay?: HyperValue } = {},
 ): Transform<NadamState> {
-  const b1h = o.b1 ?? 0.9;
-  const b2h = o.b2 ?? 0.999;
-  const epsh = o.eps ?? 1e-8;
-  const psih = o.momentumDecay ?? 4e-3;
+  const c = blockOptions("scaleByNadam", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator"), momentumDecay: nonNegative(4e-3, "ψ of the momentum schedule") });
+  const b1h = c.b1 as HyperValue;
+  const b2h = c.b2 as HyperValue;
+  const epsh = c.eps as HyperValue;
+  const psih = c.momentumDecay as HyperValue;
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), muProduct: 1, tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -196,9 +200,10 @@ export interface RadamState<A = any> {
  * const radam = chain(scaleByRadam(), scaleByLearningRate(1e-3));
  */
 export function scaleByRadam(o: { b1?: HyperValue; b2?: HyperValue; eps?: HyperValue } = {}): Transform<RadamState> {
-  const b1h = o.b1 ?? 0.9;
-  const b2h = o.b2 ?? 0.999;
-  const epsh = o.eps ?? 1e-8;
+  const c = blockOptions("scaleByRadam", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator") });
+  const b1h = c.b1 as HyperValue;
+  const b2h = c.b2 as HyperValue;
+  const epsh = c.eps as HyperValue;
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {

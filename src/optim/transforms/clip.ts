@@ -3,6 +3,7 @@
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import type { CountState } from "./scale.js";
+import { hyperArg } from "./check.js";
 
 /**
  * Rescales the updates when their global L2 norm exceeds `maxNorm`, as
@@ -16,6 +17,7 @@ import type { CountState } from "./scale.js";
  * chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3));
  */
 export function clipByGlobalNorm(maxNorm: HyperValue): Transform<CountState> {
+  maxNorm = hyperArg("clipByGlobalNorm", "maxNorm", maxNorm, { gt: 0, what: "the largest norm of the updates" }, "clipByGlobalNorm(1)");
   return {
     init: () => ({ count: 0 }),
     update(u, s, _p, ops) {
@@ -34,6 +36,7 @@ export function clipByGlobalNorm(maxNorm: HyperValue): Transform<CountState> {
  * chain(clipByValue(0.5), scaleByLearningRate(0.1));
  */
 export function clipByValue(maxValue: HyperValue): Transform<CountState> {
+  maxValue = hyperArg("clipByValue", "maxValue", maxValue, { gt: 0, what: "the largest |update coordinate|" }, "clipByValue(1)");
   return {
     init: () => ({ count: 0 }),
     update(u, s, _p, ops) {

@@ -9,13 +9,16 @@
  * Reference: D. C. Liu & J. Nocedal, "On the limited memory BFGS method for large scale
  * optimization", Math. Programming 45, 1989; Nocedal & Wright, "Numerical Optimization", Alg. 7.4.
  */
-import { assert } from "../../errors/index.js";
-import type { Transform, UpdateExtras } from "../base.js";
+import { DslError, assert } from "../../errors/index.js";
+import type { HyperValue, Transform, UpdateExtras } from "../base.js";
 import { dot, strongWolfe } from "../line-search.js";
 
 export interface LbfgsOptions {
-  /** Step length multiplier (default 1). */
-  lr?: number;
+  /**
+   * Step length multiplier (default 1), or a schedule: step k (the k-th `LBFGS.step()`, counted
+   * from 0) uses lr(k), as PyTorch's LBFGS reads `group["lr"]` at each step under an lr scheduler.
+   */
+  lr?: HyperValue;
   /** Iterations per step (default 20). */
   maxIter?: number;
   /** Function evaluations per step (default ⌊maxIter·5/4⌋). */
@@ -31,6 +34,8 @@ export interface LbfgsOptions {
 }
 
 export interface LbfgsState {
+  /** Steps taken (`LBFGS.step()` calls): a scheduled lr is read at this count. */
+  steps: number;
   /** Function evaluations over all steps (PyTorch's `func_evals`). */
   funcEvals: number;
   /** Iterations over all steps (PyTorch's `n_iter`). */
@@ -61,7 +66,12 @@ const maxAbs = (a: Float64Array): number => {
  * optimize(rosenbrock, lbfgs({ lineSearch: "strong-wolfe" }), { from: [-1.2, 1], steps: 5 });
  */
 export function scaleByLbfgs(o: LbfgsOptions = {}): Transform<LbfgsState> {
-  const lr = o.lr ?? 1;
+  const lrOption = o.lr ?? 1;
+  const lrAt = (k: number): number => {
+    if (typeof lrOption === "number") return lrOption;
+    if (typeof lrOption === "function") return lrOption(k);
+    throw new DslError("bad-option", "lbfgs: lr must be a number or a schedule (per-run values need a batched engine; L-BFGS runs on float64 only)", { path: "lbfgs.lr" });
+  };
   const maxIter = o.maxIter ?? 20;
   const maxEval = o.maxEval ?? Math.floor((maxIter * 5) / 4);
   const tolGrad = o.toleranceGrad ?? 1e-7;
@@ -70,11 +80,11 @@ export function scaleByLbfgs(o: LbfgsOptions = {}): Transform<LbfgsState> {
   const lineSearch = o.lineSearch ?? null;
   return {
     needs: ["problem", "float64"],
-    learningRate: lr,
+    learningRate: lrOption,
     init: (p) => {
       const x = p as unknown as Float64Array;
       return {
-        funcEvals: 0, nIter: 0, d: null, t: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1,
+        steps: 0, funcEvals: 0, nIter: 0, d: null, t: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1,
         prevFlatGrad: null, prevLoss: NaN, x: new Float64Array(x.length),
       };
     },
@@ -95,6 +105,8 @@ export function scaleByLbfgs(o: LbfgsOptions = {}): Transform<LbfgsState> {
     const n = x0.length;
     const x = s.x;
     x.set(x0);
+    const lr = lrAt(s.steps);
+    s.steps++;
     let loss = extra.loss;
     let flatGrad: Float64Array = g0.slice();
     let currentEvals = 1;

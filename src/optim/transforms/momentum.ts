@@ -2,6 +2,8 @@
  * Momentum as PyTorch's SGD does it (heavy ball, optional dampening and Nesterov).
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
+import { blockOptions, flag, unit } from "./check.js";
+import { DslError } from "../../errors/index.js";
 
 export interface TraceMomentumOptions {
   /** μ ∈ [0, 1): the momentum factor. */
@@ -35,6 +37,13 @@ export interface TraceMomentumState<A = any> {
  * const heavyBall = chain(traceMomentum({ momentum: 0.9 }), scaleByLearningRate(0.01));
  */
 export function traceMomentum(o: TraceMomentumOptions): Transform<TraceMomentumState> {
+  const c = blockOptions("traceMomentum", o, {
+    momentum: unit(undefined, "the momentum factor μ"),
+    dampening: { type: "hyper", default: 0, min: 0, max: 1, what: "dampening τ of the incoming gradient" },
+    nesterov: flag(false, "Nesterov momentum"),
+  });
+  if (c.momentum === undefined) throw new DslError("missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })", { path: "traceMomentum.momentum" });
+  o = { momentum: c.momentum as HyperValue, dampening: c.dampening as HyperValue, nesterov: c.nesterov as boolean };
   const dampening = o.dampening ?? 0;
   const nesterov = o.nesterov ?? false;
   return {

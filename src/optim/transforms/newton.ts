@@ -6,13 +6,54 @@
 import { DslError, describe } from "../../errors/index.js";
 import { eigSym } from "../../numeric/index.js";
 import type { Problem } from "../../problem/index.js";
-import type { StepContext, Transform, UpdateExtras } from "../base.js";
+import type { Schedule, StepContext, Transform, UpdateExtras } from "../base.js";
 import { backtracking } from "../line-search.js";
 
 function needContext(extra: UpdateExtras | undefined, who: string): StepContext {
   const ctx = extra?.context;
   if (!ctx) throw new DslError("backend-capability", `${who} needs the objective inside the step: run it with optimize() on the float64 engine`, { path: who });
   return ctx;
+}
+
+/**
+ * Throws when the curvature matrix has a non-finite entry (x^1.5 at 0 has f'' = ∞ while f and
+ * f' are finite): the step cannot be taken, and the message says where, in the user's terms,
+ * instead of the eigen-solver's.
+ */
+function requireFinite(M: Float64Array, x: Float64Array, names: readonly string[], who: string, what: string, step: number): void {
+  const n = x.length;
+  for (let k = 0; k < n * n; k++) {
+    if (Number.isFinite(M[k]!)) continue;
+    const name = (i: number) => names[i] ?? `x[${i}]`;
+    const at = Array.from(x, (v, i) => `${name(i)} = ${v}`).slice(0, 6).join(", ");
+    throw new DslError(
+      "non-finite",
+      `${who}: the ${what} at step ${step} has a non-finite entry [${name(Math.floor(k / n))}, ${name(k % n)}] = ${M[k]} at (${at}${n > 6 ? ", …" : ""}); ${who} needs finite curvature there: start elsewhere, or use a first-order method (lbfgs, adam)`,
+      { path: who, detail: { step, point: Array.from(x) } },
+    );
+  }
+}
+
+/**
+ * A user's metric must be symmetric positive semi-definite: one with a negative eigenvalue would
+ * be clipped to 0 and give a huge step (or, unclipped, an uphill one).
+ */
+function requireMetric(M: Float64Array, n: number, step: number): void {
+  let scale = 0;
+  for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(M[k]!));
+  const tol = 1e-10 * scale;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (Math.abs(M[i * n + j]! - M[j * n + i]!) > tol) {
+        throw new DslError("bad-metric", `naturalGradient: the fisher function must return a symmetric matrix, but at step ${step} F[${i}][${j}] = ${M[i * n + j]} and F[${j}][${i}] = ${M[j * n + i]}`, { path: "naturalGradient.fisher" });
+      }
+    }
+  }
+  const { values } = eigSym(M, n);
+  const lo = Math.min(...values);
+  if (lo < -1e-8 * Math.max(scale, Number.MIN_VALUE)) {
+    throw new DslError("bad-metric", `naturalGradient: the fisher function must return a positive semi-definite matrix, but at step ${step} it has the eigenvalue ${lo.toPrecision(4)}`, { path: "naturalGradient.fisher" });
+  }
 }
 
 /**
@@ -77,6 +118,7 @@ export function scaleByNewton(o: NewtonOptions = {}): Transform<NewtonState> {
     update(u, s, p, _ops, extra) {
       const ctx = needContext(extra, "newton");
       batchHessian(ctx, p as unknown as Float64Array, s.H, "newton");
+      requireFinite(s.H, p as unknown as Float64Array, ctx.problem.names ?? [], "newton", "Hessian", s.count);
       s.count++;
       solveModified(s.H, u as unknown as Float64Array, floor, damping, true);
       return u;
@@ -198,9 +240,15 @@ export function scaleByFisher(o: FisherOptions = {}): Transform<FisherState> {
       if (s.source === "metric") {
         const M = (fisher as (x: number[]) => number[][])(Array.from(x));
         if (!Array.isArray(M) || M.length !== n || M.some((r) => !Array.isArray(r) || r.length !== n)) {
-          throw new DslError("bad-metric", `naturalGradient: the fisher function must return an ${n}×${n} matrix (number[][]), got ${describe(M)}`, { path: "naturalGradient.fisher" });
+          throw new DslError("bad-metric", `naturalGradient: the fisher function must return a ${n}×${n} matrix (number[][]), got ${describe(M)}`, { path: "naturalGradient.fisher" });
         }
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s.F[i * n + j] = M[i]![j]!;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            const v = M[i]![j];
+            if (typeof v !== "number") throw new DslError("bad-metric", `naturalGradient: the fisher function must return numbers, but at step ${s.count} F[${i}][${j}] is ${describe(v)}`, { path: "naturalGradient.fisher" });
+            s.F[i * n + j] = v;
+          }
+        }
       } else if (s.source === "family") {
         curvatureOf(ctx.problem).fisherInto!(x, s.F, ctx.rows);
       } else if (s.source === "hessian") {
@@ -208,6 +256,9 @@ export function scaleByFisher(o: FisherOptions = {}): Transform<FisherState> {
       } else {
         empiricalFisher(ctx, x, s);
       }
+      const what = s.source === "metric" ? "metric (the fisher function's value)" : s.source === "hessian" ? "Hessian (the exact Fisher)" : "Fisher information";
+      requireFinite(s.F, x, ctx.problem.names ?? [], "naturalGradient", what, s.count);
+      if (s.source === "metric") requireMetric(s.F, n, s.count);
       s.count++;
       solveModified(s.F, u as unknown as Float64Array, 0, damping, false);
       return u;
@@ -240,8 +291,8 @@ function empiricalFisher(ctx: StepContext, x: Float64Array, s: FisherState): voi
 }
 
 export interface BacktrackingOptions {
-  /** Initial step t₀ > 0 (default 1). */
-  lr?: number;
+  /** Initial step t₀ > 0 (default 1), or a schedule: step k starts its search from t₀(k). */
+  lr?: number | Schedule;
   /** Sufficient-decrease constant c₁ ∈ (0, 1) (default 1e-4). */
   c1?: number;
   /** Shrink factor β ∈ (0, 1) (default 0.5). */
@@ -261,6 +312,9 @@ export interface BacktrackingOptions {
  */
 export function scaleByBacktracking(o: BacktrackingOptions = {}): Transform<{ count: number; xt: Float64Array; lastT: number }> {
   const t0 = o.lr ?? 1;
+  if (typeof t0 !== "number" && typeof t0 !== "function") {
+    throw new DslError("bad-option", "scaleByBacktracking: lr (the first trial step) must be a number or a schedule; per-run values need a batched engine, and line searches run on float64 only", { path: "scaleByBacktracking.lr" });
+  }
   const c1 = o.c1 ?? 1e-4;
   const beta = o.beta ?? 0.5;
   const maxTries = o.maxTries ?? 60;
@@ -278,6 +332,7 @@ export function scaleByBacktracking(o: BacktrackingOptions = {}): Transform<{ co
       let gtd = 0;
       for (let i = 0; i < n; i++) gtd -= g[i]! * d[i]!;
       const f = extra!.loss ?? ctx.valueAt(x);
+      const first = typeof t0 === "number" ? t0 : t0(s.count - 1);
       let t = 0;
       if (gtd < 0) {
         const xt = s.xt;
@@ -285,7 +340,7 @@ export function scaleByBacktracking(o: BacktrackingOptions = {}): Transform<{ co
           for (let i = 0; i < n; i++) xt[i] = x[i]! - tt * d[i]!;
           return ctx.valueAt(xt);
         };
-        t = backtracking(valueAt, t0, f, gtd, c1, beta, maxTries).t;
+        t = first > 0 ? backtracking(valueAt, first, f, gtd, c1, beta, maxTries).t : 0;
       }
       s.lastT = t;
       for (let i = 0; i < n; i++) d[i] = -t * d[i]!;

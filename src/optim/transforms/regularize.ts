@@ -3,6 +3,7 @@
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import type { CountState } from "./scale.js";
+import { hyperArg } from "./check.js";
 
 /**
  * Adds λ·x to the updates: u ← u + λx.
@@ -19,6 +20,7 @@ import type { CountState } from "./scale.js";
  * const adamw = chain(scaleByAdam(), addDecayedWeights(0.01), scaleByLearningRate(1e-3));
  */
 export function addDecayedWeights(weightDecay: HyperValue): Transform<CountState> {
+  weightDecay = hyperArg("addDecayedWeights", "weightDecay", weightDecay, { min: 0, what: "λ in u ← u + λx" }, "addDecayedWeights(1e-4)");
   return {
     init: () => ({ count: 0 }),
     update(u, s, p, ops) {
@@ -38,6 +40,7 @@ export function addDecayedWeights(weightDecay: HyperValue): Transform<CountState
  * chain(addL1(1e-3), scaleByLearningRate(0.1));
  */
 export function addL1(l1: HyperValue): Transform<CountState & { tmp: any }> {
+  l1 = hyperArg("addL1", "l1", l1, { min: 0, what: "λ in u ← u + λ·sign(x)" }, "addL1(1e-3)");
   return {
     init: (p, ops) => ({ count: 0, tmp: ops.zerosLike(p) }),
     update(u, s, p, ops) {

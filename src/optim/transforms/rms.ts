@@ -3,6 +3,7 @@
  * PyTorch's arithmetic (ε outside the square root unless said otherwise).
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
+import { blockOptions, flag, nonNegative, positive, unit } from "./check.js";
 
 export interface RmsState<A = any> {
   count: number;
@@ -27,9 +28,10 @@ export interface RmsState<A = any> {
  * const rmsprop = chain(scaleByRms({ alpha: 0.99, eps: 1e-8 }), scaleByLearningRate(0.01));
  */
 export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?: boolean } = {}): Transform<RmsState> {
-  const alphah = o.alpha ?? 0.99;
-  const epsh = o.eps ?? 1e-8;
-  const centered = o.centered ?? false;
+  const c = blockOptions("scaleByRms", o, { alpha: unit(0.99, "smoothing constant"), eps: positive(1e-8, "added to the denominator"), centered: flag(false, "divide by the variance estimate") });
+  const alphah = c.alpha as HyperValue;
+  const epsh = c.eps as HyperValue;
+  const centered = c.centered as boolean;
   return {
     init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), mu: ops.zerosLike(p), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -73,9 +75,14 @@ export interface AdagradState<A = any> {
 export function scaleByAdagrad(
   o: { initialAccumulatorValue?: number; eps?: HyperValue; lrDecay?: HyperValue } = {},
 ): Transform<AdagradState> {
-  const init0 = o.initialAccumulatorValue ?? 0;
-  const epsh = o.eps ?? 1e-10;
-  const decayh = o.lrDecay ?? 0;
+  const c = blockOptions("scaleByAdagrad", o, {
+    initialAccumulatorValue: { type: "number", default: 0, min: 0, what: "initial sum of squared gradients" },
+    eps: positive(1e-10, "added to the denominator"),
+    lrDecay: nonNegative(0, "lr ← lr / (1 + (t−1)·lrDecay)"),
+  });
+  const init0 = c.initialAccumulatorValue as number;
+  const epsh = c.eps as HyperValue;
+  const decayh = c.lrDecay as HyperValue;
   return {
     init: (p, ops) => ({ count: 0, sum: ops.fullLike(p, init0), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -113,8 +120,9 @@ export interface AdadeltaState<A = any> {
  * const adadelta = chain(scaleByAdadelta({ rho: 0.9, eps: 1e-6 }), scaleByLearningRate(1));
  */
 export function scaleByAdadelta(o: { rho?: HyperValue; eps?: HyperValue } = {}): Transform<AdadeltaState> {
-  const rhoh = o.rho ?? 0.9;
-  const epsh = o.eps ?? 1e-6;
+  const c = blockOptions("scaleByAdadelta", o, { rho: { type: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" }, eps: positive(1e-6, "added inside the square roots") });
+  const rhoh = c.rho as HyperValue;
+  const epsh = c.eps as HyperValue;
   return {
     init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), acc: ops.zerosLike(p), tmp: ops.zerosLike(p), tmp2: ops.zerosLike(p) }),
     update(u, s, _p, ops) {

@@ -2,6 +2,7 @@
  * Scaling transforms, including the one that flips the sign: `scaleByLearningRate`.
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
+import { hyperArg } from "./check.js";
 
 /** State of a transform whose only state is its step counter. */
 export interface CountState {
@@ -17,6 +18,7 @@ export interface CountState {
  * chain(scaleByAdam(), scale(0.5), scaleByLearningRate(1e-3));
  */
 export function scale(factor: HyperValue): Transform<CountState> {
+  factor = hyperArg("scale", "factor", factor, { what: "the factor" }, "scale(0.5)");
   return {
     init: () => ({ count: 0 }),
     update(u, s, _p, ops) {
@@ -39,6 +41,7 @@ export function scale(factor: HyperValue): Transform<CountState> {
  * const sgd = chain(scaleByLearningRate(0.1)); // x ← x − 0.1·∇f(x)
  */
 export function scaleByLearningRate(lr: HyperValue): Transform<CountState> {
+  lr = hyperArg("scaleByLearningRate", "lr", lr, { min: 0, what: "the learning rate" }, "scaleByLearningRate(0.01)");
   return {
     init: () => ({ count: 0 }),
     update(u, s, _p, ops) {
