@@ -53,9 +53,15 @@ export interface SweepOptions {
   backend?: string;
   /** "auto" (default: fused kernels on wasm/webgpu for objectives without data), "fused", "ops". */
   engine?: "auto" | "fused" | "ops";
+  /**
+   * Stops the sweep when aborted (between runs on float64, between chunks of 50 steps on tfjs):
+   * the promise rejects with a DslError, code "aborted". In the kernel the running cell's
+   * interrupt does the same without it.
+   */
+  signal?: AbortSignal;
 }
 
-const KEYS = ["optimizer", "grid", "random", "samples", "from", "starts", "steps", "tol", "divergenceFactor", "clipNorm", "clipValue", "batchSize", "seed", "backend", "engine"];
+const KEYS = ["optimizer", "grid", "random", "samples", "from", "starts", "steps", "tol", "divergenceFactor", "clipNorm", "clipValue", "batchSize", "seed", "backend", "engine", "signal"];
 
 function closest(k: string): string | undefined {
   const norm = (s: string) => s.replace(/[_-]/g, "").toLowerCase();
@@ -98,6 +104,20 @@ function check(o: Record<string, unknown>): void {
   if (o.engine !== undefined && !["auto", "fused", "ops"].includes(o.engine as string)) {
     throw new DslError("bad-option", `sweep: engine must be "auto", "fused" or "ops", got ${describe(o.engine)}`, { path: "sweep.engine" });
   }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new DslError("bad-option", `sweep: signal must be an AbortSignal, got ${describe(o.signal)}`, { path: "sweep.signal" });
+}
+
+/**
+ * The running cell's AbortSignal from the kernel's hooks (kernel/hooks.ts; absent outside a
+ * kernel), combined with the user's own `signal`: an interrupt stops the sweep instead of leaving
+ * it running after the cell has ended. Read when the sweep starts (each cell has its own).
+ */
+function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined {
+  const k = (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { version?: number; signal?: AbortSignal } | undefined;
+  const cell = k?.version === 1 && k.signal && typeof k.signal.aborted === "boolean" ? k.signal : undefined;
+  if (!cell) return own;
+  if (!own) return cell;
+  return AbortSignal.any([own, cell]);
 }
 
 function toProblem(target: unknown): Problem {
@@ -117,6 +137,9 @@ function toProblem(target: unknown): Problem {
  * float32: finite differences are never taken there, and results match the float64 engine to
  * float32 accuracy.
  *
+ * In the kernel, interrupting the cell stops the sweep (between runs, or chunks of 50 steps);
+ * elsewhere pass `signal`. Either way the promise rejects with a DslError, code "aborted".
+ *
  * @param objective - an `objective(...)` (symbolic: tfjs backends compile it).
  * @param options - see `SweepOptions`.
  * @example
@@ -132,7 +155,8 @@ export async function sweep(objective: object, options: SweepOptions): Promise<S
     throw new DslError("bad-options", `sweep: expected options such as { optimizer: (h) => adam({ lr: h.lr }), grid: { lr: [...] }, from: [...] }, got ${describe(options)}`, { path: "sweep" });
   }
   check(options as unknown as Record<string, unknown>);
-  return runSweep(toProblem(objective), options as never, "sweep");
+  const signal = withKernelSignal(options.signal);
+  return runSweep(toProblem(objective), { ...options, ...(signal ? { signal } : {}) } as never, "sweep");
 }
 
 export { Sweep, type SweepResult };

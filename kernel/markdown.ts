@@ -1,17 +1,28 @@
 /**
  * A small Markdown renderer for notebook text cells in the offline HTML: headings, paragraphs,
  * emphasis, code spans and fenced code, block quotes, nested lists, GitHub tables, links,
- * images (cell attachments included), rules, HTML passed through, and LaTeX (`$…$`, `$$…$$`)
- * kept verbatim for MathJax.
+ * images (cell attachments included), rules, HTML passed through, and LaTeX: `$…$`, `\(…\)`
+ * inline, `$$…$$`, `\[…\]` and `\begin{env}…\end{env}` blocks, handed to `o.math` (render-html
+ * gives MathML) or kept verbatim. A `$` is math only when it opens before a non-space and closes
+ * after a non-space and before a non-word character (Pandoc's rule), so `$5 and $10` stays text;
+ * code spans and fenced code are never math.
  *
  * Not a full CommonMark implementation (no reference links, no setext headings).
  */
 import { escapeHtml } from "../src/display/index.js";
 
-/** Options: `attachments` resolves `attachment:NAME` URLs (nbformat cell attachments). */
+/** Options of `renderMarkdown`. */
 export interface MarkdownOptions {
+  /** Resolves `attachment:NAME` URLs (nbformat cell attachments). */
   attachments?: Record<string, Record<string, string>>;
+  /**
+   * Renders a math span, given with its delimiters (`$x$`, `$$x$$`, `\(x\)`, `\[x\]`, or a
+   * `\begin{env}…\end{env}` block) as HTML. Default: the TeX source, escaped.
+   */
+  math?: (delimited: string) => string;
 }
+
+const ENV_BLOCK = /^\s*\\begin\{(equation|align|gather|multline|eqnarray|displaymath|split|alignat)(\*?)\}/;
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
 const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$/;
@@ -27,7 +38,7 @@ export function renderMarkdown(src: string, o: MarkdownOptions = {}): string {
 }
 
 function startsBlock(line: string): boolean {
-  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || /^\s*\$\$/.test(line) || HTML_BLOCK.test(line);
+  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || /^\s*(\$\$|\\\[)/.test(line) || ENV_BLOCK.test(line) || HTML_BLOCK.test(line);
 }
 
 function blocks(lines: string[], o: MarkdownOptions): string[] {
@@ -44,14 +55,17 @@ function blocks(lines: string[], o: MarkdownOptions): string[] {
       i++;
       const lang = m[2] ? ` class="language-${escapeHtml(m[2])}"` : "";
       out.push(`<pre><code${lang}>${escapeHtml(body.join("\n"))}</code></pre>`);
-    } else if (/^\s*\$\$/.test(line)) {
+    } else if ((m = /^\s*(\$\$|\\\[)/.exec(line) ?? ENV_BLOCK.exec(line))) {
+      // A display block: $$ … $$, \[ … \], or \begin{env} … \end{env}, on one line or several.
+      const end = m[1] === "$$" ? /\$\$\s*$/ : m[1] === "\\[" ? /\\\]\s*$/ : new RegExp(`\\\\end\\{${m[1]}${m[2] ? "\\*" : ""}\\}\\s*$`);
       const body = [line];
-      if (!/\$\$\s*$/.test(line.trim().slice(2))) for (i++; i < lines.length; i++) {
+      if (!end.test(line.trim().slice(m[0].trim().length))) for (i++; i < lines.length; i++) {
         body.push(lines[i]!);
-        if (/\$\$\s*$/.test(lines[i]!)) break;
+        if (end.test(lines[i]!)) break;
       }
       i++;
-      out.push(`<div class="math">${escapeHtml(body.join("\n"))}</div>`);
+      const tex = body.join("\n").trim();
+      out.push(`<div class="math">${o.math ? o.math(tex) : escapeHtml(tex)}</div>`);
     } else if ((m = HEADING.exec(line))) {
       const text = m[2] ?? "";
       out.push(`<h${m[1]!.length} id="${slug(text)}">${inline(text, o)}</h${m[1]!.length}>`);
@@ -135,7 +149,7 @@ export function inline(text: string, o: MarkdownOptions = {}): string {
   const hold = (html: string) => `\u0000${keep.push(html) - 1}\u0000`;
   let s = text
     .replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_, _t, code: string) => hold(`<code>${escapeHtml(code.trim())}</code>`))
-    .replace(/\$\$[\s\S]+?\$\$|\\\([\s\S]+?\\\)|(?<![\\$\w])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\w)/g, (math) => hold(escapeHtml(math)))
+    .replace(/\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)|(?<![\\$\w])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\w)/g, (math) => hold(o.math ? o.math(math) : escapeHtml(math)))
     .replace(/<(https?:\/\/[^\s>]+)>/g, (_, url: string) => hold(`<a href="${attr(url)}">${escapeHtml(url)}</a>`))
     .replace(/<\/?[a-zA-Z][\w-]*(?:\s+[\w:-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*\/?>|<!--[\s\S]*?-->/g, (tag) => hold(tag))
     .replace(/\\([\\`*_{}[\]()#+\-.!|$<>~])/g, (_, c: string) => hold(escapeHtml(c)));

@@ -1,23 +1,30 @@
 /**
  * Executed notebook → one self-contained HTML page that works offline: markdown, code with
  * prompts, and every output type. Outputs pick the richest MIME type a renderer exists for
- * (`MIME_ORDER`: HTML first, as JupyterLab shows it). A chart given only as Plotly JSON is drawn
- * with plotly.js; the page includes plotly.js once in `<head>` (from `plotly.js-dist`) when an
- * output needs it — such a chart, or HTML that draws with `Plotly`.
+ * (`MIME_ORDER`: HTML first, as JupyterLab shows it).
+ *
+ * plotly.js comes once per page, as the charts' own compact payload (gzip+base64, ~2 MB, see
+ * src/plots/loader.ts): the page's `<head>` loads it when an output needs it, and the copy that
+ * the first chart output of a notebook carries is removed from that output, so a page never
+ * holds two. Chart outputs (optlab's `text/html`) wait for `window.Plotly` and draw; a chart
+ * given only as Plotly JSON is drawn the same way (`renderChartHtml`). Other libraries' HTML
+ * that calls `Plotly` synchronously while the page loads finds it missing (it arrives a moment
+ * later); optlab's charts never do that.
  *
  * Extending: `registerMimeRenderer(mime, fn, { before })` adds or replaces a renderer (code that
  * may not import the kernel uses the registry at `globalThis[Symbol.for("optlab.html.renderers")]`,
  * see `HTML_RENDERERS`); a renderer receives the output's data and metadata and a `page` it can ask
  * to include something in `<head>` once (`page.once(key, () => html)`).
  *
- * LaTeX (`text/latex`, `$…$` in markdown) is typeset by MathJax when the page can reach its CDN;
- * offline the TeX source stays readable.
+ * LaTeX (`text/latex` outputs, `$…$` / `$$…$$` in markdown) is turned into MathML here, with
+ * KaTeX (./math.ts): browsers draw it natively, so the page needs no script, font or CDN for
+ * math. The page makes no network request at all.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { plotlyLoaderHtml, renderChartHtml, withoutPlotlyPayload } from "../dsl/plot.js";
 import { escapeHtml } from "../src/display/index.js";
 import { ansiToHtml, ANSI_CSS } from "./ansi.js";
 import { renderMarkdown } from "./markdown.js";
+import { delimitedToMathml, latexOutputHtml } from "./math.js";
 import { joinText, type Cell, type Notebook, type Output } from "./notebook.js";
 
 /** What a renderer may ask of the page. */
@@ -63,15 +70,8 @@ export function registerMimeRenderer(mime: string, render: MimeRenderer, o: { be
 
 const text = (d: unknown) => (Array.isArray(d) ? d.join("") : typeof d === "string" ? d : JSON.stringify(d, null, 2));
 
-let plotlyCode: string | undefined;
-function plotlyScript(): string {
-  plotlyCode ??= readFileSync(createRequire(import.meta.url).resolve("plotly.js-dist"), "utf8");
-  return `<script>${plotlyCode.replace(/<\/script/gi, "<\\/script")}</script>`;
-}
-
-function mathJax(): string {
-  return `<script>window.MathJax={tex:{inlineMath:[["$","$"],["\\\\(","\\\\)"]],displayMath:[["$$","$$"],["\\\\[","\\\\]"]]}};</script>\n<script async src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>`;
-}
+/** The `<head>` key of plotly.js: `page.once(PLOTLY, plotlyLoaderHtml)` in a renderer whose output draws with `Plotly`. */
+export const PLOTLY = "plotly.js";
 
 /** JSON inside a `<script>` (no `</script>` can end it early). */
 export function scriptJson(v: unknown): string {
@@ -84,29 +84,27 @@ const builtIn = (mime: string, render: MimeRenderer) => {
 
 builtIn("text/plain", (d) => `<pre>${ansiToHtml(text(d))}</pre>`);
 builtIn("application/vnd.plotly.v1+json", (d, _m, page) => {
-  page.once("plotly.js", plotlyScript);
-  const fig = d as { data?: unknown; layout?: unknown; config?: unknown };
-  const id = page.id("plotly");
-  return `<div id="${id}" class="plotly-chart"></div>\n<script>Plotly.newPlot(${JSON.stringify(id)}, ${scriptJson(fig.data ?? [])}, ${scriptJson(fig.layout ?? {})}, ${scriptJson({ responsive: true, ...(fig.config as object) })});</script>`;
+  page.once(PLOTLY, plotlyLoaderHtml);
+  const fig = (d ?? {}) as { data?: unknown; layout?: unknown; config?: unknown };
+  const spec = {
+    data: Array.isArray(fig.data) ? fig.data : [],
+    layout: fig.layout && typeof fig.layout === "object" ? fig.layout : {},
+    config: { responsive: true, ...(fig.config && typeof fig.config === "object" ? fig.config : {}) },
+  };
+  return renderChartHtml(spec as never, { includePlotly: false });
 });
 builtIn("text/html", (d, _m, page) => {
-  const html = text(d);
-  if (/\bPlotly\b/.test(html)) page.once("plotly.js", plotlyScript);
+  // The first chart output of a notebook carries plotly.js: the page's <head> has it instead.
+  const html = withoutPlotlyPayload(text(d));
+  if (/\bPlotly\b/.test(html)) page.once(PLOTLY, plotlyLoaderHtml);
   return `<div class="html">${html}</div>`;
 });
 builtIn("image/svg+xml", (d) => `<div class="svg">${text(d)}</div>`);
 builtIn("image/png", (d, m) => img("image/png", d, m));
 builtIn("image/jpeg", (d, m) => img("image/jpeg", d, m));
 builtIn("image/gif", (d, m) => img("image/gif", d, m));
-builtIn("text/markdown", (d, _m, page) => {
-  page.once("mathjax", mathJax);
-  return `<div class="markdown">${renderMarkdown(text(d))}</div>`;
-});
-builtIn("text/latex", (d, _m, page) => {
-  page.once("mathjax", mathJax);
-  const tex = text(d).trim();
-  return `<div class="latex">${escapeHtml(/^(\$|\\\[|\\begin)/.test(tex) ? tex : `$$${tex}$$`)}</div>`;
-});
+builtIn("text/markdown", (d) => `<div class="markdown">${renderMarkdown(text(d), { math: delimitedToMathml })}</div>`);
+builtIn("text/latex", (d) => `<div class="latex">${latexOutputHtml(text(d))}</div>`);
 builtIn("application/json", (d) => `<pre class="json">${escapeHtml(JSON.stringify(d, null, 2))}</pre>`);
 // HTML first, as JupyterLab and nbconvert show it: a result's HTML can hold more than its chart
 // (a run's table followed by its loss curve). Plotly JSON alone is drawn with the page's plotly.js.
@@ -137,8 +135,7 @@ export function renderOutput(o: Output, page: Page): string {
 function cellHtml(cell: Cell, page: Page): string {
   const source = joinText(cell.source);
   if (cell.cell_type === "markdown") {
-    if (/\$/.test(source)) page.once("mathjax", mathJax);
-    return `<div class="cell markdown">${renderMarkdown(source, cell.attachments ? { attachments: cell.attachments } : {})}</div>`;
+    return `<div class="cell markdown">${renderMarkdown(source, { math: delimitedToMathml, ...(cell.attachments ? { attachments: cell.attachments } : {}) })}</div>`;
   }
   if (cell.cell_type !== "code") return `<div class="cell raw"><pre>${escapeHtml(source)}</pre></div>`;
   const count = cell.execution_count ?? " ";
@@ -176,7 +173,7 @@ pre{margin:0;padding:.5em;overflow-x:auto;font:13px/1.4 ui-monospace,SFMono-Regu
 .markdown{padding-left:6em}.cell.markdown h1,.cell.markdown h2{border-bottom:1px solid #e1e4e8}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #d0d7de;padding:.25em .6em}th{background:#f6f8fa}
 .c{color:#6a737d}.s{color:#032f62}.n{color:#005cc5}.k{color:#d73a49}code{background:#f3f4f6;padding:0 .2em;border-radius:3px}pre code{background:none;padding:0}
-.latex,.math{overflow-x:auto}img{max-width:100%}${ANSI_CSS}`;
+.latex,.math,.math-display{overflow-x:auto}.math-display{margin:.4em 0}math[display="block"]{font-size:1.1em}math{font-family:"Latin Modern Math","STIX Two Math","Cambria Math","DejaVu Math TeX Gyre","TeX Gyre Termes Math",math}.katex-error{font-family:monospace}img{max-width:100%}${ANSI_CSS}`;
 
 /** A whole notebook as one HTML page. */
 export function renderNotebookHtml(nb: Notebook, o: { title?: string } = {}): string {

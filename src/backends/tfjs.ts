@@ -13,18 +13,17 @@
  * lavapipe in software), and `tensorflow` (tfjs-node's libtensorflow, only where the user has
  * installed `@tensorflow/tfjs-node`). All are float32.
  */
-import type * as tfc from "@tensorflow/tfjs-core";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { DslError } from "../errors/index.js";
 import type { Ops } from "./ops.js";
 import { tfjsOps } from "./tfjs-ops.js";
+import type { Tensor, TF } from "./tfjs-types.js";
+// tfjs's own types for TF and Tensor in this compilation (see ./tfjs-types.ts).
+import type {} from "./tfjs-typings.js";
 import { setupWebGpu } from "./webgpu-setup.js";
 
-/** The `@tensorflow/tfjs-core` module. */
-export type TF = typeof tfc;
-/** A TensorFlow.js tensor. */
-export type Tensor = tfc.Tensor;
+export type { Tensor, TensorLike, TF } from "./tfjs-types.js";
 /** The tfjs backends optlab knows. */
 export type TfjsBackendName = "cpu" | "wasm" | "webgpu" | "tensorflow";
 

@@ -171,6 +171,35 @@ export function renderChartHtml(fig: FigureSpec | MimeBundle, o: { includePlotly
   return chartHtml(spec, nextId(), o.includePlotly ? plotlySource().gzipBase64 : null);
 }
 
+/**
+ * The script that loads plotly.js on a page (gzip+base64 payload, ~2 MB, inflated by the browser;
+ * once per page however often it appears), for a page whose chart fragments carry no plotly.js
+ * (`renderChartHtml(..., { includePlotly: false })`, or saved chart outputs with their carrier
+ * script removed). `optlab run --html` puts it in `<head>` once. It fetches nothing.
+ *
+ * @example
+ * const page = `<head>${plotlyLoaderHtml()}</head><body>${renderChartHtml(fig, { includePlotly: false })}</body>`;
+ */
+export function plotlyLoaderHtml(): string {
+  return loadScript(plotlySource().gzipBase64, null);
+}
+
+/** `<script class="optlab-plotlyjs">` elements: the plotly.js payload a chart output carries. */
+const CARRIER = /<script type="text\/javascript" class="optlab-plotlyjs">[\s\S]*?<\/script>/g;
+
+/**
+ * A chart output's HTML without the plotly.js it may carry (the first chart of a document
+ * does), for a page that loads plotly.js once itself (`plotlyLoaderHtml()`). Other HTML is
+ * returned unchanged.
+ *
+ * @param html an output's `text/html`.
+ * @example
+ * withoutPlotlyPayload(renderChartHtml(fig, { includePlotly: true })) === renderChartHtml(fig) // up to the element id
+ */
+export function withoutPlotlyPayload(html: string): string {
+  return html.includes("optlab-plotlyjs") ? html.replace(CARRIER, "") : html;
+}
+
 function nextId(): string {
   return `optlab-chart-${prefix}-${++counter}`;
 }

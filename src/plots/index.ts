@@ -16,7 +16,7 @@ export { gradcheckCurve, type FdScheme, type VCurveData, type VCurveSeries } fro
 export { scheduleChart, type LrSeries, type ScheduleOptions } from "./schedule.js";
 export { basinsMap, sweepHeatmap, type BasinsGrid, type SweepAxis, type SweepGrid } from "./sweep.js";
 export {
-  chartBundle, chartBundleSync, configurePlots, plotSettings, plotlyjsDisplay, renderChartHtml, resetPlotlyDocument, withChart, withChartSync,
+  chartBundle, chartBundleSync, configurePlots, plotSettings, plotlyjsDisplay, plotlyLoaderHtml, renderChartHtml, resetPlotlyDocument, withChart, withChartSync, withoutPlotlyPayload,
   type ChartBundleOptions, type PlotSettings,
 } from "./bundle.js";
 export { plotlySource, type PlotlySource } from "./plotly-source.js";

@@ -38,6 +38,8 @@ export interface RatesOptions {
   measure?: "f" | "x";
   /** At most this many points per curve (default 600). */
   maxPoints?: number;
+  /** Height in px (default 420, taller with many curves: the legend under the chart takes a row per one or two curves). */
+  height?: number;
 }
 
 const DASHES = ["dash", "dot", "dashdot", "longdash", "longdashdot"];
@@ -88,7 +90,7 @@ export function convergenceRates(runs: readonly ErrorSeries[], theory: readonly 
   });
   const yTitle = o.measure === "x" ? "‖x_t − x*‖" : "f(x_t) − f*";
   const layout = baseLayout(o.title ?? "Measured convergence vs theoretical rates", {
-    height: 420,
+    height: o.height ?? Math.max(420, 300 + 28 * data.length),
     xaxis: axis("step t (iterations)"),
     yaxis: axis(yTitle, { type: "log" }),
   });

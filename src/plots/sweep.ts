@@ -24,9 +24,16 @@ export interface SweepGrid {
   z: readonly Series[];
   /** What z is, e.g. "final loss" or "steps to converge". */
   zName: string;
-  /** Colour scale of z: "auto" (default: log when positive and spanning > 2 decades), true or false. */
+  /**
+   * Colour scale of z: "auto" (default: log when no value is negative and the positive ones span
+   * > 2 decades; zeros then sit at the bottom of the scale), true or false.
+   */
   logZ?: boolean | "auto";
-  /** Per-cell status (`status[j][i]`); "diverged" cells are drawn empty with an ✕. Non-finite z counts as diverged. */
+  /**
+   * Per-cell status (`status[j][i]`); "diverged" cells are drawn empty with an ✕, other cells
+   * without a finite z (e.g. steps to converge of a run that did not) are left empty. Without
+   * `status`, non-finite z counts as diverged.
+   */
   status?: readonly (readonly string[])[];
 }
 
@@ -45,22 +52,31 @@ export function sweepHeatmap(g: SweepGrid, o: { title?: string } = {}): Figure {
     throw new DslError("bad-argument", `plot.sweep: z must have ${ny} rows (one per ${g.y.name}) of ${nx} values (one per ${g.x.name}), got ${describe(g.z)}`, { path: "plot.sweep.z" });
   }
   const xs = Array.from(g.x.values, fmt), ys = Array.from(g.y.values, fmt);
+  const isDiverged = (v: number, j: number, i: number) => (g.status ? g.status[j]?.[i] === "diverged" : !Number.isFinite(v));
   const diverged: [string, string][] = [];
   const finite: number[] = [];
+  let empty = 0;
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const v = g.z[j]![i]!;
-      if (!Number.isFinite(v) || g.status?.[j]?.[i] === "diverged") diverged.push([xs[i]!, ys[j]!]);
-      else finite.push(v);
+      if (isDiverged(v, j, i)) diverged.push([xs[i]!, ys[j]!]);
+      else if (Number.isFinite(v)) finite.push(v);
+      else empty++;
     }
   }
-  let lo = Infinity, hi = -Infinity; // a loop: 10⁵ cells would overflow Math.min(...finite)
-  for (const v of finite) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  const logZ = g.logZ === true || (g.logZ !== false && finite.length > 0 && lo > 0 && hi / lo > 100);
+  // a loop: 10⁵ cells would overflow Math.min(...finite)
+  let lo = Infinity, hi = -Infinity, negative = false;
+  for (const v of finite) {
+    if (v < 0) negative = true;
+    else if (v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  }
+  const logZ = lo <= hi && !negative && (g.logZ === true || (g.logZ !== false && hi / lo > 100));
+  // log scale: exact zeros (a run that reached the minimum exactly) sit at the bottom of the scale
   const z = g.z.map((row, j) => Array.from(row, (v, i) => {
-    if (!Number.isFinite(v) || g.status?.[j]?.[i] === "diverged") return null;
-    return logZ ? (v > 0 ? Math.log10(v) : null) : v;
+    if (!Number.isFinite(v) || isDiverged(v, j, i)) return null;
+    return logZ ? Math.log10(v > 0 ? v : lo) : v;
   }));
+  const text = g.z.map((row, j) => Array.from(row, (v, i) => (!Number.isFinite(v) || isDiverged(v, j, i) ? "" : fmt(v))));
   const ticks: Record<string, unknown> = {};
   if (logZ && finite.length > 0) {
     const vals: number[] = [];
@@ -70,9 +86,9 @@ export function sweepHeatmap(g: SweepGrid, o: { title?: string } = {}): Figure {
     Object.assign(ticks, { tickvals: vals, ticktext: vals.map((k) => fmt(10 ** k)) });
   }
   const data: Trace[] = [{
-    type: "heatmap", name: g.zName, x: xs, y: ys, z, colorscale: "Viridis", reversescale: true, hoverongaps: false,
+    type: "heatmap", name: g.zName, x: xs, y: ys, z, text, colorscale: "Viridis", reversescale: true, hoverongaps: false,
     colorbar: { title: { text: logZ ? `${g.zName} (log)` : g.zName }, thickness: 14, ...ticks },
-    hovertemplate: `${g.x.name} = %{x}<br>${g.y.name} = %{y}<br>${g.zName} = ${logZ ? "10^%{z:.3f}" : "%{z:.4g}"}<extra></extra>`,
+    hovertemplate: `${g.x.name} = %{x}<br>${g.y.name} = %{y}<br>${g.zName} = %{text}<extra></extra>`,
   }];
   if (diverged.length > 0) {
     data.push({
@@ -89,7 +105,7 @@ export function sweepHeatmap(g: SweepGrid, o: { title?: string } = {}): Figure {
     yaxis: { ...axis(g.y.name), type: "category", showgrid: false },
   });
   return new Figure({ data, layout, config: defaultConfig() },
-    `sweep heatmap of ${g.zName} over ${nx} ${g.x.name} × ${ny} ${g.y.name} values, ${diverged.length} diverged`);
+    `sweep heatmap of ${g.zName} over ${nx} ${g.x.name} × ${ny} ${g.y.name} values, ${diverged.length} diverged${empty ? `, ${empty} without a value` : ""}`);
 }
 
 /** Basins of attraction: which minimum each start point on a grid reaches. */

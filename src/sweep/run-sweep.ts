@@ -6,6 +6,11 @@
  * supports it); on the float64 engine the runs go one by one through src/optim's runner. Both
  * report the same `SweepResult`s: loss and gradient norm at the last point (or where the run
  * diverged), and the first step whose gradient norm was ≤ tol.
+ *
+ * With a `signal` the sweep stops when it is aborted (a kernel interrupt: dsl/sweep.ts passes the
+ * running cell's signal): between runs on float64, between chunks of steps on tfjs, giving the
+ * event loop a turn every ~20 ms so that the interrupt (a SIGINT handler) gets through at all.
+ * It rejects with a DslError, code "aborted".
  */
 import { resolveBackend, tensorEngine, type BackendChoice } from "../backends/index.js";
 import { DslError, describe } from "../errors/index.js";
@@ -35,6 +40,27 @@ export interface SweepSpec {
   backend?: BackendChoice;
   /** "auto" (default): fused kernels where they apply; "ops": always one tfjs op per primitive. */
   engine?: "auto" | "fused" | "ops";
+  /** Stops the sweep (checked between runs / chunks of steps); rejects with a DslError, code "aborted". */
+  signal?: AbortSignal;
+}
+
+/** How long a sweep with a signal works between turns of the event loop. */
+const YIELD_MS = 20;
+
+/**
+ * Between units of work: gives the event loop a turn when `YIELD_MS` passed since the last (so a
+ * SIGINT handler can abort the signal), then throws when the signal is aborted. No signal: free.
+ */
+function checkpoints(signal: AbortSignal | undefined, who: string): (where: () => string) => Promise<void> {
+  let last = performance.now();
+  return async (where) => {
+    if (!signal) return;
+    if (performance.now() - last >= YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+    if (signal.aborted) throw new DslError("aborted", `${who}: aborted ${where()}`, { path: who });
+  };
 }
 
 /** Default gradient-norm tolerance of `stepsToTol` (float32 gradients are noisy below ~1e-5). */
@@ -68,6 +94,8 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
   };
   let engineLabel = "float64 loops";
   let label = "";
+  const checkpoint = checkpoints(spec.signal, who);
+  await checkpoint(() => "before the first run");
 
   if (backend === "float64") {
     for (let p = 0; p < points.length; p++) {
@@ -75,6 +103,7 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
       if (!t || typeof t !== "object" || typeof t.update !== "function") throw new DslError("bad-optimizer", `${who}: optimizer(h) must return an optimizer, got ${describe(t)}`, { path: `${who}.optimizer` });
       if (p === 0) label = describeT(t);
       for (let s = 0; s < S; s++) {
+        await checkpoint(() => `after ${p * S + s} of ${B} runs`);
         const run = runSync(problem, t, {
           from: starts.points[s]!, steps,
           ...(spec.clipNorm !== undefined ? { clipNorm: spec.clipNorm } : {}),
@@ -103,6 +132,7 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
     if (spec.engine === "fused" && !fused.ok) throw new DslError("backend-capability", `${who}: the fused engine does not apply: ${fused.reason}`, { path: `${who}.engine` });
     engineLabel = fused.ok ? fused.label : "tfjs ops";
     const obj = new TensorObjective(engine, target);
+    let runsDone = 0;
     try {
       for (const g of groups) {
         const startRows = new Float64Array(g.runs.length * n);
@@ -112,7 +142,9 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
           ...(spec.clipNorm !== undefined ? { clipNorm: spec.clipNorm } : {}),
           ...(spec.clipValue !== undefined ? { clipValue: spec.clipValue } : {}),
           ...(spec.divergenceFactor !== undefined ? { divergenceFactor: spec.divergenceFactor } : {}),
+          ...(spec.signal ? { signal: spec.signal, onChunk: (k: number) => checkpoint(() => `after ${k} of ${steps} steps of runs ${runsDone + 1}–${runsDone + g.runs.length} (of ${B})`) } : {}),
         };
+        await checkpoint(() => `after ${runsDone} of ${B} runs`);
         let res: BatchRunResult;
         if (fused.ok) res = await runFused(common);
         else {
@@ -129,7 +161,12 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
           cols.stepsToTol[r] = res.stepsToTol[i]!;
           cols.x.set(res.finalX.subarray(i * n, (i + 1) * n), r * n);
         });
+        runsDone += g.runs.length;
       }
+    } catch (e) {
+      // the tensor runners' own abort ("aborted after k of N steps"), said in the sweep's terms
+      if (e instanceof DslError && e.code === "aborted" && !e.message.startsWith(`${who}:`)) throw new DslError("aborted", `${who}: ${e.message} of runs ${runsDone + 1}… (of ${B})`, { path: who });
+      throw e;
     } finally {
       obj.dispose();
     }

@@ -39,3 +39,19 @@ describe("renderMarkdown", () => {
     expect(renderMarkdown("> quoted *text*\n\n---")).toBe("<blockquote>\n<p>quoted <em>text</em></p>\n</blockquote>\n<hr>");
   });
 });
+
+describe("math in markdown", () => {
+  const math = (m: string) => `[${m}]`;
+  test("inline and display math go to the math renderer with their delimiters", () => {
+    expect(inline("a $x_1 * y$ b \\(z\\) c $$w$$", { math })).toBe("a [$x_1 * y$] b [\\(z\\)] c [$$w$$]");
+    expect(renderMarkdown("text\n$$\n\\nabla f = 0\n$$\nmore", { math })).toBe('<p>text</p>\n<div class="math">[$$\n\\nabla f = 0\n$$]</div>\n<p>more</p>');
+    expect(renderMarkdown("\\[ a \\]", { math })).toBe('<div class="math">[\\[ a \\]]</div>');
+    expect(renderMarkdown("\\begin{align*}\na &= 1\n\\end{align*}", { math })).toBe('<div class="math">[\\begin{align*}\na &= 1\n\\end{align*}]</div>');
+  });
+
+  test("dollars that are not math: currency, code spans, escapes", () => {
+    expect(inline("from $5 to $10, or $5-$6", { math })).toBe("from $5 to $10, or $5-$6");
+    expect(inline("`echo $HOME $x$` and \\$x\\$", { math })).toBe("<code>echo $HOME $x$</code> and $x$");
+    expect(renderMarkdown("```\n$$x$$\n```", { math })).toBe("<pre><code>$$x$$</code></pre>");
+  });
+});

@@ -384,6 +384,26 @@ class InterruptTests(KernelCase):
         reply, outs = self.run_cell("const t0 = ticks;\nawait new Promise((r) => setTimeout(r, 500));\nticks - t0")
         self.assertEqual([o for o in outs if o["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "0")
 
+    def interrupt_sweep(self, backend, delay):
+        # The sweep itself must stop (the DSL reads the cell's abort signal), not just the cell:
+        # its promise then rejects with "aborted", which a later cell reads.
+        self.run_cell('let sweepOutcome = "running";')
+        code = (
+            'const grid = { lr: Array.from({ length: 40 }, (_, i) => 1e-4 * (i + 1)), m: Array.from({ length: 40 }, (_, i) => i / 41) };\n'
+            "try {\n"
+            f'  await sweep(objective("(1 - x)^2 + 100*(y - x^2)^2"), {{ optimizer: (h) => momentum({{ lr: h.lr, momentum: h.m }}), grid, from: [-1.2, 1], steps: 2000000, backend: "{backend}" }});\n'
+            '  sweepOutcome = "finished";\n'
+            "} catch (e) { sweepOutcome = (e as { code?: string }).code ?? String(e); throw e; }"
+        )
+        self.assert_interrupted(*self.interrupt_after(code, delay))
+        self.assertEqual(self.value('await new Promise((r) => setTimeout(r, 300));\nsweepOutcome'), "'aborted'")
+
+    def test_interrupt_long_sweep_float64(self):
+        self.interrupt_sweep("float64", 1.0)
+
+    def test_interrupt_long_sweep_wasm(self):
+        self.interrupt_sweep("wasm", 2.5)  # the wasm backend starts in about a second
+
     def test_interrupt_prompt(self):
         self.run_cell("1")
         msg_id = self.kc.execute('prompt("waiting")', allow_stdin=True)

@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { beforeEach, describe, expect, test } from "vitest";
 import {
-  chartBundle, chartBundleSync, configurePlots, plotlyjsDisplay, renderChartHtml, resetPlotlyDocument, withChart,
+  chartBundle, chartBundleSync, configurePlots, plotlyjsDisplay, plotlyLoaderHtml, renderChartHtml, resetPlotlyDocument, withChart, withoutPlotlyPayload,
 } from "../../src/plots/bundle.js";
 import { plotlySource } from "../../src/plots/plotly-source.js";
 import { DISPLAY, type MimeBundle } from "../../src/display/index.js";
@@ -109,4 +109,28 @@ test("configurePlots checks its options and says what it expected", () => {
   expect(() => configurePlots({ imageSize: { width: -1 } })).toThrow(/imageSize\.width must be a positive number, got -1/);
   expect(() => configurePlots({ colour: 1 } as never)).toThrow(/colour must be one of staticImage/);
   configurePlots({ imageSize: {} });
+});
+
+describe("plotly.js for a page that loads it once itself (optlab run --html)", () => {
+  const fig: FigureSpec = { data: [{ type: "scatter", y: [1, 2] }], layout: {} };
+
+  test("plotlyLoaderHtml is the loader script with the payload, reporting to the console", () => {
+    const html = plotlyLoaderHtml();
+    expect(html.match(/<script type="text\/javascript" class="optlab-plotlyjs">/g)?.length).toBe(1);
+    expect(html).toContain(plotlySource().gzipBase64);
+    expect(html).toContain("var id=null,payload=");
+  });
+
+  test("withoutPlotlyPayload takes the payload out of a carrier output and leaves the chart and other HTML", () => {
+    const carrier = `<table><tr><td>run</td></tr></table>${renderChartHtml(fig, { includePlotly: true })}`;
+    const stripped = withoutPlotlyPayload(carrier);
+    expect(stripped).not.toContain("optlab-plotlyjs");
+    expect(stripped).not.toContain(plotlySource().gzipBase64.slice(0, 200));
+    expect(stripped).toContain("<table><tr><td>run</td></tr></table>");
+    expect(stripped).toMatch(/<div class="optlab-chart" id="[^"]+"[^>]*>.*<\/div><script type="text\/javascript">\(function\(\)\{\nvar id=/s);
+    expect(stripped.length).toBeLessThan(20_000);
+    const plain = renderChartHtml(fig, { includePlotly: false });
+    expect(withoutPlotlyPayload(plain)).toBe(plain);
+    expect(withoutPlotlyPayload("<b>no chart</b>")).toBe("<b>no chart</b>");
+  });
 });

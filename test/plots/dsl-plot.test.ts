@@ -84,3 +84,54 @@ describe("plot.*", () => {
     expect(() => plot.contour(rosen, sgd({ lr: 1 }) as never)).toThrow(/plot\.contour: expected a run/);
   });
 });
+
+describe("plot.* check their options and plain data at the edge (found by a user)", () => {
+  const fails = (fn: () => unknown, code: string, re: RegExp) => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err, String(re)).toBeInstanceOf(Error);
+    expect((err as { code?: string }).code).toBe(code);
+    expect((err as Error).message).toMatch(re);
+  };
+  const run = cmp.runs.adam!;
+
+  test("unknown options are errors with the close name (they were ignored: { yscale } drew a linear chart)", () => {
+    fails(() => plot.loss(run, { yscale: "log" } as never), "unknown-option", /^plot\.loss: unknown option "yscale" \(did you mean "yScale"\?\); options are title, yScale, fStar, xStar, panels, maxPoints, height$/);
+    fails(() => plot.contour(rosen, run, { xrange: [-1, 1] } as never), "unknown-option", /did you mean "xRange"/);
+    fails(() => plot.surface(rosen, run, { zscale: "log" } as never), "unknown-option", /did you mean "zScale"/);
+    fails(() => plot.hessian(rosen, run, { sample: 10 } as never), "unknown-option", /did you mean "samples"/);
+    fails(() => plot.schedule(schedules.cosine({ lr: 0.1, tMax: 10 }), { step: 5 } as never), "unknown-option", /did you mean "steps"/);
+    fails(() => plot.gradcheck(gradcheck(rosen, { at: [1, 2] }), { relativ: true } as never), "unknown-option", /did you mean "relative"/);
+  });
+
+  test("values of the wrong kind say what was expected", () => {
+    fails(() => plot.loss(run, { yScale: "logg" as never }), "bad-option", /^plot\.loss: yScale must be one of "auto", "log", "linear", got "logg"$/);
+    fails(() => plot.loss(run, { fStar: "0" as never }), "bad-option", /^plot\.loss: fStar must be a finite number, got "0"$/);
+    fails(() => plot.loss(run, { maxPoints: 0 }), "bad-option", /maxPoints must be an integer ≥ 2, got 0/);
+    // an unknown panel said "the distance panel needs xStar"
+    fails(() => plot.loss(run, { panels: ["grad" as never] }), "bad-option", /^plot\.loss: panels must be an array of "distance", "gradNorm", "lr", got \["grad"\] \(did you mean "gradNorm"\?\)$/);
+    fails(() => plot.contour(rosen, run, { levels: "logarithmic" as never }), "bad-option", /levels must be one of "auto", "log", "linear"/);
+    fails(() => plot.rates(run, 0.9 as never, { fStar: 0 }), "bad-argument", /^plot\.rates: expected the rates as a theory\(\.\.\.\) result or \[\{ name, rate \}\], got 0\.9$/);
+  });
+
+  test("plot.hessian's point errors name plot.hessian, not theory", () => {
+    fails(() => plot.hessian(rosen, { at: [1] }), "bad-length", /plot\.hessian's point `at` must have 2 values \(x, y\), got 1/);
+  });
+
+  test("options in the runs' place are taken as options; given twice, an error", () => {
+    const byOptions = plot.contour((x: number, y: number) => x * x + y * y, { xRange: [-1, 1], yRange: [-1, 1] });
+    expect(byOptions.data[0]!.type).toBe("contour");
+    fails(() => plot.contour((x: number, y: number) => x * y, { xRange: [-1, 1], yRange: [-1, 1] }, { title: "t" }), "bad-argument", /options given twice/);
+  });
+
+  test("plain grids of plot.sweep and plot.basins are checked (a garbled message, a TypeError)", () => {
+    fails(() => plot.sweep({ x: [1], y: [1], z: [[1]] } as never), "bad-argument", /^plot\.sweep: expected a sweep\(\.\.\.\) result or a grid .* but x is \[1\] \(expected \{ name: "lr", values: \[\.\.\.\] \}\)$/);
+    fails(() => plot.basins({} as never), "bad-argument", /^plot\.basins: expected .* but x is undefined/);
+    fails(() => plot.basins(null as never), "bad-argument", /got null/);
+    expect(plot.basins({ x: [0, 1], y: [0], labels: [[0, -1]], minima: [[1, 1]] }).data.length).toBeGreaterThan(0);
+  });
+});

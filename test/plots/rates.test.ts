@@ -26,3 +26,11 @@ test("the x measure titles the axis ‖x_t − x*‖, and bad rates are rejected
   expect(() => convergenceRates([{ name: "a", values: [1] }], [{ name: "bad", rate: 1.5 }])).toThrow(/must be in \(0, 1\], got 1.5/);
   expect(() => convergenceRates([{ name: "a", values: [1] }], [{ name: "r", rate: 0.5, run: "nope" }])).toThrow(/names run "nope"/);
 });
+
+test("many curves: the chart grows with its legend (which sits under the plot), unless a height is given", () => {
+  const runs = ["a", "b", "c", "d"].map((name, k) => ({ name, values: [1, 0.5 / (k + 1), 0.25 / (k + 1)], rate: 0.5 }));
+  const theory = runs.flatMap((r) => [{ name: `${r.name} model`, rate: 0.5, run: r.name }, { name: `${r.name} bound`, rate: 0.9, run: r.name }]);
+  expect(convergenceRates(runs.slice(0, 1), theory.slice(0, 1)).layout.height).toBe(420);
+  expect(convergenceRates(runs, theory).layout.height).toBe(300 + 28 * 12);
+  expect(convergenceRates(runs, theory, { height: 500 }).layout.height).toBe(500);
+});

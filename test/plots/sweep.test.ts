@@ -30,3 +30,26 @@ test("basins: one colour per minimum, grey for none, minima starred", () => {
   expect(fig.data[1]!.x).toEqual([-1, 1]);
   expect(fig.summary).toBe("basins of attraction over 3×2 starts (left: 2, right: 2, none: 2)");
 });
+
+test("stability map: a cell without a value that did not diverge (steps to tol of a slow run) stays empty, not crossed", () => {
+  const fig = sweepHeatmap({
+    x: { name: "lr", values: [0.01, 0.1, 1] },
+    y: { name: "momentum", values: [0] },
+    z: [[NaN, 40, NaN]],
+    zName: "steps to tol",
+    status: [["ok", "ok", "diverged"]],
+  });
+  expect(fig.data[0]!.z).toEqual([[null, 40, null]]);
+  expect(fig.data[1]!.x).toEqual(["1"]); // only the diverged cell is crossed
+  expect(fig.summary).toBe("sweep heatmap of steps to tol over 3 lr × 1 momentum values, 1 diverged, 1 without a value");
+  expect(fig.data[0]!.text).toEqual([["", "40", ""]]);
+});
+
+test("stability map: losses spanning decades with exact zeros use a log scale, zeros at its bottom", () => {
+  const fig = sweepHeatmap({ x: { name: "lr", values: [1, 2, 3, 4] }, y: { name: "m", values: [0] }, z: [[0, 1e-6, 1e-2, 1e4]], zName: "final loss" });
+  expect(fig.data[0]!.z).toEqual([[-6, -6, -2, 4]]);
+  expect((fig.data[0]!.colorbar as { title: { text: string } }).title.text).toBe("final loss (log)");
+  expect(fig.data[0]!.text).toEqual([["0", "1e-6", "0.01", "10000"]]);
+  // a negative value keeps the linear scale
+  expect(sweepHeatmap({ x: { name: "lr", values: [1, 2] }, y: { name: "m", values: [0] }, z: [[-1, 1e4]], zName: "z" }).data[0]!.z).toEqual([[-1, 1e4]]);
+});
