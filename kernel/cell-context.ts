@@ -36,6 +36,8 @@ export class CellContext {
   private pendingDisplays = 0;
   /** Set when the user interrupted this cell. */
   interrupted = false;
+  /** The execution count of an `execute_request` (null when not counted or not a cell). */
+  count: number | null = null;
 
   constructor(
     readonly parent: Message | null,

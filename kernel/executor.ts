@@ -10,12 +10,16 @@
  * - `require("optlab")` is this package wherever the notebook lives;
  * - compiled cells are cached by (declarations, source): re-running a cell skips the compiler;
  * - interrupts: synchronous code stops through `vm`'s `breakOnSigint`, awaited code through the
- *   run context's `abort` promise.
+ *   run context's `abort` promise;
+ * - a cell that throws (or is interrupted) keeps the declarations that completed before, values
+ *   and types, as IPython does (completed-declarations.ts); tslab keeps neither the types nor,
+ *   for names after the error, the earlier values.
  */
 import { createRequire, Module } from "node:module";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { completedSource, dropExportResets } from "./completed-declarations.js";
 import { isComplete, type Completeness } from "./is-complete.js";
 import type { Prelude } from "./prelude.js";
 import { fixShorthand } from "./shorthand.js";
@@ -75,11 +79,13 @@ export class Executor {
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, Module>();
   private readonly kernelDir: string;
+  /** The names the running cell has assigned on `locals` (its declarations that completed). */
+  private assigned: Set<string> | null = null;
 
   constructor(private readonly o: ExecutorOptions) {
     this.rootDir = o.rootDir ?? process.cwd();
     this.converter = o.converter ?? o.host.createConverter();
-    this.locals = createExports();
+    this.locals = createExports((name) => this.assigned?.add(name));
     Object.assign(this.locals, o.prelude.values);
     this.prevDecl = o.prelude.declaration;
     this.cellRequire = this.makeRequire(createRequire(join(this.rootDir, "__optlab_cell__.js")), this.rootDir);
@@ -105,9 +111,34 @@ export class Executor {
   async execute(source: string, ctx: RunContext): Promise<Outcome> {
     const compiled = this.compile(source, ctx.count);
     if ("status" in compiled) return compiled;
-    const outcome = await this.run(compiled, ctx);
+    const assigned = new Set<string>();
+    this.assigned = assigned;
+    let outcome: Outcome;
+    try {
+      outcome = await this.run(compiled, ctx);
+    } finally {
+      this.assigned = null;
+    }
     if (outcome.status === "ok") this.prevDecl = compiled.result.declOutput ?? "";
+    else this.keepCompleted(compiled, assigned);
     return outcome;
+  }
+
+  /**
+   * After a cell threw: the types of the declarations it completed join the declarations later
+   * cells see (their values are already kept). Compiles the completed part of the cell; when that
+   * does not type-check on its own, the declarations stay as they were.
+   */
+  private keepCompleted(c: Compiled, assigned: Set<string>): void {
+    if (!c.result.output || assigned.size === 0) return;
+    const trimmed = completedSource(this.o.host.ts, c.source, assigned);
+    if (trimmed === null) return;
+    try {
+      const r = this.converter.convert(this.prevDecl, trimmed);
+      if (r.diagnostics.length === 0 && r.declOutput !== undefined) this.prevDecl = r.declOutput;
+    } catch {
+      /* keep the declarations as they were */
+    }
   }
 
   /** Evaluates an expression against the current state without changing it (`user_expressions`). */
@@ -140,7 +171,7 @@ export class Executor {
       this.sideOutputs.set(out.path, out.data);
     }
     if (result.diagnostics.length > 0) return { status: "error", interrupted: false, ...diagnosticsError(result.diagnostics, source, count) };
-    if (result.output) result.output = fixShorthand(this.o.host.ts, result.output, (name) => Object.prototype.hasOwnProperty.call(this.locals, name));
+    if (result.output) result.output = dropExportResets(fixShorthand(this.o.host.ts, result.output, (name) => Object.prototype.hasOwnProperty.call(this.locals, name)));
     const compiled: Compiled = { file: `optlab-cell-${++fileCounter}.ts`, source, result, ...(maps ? { map: new CellMap(maps, 1) } : {}) };
     if (cacheable(source, this.prevDecl)) {
       this.cache.set(key, compiled);
@@ -185,6 +216,7 @@ export class Executor {
         cell: (file) => this.cellInfo(file),
         isKernelFile: (file) => file.startsWith(this.kernelDir) || file === "node:vm" || file.startsWith("node:internal/vm"),
         shortPath: (file) => (file.startsWith(this.o.packageRoot) ? `optlab/${relative(this.o.packageRoot, file)}` : file),
+        isLibraryFile: (file) => file.startsWith(this.o.packageRoot + sep) && !relative(this.o.packageRoot, file).split(sep).includes("node_modules"),
       }),
     };
   }
@@ -272,14 +304,16 @@ function cacheable(source: string, prevDecl: string): boolean {
 
 /**
  * tslab's `exports`: TypeScript turns named imports into getters (`Object.defineProperty`); we
- * store plain values so a later cell may reassign the name.
+ * store plain values so a later cell may reassign the name. Every assignment (`exports.q = q`
+ * goes through `defineProperty` too) is reported to `onAssign`.
  */
-function createExports(): Record<string, unknown> {
+function createExports(onAssign: (name: string) => void): Record<string, unknown> {
   const target: Record<string, unknown> = {};
   return new Proxy(target, {
     defineProperty(_t, prop, attrs) {
       if (prop === "__esModule") return true;
       target[prop as string] = attrs.get ? attrs.get() : attrs.value;
+      if (typeof prop === "string") onAssign(prop);
       return true;
     },
   });

@@ -21,6 +21,8 @@ import { History } from "./history.js";
 import { createHooks, KERNEL_HOOKS } from "./hooks.js";
 import { packageRoot } from "./package-root.js";
 import { loadPrelude, type Prelude } from "./prelude.js";
+import { errorText, guardProcess, type GuardedEvent, type ProcessGuard } from "./process-guards.js";
+import { cellLabel } from "./traceback.js";
 import type { Transport } from "./transport.js";
 import { loadTsHost, type Converter, type TsHost } from "./ts-host.js";
 import { decode, encode, reply, Signer, WireError, type Envelope, type Message } from "./wire.js";
@@ -40,6 +42,12 @@ export interface KernelOptions {
   rootDir?: string;
   /** Compilers by directory, shared between kernels of one process (the runner's notebooks). */
   converters?: Map<string, Converter>;
+  /**
+   * Own the process's `uncaughtException` / `unhandledRejection` listeners while the kernel runs
+   * (process-guards.ts): errors nobody caught are shown on a cell instead of ending the process.
+   * On in `optlab kernel` and `optlab run`; off by default (tests, embedding).
+   */
+  guardProcess?: boolean;
 }
 
 type QueueItem = { kind: "request"; env: Envelope } | { kind: "stop-aborting" };
@@ -70,6 +78,9 @@ export class Kernel {
   private executorValue: Executor | null = null;
   private warmTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private guard: ProcessGuard | null = null;
+  /** Background errors that arrived while no cell ran: shown on the next cell's stderr. */
+  private pendingErrors: string[] = [];
 
   constructor(readonly options: KernelOptions) {
     this.signer = new Signer(options.key, options.signatureScheme ?? "hmac-sha256");
@@ -96,6 +107,7 @@ export class Kernel {
   /** Binds the transport, captures output, registers the hooks; warms the compiler soon after. */
   async start(): Promise<void> {
     this.capture = captureStreams(() => this.currentOrNull());
+    if (this.options.guardProcess) this.guard = guardProcess((event, e) => this.backgroundError(event, e));
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = this.hooks;
     await this.options.transport.start({
       shell: (frames) => this.receive(frames, "shell"),
@@ -242,6 +254,45 @@ export class Kernel {
     }
   }
 
+  /**
+   * Before a cell runs: the process guards are put back in charge (a library may have added
+   * listeners that rethrow, as tfjs-backend-wasm's emscripten runtime does), and errors that
+   * arrived while no cell ran are shown on this cell's stderr.
+   */
+  beforeCell(ctx: CellContext): void {
+    this.guard?.reassert();
+    if (this.pendingErrors.length === 0 || ctx.options.silent) return;
+    for (const text of this.pendingErrors.splice(0)) ctx.write("stderr", text);
+  }
+
+  /**
+   * An uncaught exception or unhandled rejection (process-guards.ts calls this). IPython-like: it
+   * shows as stderr text with a traceback in cell coordinates — on the cell whose work threw while
+   * that cell runs; once that cell has finished (its idle is sent, so front ends no longer show
+   * its outputs), on the cell running now, else on the next cell to run (and in the kernel's log).
+   */
+  backgroundError(event: GuardedEvent, e: unknown): void {
+    const origin = cellStore.getStore() ?? null;
+    const running = this.running && !this.running.options.silent ? this.running : null;
+    const what = event === "unhandledRejection" ? "Unhandled promise rejection" : "Uncaught exception";
+    const from = origin && origin !== running && origin.count !== null ? ` (in work started by ${cellLabel(origin.count)})` : "";
+    const text = `${what}${from}:\n${this.errorLines(e).join("\n")}\n`;
+    if (running) {
+      running.write("stderr", text);
+      return;
+    }
+    this.pendingErrors.push(text);
+    if (this.pendingErrors.length > 20) this.pendingErrors.splice(0, this.pendingErrors.length - 20);
+    this.log(`optlab kernel: ${what}${from} while no cell ran (shown in the next cell): ${errorText(e)}`);
+  }
+
+  /** A thrown value as traceback lines in cell coordinates (its stack when the compiler is not up). */
+  private errorLines(e: unknown): string[] {
+    const outcome = this.executorValue?.failure(e);
+    if (outcome && outcome.status === "error") return outcome.traceback;
+    return errorText(e).split("\n");
+  }
+
   /** Runs `fn` with `ctx` as the running cell (interrupts and output fallback go to it). */
   async withRunning<T>(ctx: CellContext, fn: () => Promise<T>): Promise<T> {
     this.current = ctx;
@@ -294,6 +345,9 @@ export class Kernel {
     if (this.closed) return;
     this.closed = true;
     if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.guard?.release();
+    this.guard = null;
+    this.pendingErrors = [];
     this.executorValue?.close();
     await this.options.transport.close();
     this.capture?.restore();

@@ -6,7 +6,6 @@
  */
 import { readConnectionFile } from "./connection.js";
 import { Kernel } from "./kernel.js";
-import { guardProcess } from "./process-guards.js";
 import { ZmqTransport } from "./zmq-transport.js";
 
 /** Starts the kernel for a connection file; resolves once the sockets are bound. */
@@ -20,11 +19,11 @@ export async function startKernel(connectionFile: string): Promise<Kernel> {
     key: info.key,
     signatureScheme: info.signature_scheme,
     mode: "kernel",
+    guardProcess: true,
     onShutdown: () => process.exit(0),
   });
   const k = kernel;
   process.on("SIGINT", () => k.interrupt());
-  guardProcess();
   watchParent(k);
   await k.start();
   return k;

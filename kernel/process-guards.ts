@@ -1,20 +1,167 @@
 /**
- * Errors thrown outside any cell's call stack (a timer or a promise a cell left behind) must not
- * end the kernel: they are shown as stderr of the latest cell instead (the process streams are
- * captured). Also raises V8's stack depth so deep DSL calls keep the cell's own frames.
+ * Errors thrown outside any cell's call stack (a timer, a promise a cell left behind) must not end
+ * the kernel (BRIEF rule 9, "a kernel must never die on a user error"): the kernel's own
+ * `uncaughtException` / `unhandledRejection` listeners report them (kernel.ts shows them on a
+ * cell's stderr) and stay in charge.
+ *
+ * Staying in charge takes more than adding two listeners. Node calls every listener of these
+ * events, and one that throws ends the process at once (a throw inside `uncaughtException` is
+ * fatal). Libraries add such listeners: the emscripten runtime inside
+ * `@tensorflow/tfjs-backend-wasm` adds `process.on("unhandledRejection", (r) => { throw r })` and
+ * an `uncaughtException` listener that rethrows, when the wasm backend starts (emscripten's
+ * `NODEJS_CATCH_REJECTION` / `NODEJS_CATCH_EXIT`, see
+ * https://github.com/emscripten-core/emscripten/issues/11768 and
+ * node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js around line 8596;
+ * src/backends/tfjs.ts removes them right after a backend starts). So
+ * while the guards are on:
+ *
+ * - a foreign listener of either event is replaced by a wrapper that calls it and catches what it
+ *   throws (it may observe, never rethrow); the wrapper carries `.listener = original`, so
+ *   `process.off(event, original)` still removes it;
+ * - when the kernel's own listener is removed (`process.removeAllListeners(...)`, or emscripten's
+ *   `_dispose`, which removes *every* listener of the two events), it is put back;
+ * - `reassert()` redoes both checks (the kernel calls it before each cell, which also covers
+ *   `process.removeAllListeners()` without arguments, which removes the watchers themselves).
+ *
+ * Also raises V8's stack depth so deep DSL calls keep the cell's own frames.
  */
 import { inspect } from "node:util";
 
-/** Installs the handlers; returns a function that removes them. */
-export function guardProcess(): () => void {
+/** The two process events the guards own. */
+export type GuardedEvent = "uncaughtException" | "unhandledRejection";
+
+/** Receives what nobody caught. Must not throw (if it does, the error goes to the real stderr). */
+export type BackgroundErrorReporter = (event: GuardedEvent, error: unknown) => void;
+
+/** The installed guards. */
+export interface ProcessGuard {
+  /** Puts the kernel's listeners back if they were removed and tames foreign listeners now. */
+  reassert(): void;
+  /** Removes the guards (foreign listeners get their original functions back). */
+  release(): void;
+}
+
+const EVENTS: readonly GuardedEvent[] = ["uncaughtException", "unhandledRejection"];
+type Listener = (...args: unknown[]) => void;
+/** Marks wrappers (ours and tamed foreign ones) so that they are never wrapped twice. */
+const TAMED = Symbol("optlab.tamed");
+type Tamed = Listener & { [TAMED]: Listener; listener?: Listener };
+
+/** The default reporter: the error on stderr (a cell's, while the kernel captures the streams). */
+export function reportToStderr(event: GuardedEvent, error: unknown): void {
+  process.stderr.write(`${event === "unhandledRejection" ? "Unhandled promise rejection" : "Uncaught"}: ${errorText(error)}\n`);
+}
+
+/** An error's stack (or message), or `util.inspect` of a thrown non-error. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : inspect(e);
+}
+
+/**
+ * Installs the guards: the kernel's listeners first, foreign listeners tamed now and whenever
+ * one is added.
+ *
+ * @param report where uncaught exceptions and unhandled rejections go (default: stderr).
+ * @example
+ * const guard = guardProcess((event, e) => kernel.backgroundError(event, e));
+ * // ... before each cell:
+ * guard.reassert();
+ */
+export function guardProcess(report: BackgroundErrorReporter = reportToStderr): ProcessGuard {
   Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 50);
-  const text = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : inspect(e));
-  const onException = (e: unknown) => void process.stderr.write(`Uncaught ${text(e)}\n`);
-  const onRejection = (e: unknown) => void process.stderr.write(`Unhandled promise rejection: ${text(e)}\n`);
-  process.on("uncaughtException", onException);
-  process.on("unhandledRejection", onRejection);
-  return () => {
-    process.off("uncaughtException", onException);
-    process.off("unhandledRejection", onRejection);
+  let active = true;
+  let scheduled = false;
+  /** Off while the guards change the listener lists themselves. */
+  let watching = true;
+  const safeReport = (event: GuardedEvent, e: unknown) => {
+    try {
+      report(event, e);
+    } catch (failure) {
+      realStderr(`optlab: could not report an ${event}: ${errorText(e)}\n(reporting failed: ${errorText(failure)})\n`);
+    }
   };
+  const own: Record<GuardedEvent, Listener> = {
+    uncaughtException: (e) => safeReport("uncaughtException", e),
+    unhandledRejection: (e) => safeReport("unhandledRejection", e),
+  };
+  // Marked like tamed listeners, so that a second set of guards (another kernel in this process)
+  // leaves these alone instead of wrapping them.
+  for (const event of EVENTS) (own[event] as Tamed)[TAMED] = own[event];
+  const isOwn = (l: unknown) => l === own.uncaughtException || l === own.unhandledRejection;
+
+  const tame = (event: GuardedEvent, original: Listener): Tamed => {
+    const wrapper = function (this: unknown, ...args: unknown[]) {
+      try {
+        original.apply(this, args);
+      } catch (thrown) {
+        // Rethrowing what the kernel already reported (emscripten's listeners do) is dropped;
+        // anything else a listener throws is reported too.
+        if (thrown !== args[0]) safeReport(event, thrown);
+      }
+    } as Tamed;
+    wrapper[TAMED] = original;
+    wrapper.listener = (original as Partial<Tamed>).listener ?? original;
+    return wrapper;
+  };
+
+  const check = () => {
+    scheduled = false;
+    if (!active) return;
+    for (const event of EVENTS) {
+      const raw = process.rawListeners(event) as Listener[];
+      const ours = raw.includes(own[event]);
+      const wild = raw.some((l) => !(TAMED in l));
+      if (ours && !wild) continue;
+      // Rebuild the list: ours first, then the others (tamed), in their order.
+      watching = false;
+      try {
+        process.removeAllListeners(event);
+        process.on(event, own[event]);
+        for (const l of raw) if (!isOwn(l)) process.on(event, TAMED in l ? l : tame(event, l));
+      } finally {
+        watching = true;
+      }
+    }
+    if (!process.rawListeners("newListener").includes(onNew)) process.on("newListener", onNew);
+    if (!process.rawListeners("removeListener").includes(onRemove)) process.on("removeListener", onRemove);
+  };
+  const soon = () => {
+    if (scheduled || !active) return;
+    scheduled = true;
+    process.nextTick(check);
+  };
+  // `newListener` fires before the listener is in the list: tame it on the next tick.
+  const onNew = (event: string | symbol, l: unknown) => {
+    if (watching && (event === "uncaughtException" || event === "unhandledRejection") && !(typeof l === "function" && TAMED in l)) soon();
+  };
+  const onRemove = (event: string | symbol, l: unknown) => {
+    if (watching && (event === "uncaughtException" || event === "unhandledRejection") && isOwn(l)) soon();
+    if (watching && (l === onNew || l === onRemove)) soon();
+  };
+
+  check();
+  return {
+    reassert: check,
+    release() {
+      if (!active) return;
+      active = false;
+      watching = false;
+      process.off("newListener", onNew);
+      process.off("removeListener", onRemove);
+      for (const event of EVENTS) {
+        const raw = process.rawListeners(event) as Listener[];
+        process.removeAllListeners(event);
+        for (const l of raw) if (!isOwn(l)) process.on(event, (l as Partial<Tamed>)[TAMED] ?? l); // (another guard's own: itself)
+      }
+    },
+  };
+}
+
+/** The last resort when a reporter fails. */
+function realStderr(text: string): void {
+  try {
+    process.stderr.write(text);
+  } catch {
+    /* nowhere left to say it */
+  }
 }

@@ -12,7 +12,6 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { kernelInfoContent } from "./handlers/kernel-info.js";
 import { Kernel } from "./kernel.js";
-import { guardProcess } from "./process-guards.js";
 import { joinText, OutputCollector, readNotebook, writeNotebook, type CodeCell, type DisplayOutput, type Notebook, type ResultOutput } from "./notebook.js";
 import { renderNotebookHtml } from "./render-html.js";
 import { MemoryTransport } from "./transport.js";
@@ -75,11 +74,10 @@ export async function runNotebook(path: string, o: RunOptions = {}, converters?:
   const dir = dirname(path);
   const cwd = process.cwd();
   const transport = new MemoryTransport();
-  const kernel = new Kernel({ transport, key: "", mode: "runner", warmDelayMs: 0, rootDir: dir, ...(converters ? { converters } : {}) });
+  const kernel = new Kernel({ transport, key: "", mode: "runner", guardProcess: true, warmDelayMs: 0, rootDir: dir, ...(converters ? { converters } : {}) });
   const client = new InProcessClient(transport, kernel.signer);
   const onSigint = () => kernel.interrupt();
   process.on("SIGINT", onSigint);
-  const unguard = guardProcess();
   const errors: NotebookResult["errors"] = [];
   const displays = new Map<string, (DisplayOutput | ResultOutput)[]>();
   let cellsRun = 0;
@@ -98,7 +96,6 @@ export async function runNotebook(path: string, o: RunOptions = {}, converters?:
   } finally {
     process.off("SIGINT", onSigint);
     await kernel.close();
-    unguard();
     process.chdir(cwd);
   }
   const failed = errors.some((e) => !(nb.cells[e.cell] as CodeCell).metadata.tags?.includes("raises-exception"));

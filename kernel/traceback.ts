@@ -4,8 +4,12 @@
  * (V8 stack frames mapped back through the cell's source maps).
  *
  * A `DslError` (optlab's errors for bad input) shows its message and the cell lines only, not
- * the engine's internals (STYLE.md §6).
+ * the engine's internals (STYLE.md §6). Any other error keeps its frames, but a stretch of
+ * frames inside optlab (with the libraries it called) becomes one line, `… 5 frames inside
+ * optlab`: the cell's own frames, a user callback that threw from inside `optimize`, and the
+ * user's own modules stay readable (the full stack is still the error's `stack`).
  */
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import type { TsDiagnostic } from "./ts-host.js";
 
@@ -87,9 +91,19 @@ function parseFrames(stack: string): Frame[] {
   const frames: Frame[] = [];
   for (const l of stack.split("\n")) {
     const m = FRAME.exec(l);
-    if (m) frames.push({ fn: m[1] ?? "", file: m[2]!, line: +m[3]!, column: +m[4]! });
+    if (m) frames.push({ fn: m[1] ?? "", file: filePath(m[2]!), line: +m[3]!, column: +m[4]! });
   }
   return frames;
+}
+
+/** ES modules name their frames by URL (`file:///…`); the options compare paths. */
+function filePath(file: string): string {
+  if (!file.startsWith("file://")) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
 }
 
 /** Options for `runtimeError`. */
@@ -100,6 +114,8 @@ export interface RuntimeErrorOptions {
   isKernelFile(file: string): boolean;
   /** Shortens a file path for display. */
   shortPath(file: string): string;
+  /** Files of optlab itself (DSL and engine): a stretch of frames with one of them is collapsed. */
+  isLibraryFile?(file: string): boolean;
 }
 
 /** A thrown value as an error reply, with frames in cells mapped to cell lines. */
@@ -115,19 +131,29 @@ export function runtimeError(e: unknown, o: RuntimeErrorOptions): ErrorInfo {
   const head = dsl ? `${RED}${ename}${RESET} [${err.code}]: ${evalue}` : `${RED}${ename}${RESET}: ${evalue}`;
   const traceback = [head];
   let innermost: { cell: CellInfo; line: number; column: number } | undefined;
+  // Frames outside cells, since the last cell frame: shown as they are, or as one line when optlab is among them.
+  let outside: Frame[] = [];
+  const flush = () => {
+    if (outside.length === 0) return;
+    if (outside.some((f) => o.isLibraryFile?.(f.file))) traceback.push(`    … ${outside.length} frame${outside.length === 1 ? "" : "s"} inside optlab`);
+    else for (const f of outside) traceback.push(`    at ${f.fn ? `${f.fn} (${o.shortPath(f.file)}:${f.line})` : `${o.shortPath(f.file)}:${f.line}`}`);
+    outside = [];
+  };
   for (const f of parseFrames(typeof err.stack === "string" ? err.stack : "")) {
     if (o.isKernelFile(f.file)) break;
     const cell = o.cell(f.file);
     if (cell) {
       const pos = cell.map(f.line - 2, f.column - 1); // the script starts with one wrapper line
       if (!pos) continue; // the wrapper's own call
+      flush();
       const at = `${cellLabel(cell.count)}, line ${pos.line + 1}`;
       traceback.push(`    at ${f.fn ? `${f.fn} (${at})` : at}`);
       innermost ??= { cell, line: pos.line, column: pos.column };
     } else if (!dsl && !f.file.startsWith("node:")) {
-      traceback.push(`    at ${f.fn ? `${f.fn} (${o.shortPath(f.file)}:${f.line})` : `${o.shortPath(f.file)}:${f.line}`}`);
+      outside.push(f);
     }
   }
+  flush();
   if (innermost) traceback.push("", ...codeFrame(innermost.cell.source, innermost.line, innermost.column));
   const cause = (err as { cause?: unknown }).cause;
   if (cause instanceof Error && !dsl) traceback.push("", `Caused by ${cause.name}: ${cause.message}`);

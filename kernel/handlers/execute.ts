@@ -33,6 +33,8 @@ export async function execute(k: Kernel, r: Request): Promise<void> {
   if (storeHistory) k.executionCount++;
   const count = k.executionCount;
   r.ctx.publish("execute_input", { code, execution_count: count });
+  if (storeHistory) r.ctx.count = count;
+  k.beforeCell(r.ctx);
   if (storeHistory) k.history.add(count, code);
   const run: RunContext = { count: storeHistory ? count : null, abort: r.ctx.abort, enter: (fn) => cellStore.run(r.ctx, fn) };
 
@@ -48,6 +50,10 @@ export async function execute(k: Kernel, r: Request): Promise<void> {
       k.preludeWarning = null;
     }
     let o = await ex.execute(code, run);
+    // One turn of the event loop: Node reports the cell's unhandled rejections (a
+    // `Promise.reject()` nobody awaited) only once the microtask queue has drained; this way
+    // they show on this cell (kernel.backgroundError), before its result and its idle.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (o.status === "ok" && o.hasValue && !silent) o = await showResult(k, r, ex, o.value, count, storeHistory);
     const ue = o.status === "ok" ? await evaluateAll(ex, c.user_expressions, run) : {};
     await r.ctx.settle();

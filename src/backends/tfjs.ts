@@ -87,6 +87,48 @@ export function startTfjs(name: TfjsBackendName): Promise<TfjsEngine> {
 }
 
 async function start(name: TfjsBackendName): Promise<TfjsEngine> {
+  const before = processListeners();
+  try {
+    return await startBackend(name);
+  } finally {
+    dropListenersAddedSince(before);
+  }
+}
+
+type ProcessEvent = "uncaughtException" | "unhandledRejection";
+const PROCESS_EVENTS: readonly ProcessEvent[] = ["uncaughtException", "unhandledRejection"];
+
+function processListeners(): Map<ProcessEvent, Set<unknown>> {
+  const emitter: NodeJS.EventEmitter = process;
+  return new Map(PROCESS_EVENTS.map((e) => [e, new Set<unknown>(emitter.listeners(e))]));
+}
+
+/**
+ * Removes the `uncaughtException` / `unhandledRejection` listeners that starting a backend added.
+ *
+ * The wasm backend's emscripten runtime adds `process.on("unhandledRejection", (r) => { throw r })`
+ * and an `uncaughtException` listener that rethrows when its module is instantiated (emscripten's
+ * Node shell, link settings `NODEJS_CATCH_REJECTION` / `NODEJS_CATCH_EXIT`, which tfjs builds
+ * with; see https://github.com/emscripten-core/emscripten/issues/11768 and, for the listeners
+ * outliving the backend, https://github.com/emscripten-core/emscripten/issues/12740 and
+ * https://github.com/tensorflow/tfjs/pull/5852; here
+ * node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js around line 8596). A
+ * listener that throws ends the process whatever other listeners do: from then on any promise
+ * rejection a user leaves unhandled, or any exception in a timer, would kill a Jupyter kernel
+ * that otherwise shows such errors on a cell. Without those listeners Node behaves as it does by
+ * default (it prints the error and exits for an uncaught exception or unhandled rejection in a
+ * plain script), which is what a script expects; the kernel's own guards (kernel/process-guards.ts)
+ * also tame any listener that still appears.
+ */
+function dropListenersAddedSince(before: Map<ProcessEvent, Set<unknown>>): void {
+  const emitter: NodeJS.EventEmitter = process;
+  for (const event of PROCESS_EVENTS) {
+    const had = before.get(event)!;
+    for (const l of emitter.listeners(event)) if (!had.has(l)) emitter.removeListener(event, l as (...a: unknown[]) => void);
+  }
+}
+
+async function startBackend(name: TfjsBackendName): Promise<TfjsEngine> {
   const tf = await loadTf();
   const fail = (why: string): never => {
     throw new DslError("backend-unavailable", `backend "${name}" cannot start: ${why}`, { path: "backend", detail: { backend: name } });

@@ -157,6 +157,27 @@ export class Run {
   get trajectory(): Float64Array {
     return this.rec.xs.subarray(0, this.rec.length * this.rec.n);
   }
+  /**
+   * The recorded data as Float64Array views of the runner's buffers, without the copies that
+   * `xs`, `losses`, `gradNorms` and `lrs` make (each a `number[]`; `xs` one array per point):
+   * charts of long runs read these and decimate before building anything. The views have the
+   * length of the moment they are taken (a live run keeps growing). Point t is
+   * `trajectory.subarray(t·n, (t+1)·n)`.
+   *
+   * @example
+   * const { n, trajectory, losses } = run.views();
+   * const last = trajectory.subarray((losses.length - 1) * n);
+   */
+  views(): { n: number; trajectory: Float64Array; losses: Float64Array; gradNorms: Float64Array; lrs: Float64Array } {
+    const { n, length } = this.rec;
+    return {
+      n,
+      trajectory: this.rec.xs.subarray(0, length * n),
+      losses: this.rec.losses.subarray(0, length),
+      gradNorms: this.rec.gradNorms.subarray(0, length),
+      lrs: this.rec.lrs.subarray(0, Math.max(0, length - 1)),
+    };
+  }
   /** The last point. */
   get x(): number[] {
     const { n, xs, length } = this.rec;

@@ -73,8 +73,11 @@ export class Theory {
   readonly stepSizes: { invL: number; optimal: number };
   /** Polyak's optimal heavy ball: lr α = 4/(√L+√μ)², momentum β = ((√κ−1)/(√κ+1))². */
   readonly heavyBall: { lr: number; momentum: number };
-  /** Nesterov's constant-momentum method for strongly convex f: lr 1/L, momentum (√κ−1)/(√κ+1). */
-  readonly nesterov: { lr: number; momentum: number };
+  /**
+   * Nesterov's constant-momentum method for strongly convex f: lr 1/L, momentum (√κ−1)/(√κ+1),
+   * and `nesterov: true`, so that `sgd(t.nesterov)` runs it (PyTorch's Nesterov form of SGD).
+   */
+  readonly nesterov: { lr: number; momentum: number; nesterov: true };
   /** Predicted rates (all NaN unless μ > 0). */
   readonly rates: { gd: LinearRate; gdOptimal: LinearRate; heavyBall: LinearRate; nesterov: LinearRate };
 
@@ -100,7 +103,7 @@ export class Theory {
     const q = ok ? (sk - 1) / (sk + 1) : NaN;
     this.stepSizes = { invL: L > 0 ? 1 / L : NaN, optimal: ok ? 2 / (L + mu) : NaN };
     this.heavyBall = { lr: ok ? 4 / (Math.sqrt(L) + Math.sqrt(mu)) ** 2 : NaN, momentum: q * q };
-    this.nesterov = { lr: this.stepSizes.invL, momentum: q };
+    this.nesterov = { lr: this.stepSizes.invL, momentum: q, nesterov: true };
     const nan = (x: number) => (ok ? x : NaN);
     this.rates = {
       gd: rate("GD, lr = 1/L", { lr: this.stepSizes.invL }, nan(1 - mu / L), {

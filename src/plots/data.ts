@@ -3,7 +3,7 @@
  * are not finite (or not positive on a log axis), bounded point counts for long runs, short
  * numbers in legends and titles.
  */
-import type { Series } from "./types.js";
+import type { Points, Series } from "./types.js";
 
 /** A finite number, or null (JSON has no NaN or Infinity; Plotly draws null as a gap). */
 export function finiteOrNull(v: number): number | null {
@@ -137,4 +137,42 @@ export function lineShape(values: Series): "hv" | "linear" {
   const distinct = new Set<number>();
   for (let i = 0; i < values.length; i++) distinct.add(values[i]!);
   return distinct.size <= Math.max(2, values.length / 8) ? "hv" : "linear";
+}
+
+const FLAT = Symbol("optlab.flatPoints");
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * The points of a flat trajectory (point t is `data[t·n .. (t+1)·n)`, as `Run.views()` gives it)
+ * as `Points`, without building them: `points[t]` is a `subarray` view made when it is read, so
+ * a chart that draws 600 of 10⁷ points touches 600. `flatOf(points)` gives the flat data back
+ * for loops over every point.
+ *
+ * @param data the coordinates, point after point.
+ * @param n coordinates per point (≥ 1).
+ * @example
+ * const pts = flatPoints(new Float64Array([0, 1, 2, 3]), 2);
+ * pts.length; // 2
+ * pts[1];     // Float64Array [2, 3]
+ */
+export function flatPoints(data: Float64Array, n: number): Points {
+  const length = n > 0 ? Math.floor(data.length / n) : 0;
+  const target: { length: number; [FLAT]: { data: Float64Array; n: number } } = { length, [FLAT]: { data, n } };
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      if (typeof prop === "string" && INDEX.test(prop)) {
+        const i = Number(prop);
+        return i < length ? data.subarray(i * n, i * n + n) : undefined;
+      }
+      return Reflect.get(t, prop, receiver);
+    },
+    has(t, prop) {
+      return typeof prop === "string" && INDEX.test(prop) ? Number(prop) < length : Reflect.has(t, prop);
+    },
+  }) as unknown as Points;
+}
+
+/** The flat data behind `flatPoints(...)`, or null for other point lists. */
+export function flatOf(points: Points): { data: Float64Array; n: number } | null {
+  return (points as { [FLAT]?: { data: Float64Array; n: number } })[FLAT] ?? null;
 }

@@ -90,28 +90,33 @@ export function gradcheckCurve(v: VCurveData, o: { title?: string } = {}): Figur
     });
   }
   const hLo = Math.min(...hs), hHi = Math.max(...hs);
+  // The guides stay within the errors' own range: a truncation line h^p from a tiny vertex error
+  // out to large h (a failing check's curves are flat) would otherwise stretch the log axis over
+  // twenty decades and squash the curves into a band.
+  const ys = data.flatMap((t) => (t.y as (number | null)[]).filter((e): e is number => e !== null));
+  const yLo = ys.length ? Math.min(...ys) : 0, yHi = ys.length ? Math.max(...ys) : 0;
   const guide = { color: "#777", width: 1.2, dash: "dash" };
   const main = vertex.get("central") ?? [...vertex.values()][0];
   if (main && schemes.some((m) => m !== "complex") && main.h > hLo) {
-    data.push({ type: "scatter", mode: "lines", name: "rounding ∝ ε/h", x: [hLo, main.h], y: [main.e * (main.h / hLo), main.e], line: guide, hoverinfo: "skip" });
+    const seg = powerSegment(main, -1, hLo, main.h, yLo, yHi);
+    if (seg) data.push({ type: "scatter", mode: "lines", name: "rounding ∝ ε/h", ...seg, line: guide, hoverinfo: "skip" });
   }
   for (const [method, b] of vertex) {
     const p = ORDER[method];
     if (b.h >= hHi) continue;
+    const seg = powerSegment(b, p, b.h, hHi, yLo, yHi);
+    if (!seg) continue;
     data.push({
       type: "scatter", mode: "lines", name: `truncation ∝ h${p === 1 ? "" : superscript(p)}${schemes.length > 1 ? ` (${method})` : ""}`,
-      x: [b.h, hHi], y: [b.e, b.e * (hHi / b.h) ** p], line: { ...guide, dash: "dot" }, hoverinfo: "skip",
+      ...seg, line: { ...guide, dash: "dot" }, hoverinfo: "skip",
     });
   }
-  if (v.chosenH !== undefined) {
+  if (v.chosenH !== undefined && ys.length > 0) {
     // A trace rather than a layout shape: traces take data coordinates on log axes.
-    const ys = data.flatMap((t) => (t.y as (number | null)[]).filter((e): e is number => e !== null));
-    if (ys.length > 0) {
-      data.push({
-        type: "scatter", mode: "lines", name: `h used = ${fmt(v.chosenH)}`, x: [v.chosenH, v.chosenH], y: [Math.min(...ys), Math.max(...ys)],
-        line: { color: "#444", width: 1, dash: "dashdot" }, hoverinfo: "skip",
-      });
-    }
+    data.push({
+      type: "scatter", mode: "lines", name: `h used = ${fmt(v.chosenH)}`, x: [v.chosenH, v.chosenH], y: [yLo, yHi],
+      line: { color: "#444", width: 1, dash: "dashdot" }, hoverinfo: "skip",
+    });
   }
   const kind = v.errorKind === "relative" ? "relative error" : "absolute error";
   const layout = baseLayout(o.title ?? `Gradient check: ${schemes.join(" and ")} differences, error vs step`, {
@@ -122,6 +127,23 @@ export function gradcheckCurve(v: VCurveData, o: { title?: string } = {}): Figur
   const summary = `gradient-check V curve (${schemes.join(", ")}) for ${groups.length} coordinate${groups.length === 1 ? "" : "s"}` +
     (main ? `, vertex at h ≈ ${fmt(main.h)} (median error ${fmt(main.e)})` : "");
   return new Figure({ data, layout, config: defaultConfig() }, summary);
+}
+
+/**
+ * The guide e·(h/h₀)^slope through `at` = (h₀, e) for h in [hFrom, hTo], cut where it leaves
+ * [yLo, yHi] (a straight line on log-log axes, so the cut points are exact); null when nothing
+ * of it is left.
+ */
+function powerSegment(at: { h: number; e: number }, slope: number, hFrom: number, hTo: number, yLo: number, yHi: number): { x: number[]; y: number[] } | null {
+  const y = (h: number) => at.e * (h / at.h) ** slope;
+  // h where the line reaches a given error: h₀·(y/e)^(1/slope)
+  const hAt = (target: number) => at.h * (target / at.e) ** (1 / slope);
+  let a = hFrom, b = hTo;
+  const [hA, hB] = slope > 0 ? [hAt(yLo), hAt(yHi)] : [hAt(yHi), hAt(yLo)];
+  if (Number.isFinite(hA)) a = Math.max(a, hA);
+  if (Number.isFinite(hB)) b = Math.min(b, hB);
+  if (!(a < b)) return null;
+  return { x: [a, b], y: [y(a), y(b)] };
 }
 
 function superscript(k: number): string {

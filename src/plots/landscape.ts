@@ -4,7 +4,7 @@
  */
 import { DslError, describe } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
-import { escapeTemplate, fmt, fmtPoint, roundSig } from "./data.js";
+import { escapeTemplate, flatOf, fmt, fmtPoint, roundSig } from "./data.js";
 import { Figure } from "./figure.js";
 import { colorOf } from "./palette.js";
 import { axis, baseLayout, defaultConfig } from "./style.js";
@@ -209,20 +209,38 @@ function planeOf(f: Surface2, o: LandscapeOptions, where: string): { fn: (x: num
 }
 
 function ranges(o: LandscapeOptions, dims: [number, number], where: string): [[number, number], [number, number]] {
-  const pts: number[][] = [];
+  // Smallest and largest finite coordinate per drawn axis, in loops (long paths: 10⁷ points of a
+  // Run come as a flat array, see flatPoints; no per-point arrays, no Math.min(...v), which
+  // overflows the argument stack).
+  const lows = [Infinity, Infinity], highs = [-Infinity, -Infinity];
+  const see = (k: 0 | 1, x: number) => {
+    if (!Number.isFinite(x)) return;
+    if (x < lows[k]!) lows[k] = x;
+    if (x > highs[k]!) highs[k] = x;
+  };
   for (const p of o.paths ?? []) {
     const n = p.xs.length;
     // A diverged path would stretch the view to infinity: only its start counts.
     const last = p.status === "diverged" ? Math.min(n, 1) : n;
-    for (let t = 0; t < last; t++) pts.push([p.xs[t]![dims[0]]!, p.xs[t]![dims[1]]!]);
+    const flat = flatOf(p.xs);
+    for (let t = 0; t < last; t++) {
+      if (flat) {
+        see(0, flat.data[t * flat.n + dims[0]]!);
+        see(1, flat.data[t * flat.n + dims[1]]!);
+      } else {
+        const x = p.xs[t]!;
+        see(0, x[dims[0]]!);
+        see(1, x[dims[1]]!);
+      }
+    }
   }
-  for (const m of o.minima ?? []) pts.push([m[dims[0]]!, m[dims[1]]!]);
+  for (const m of o.minima ?? []) {
+    see(0, m[dims[0]]!);
+    see(1, m[dims[1]]!);
+  }
   const auto = (k: 0 | 1): [number, number] | undefined => {
-    const v = pts.map((p) => p[k]!).filter(Number.isFinite);
-    if (v.length === 0) return undefined;
-    // a loop, not Math.min(...v): long paths (10⁵ points) overflow the argument stack
-    let lo = Infinity, hi = -Infinity;
-    for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
+    let lo = lows[k]!, hi = highs[k]!;
+    if (lo > hi) return undefined;
     const span = hi - lo || Math.max(1, Math.abs(lo));
     lo -= 0.1 * span; hi += 0.1 * span;
     return [lo, hi];

@@ -13,6 +13,7 @@ import { allPositive, decimate, fmt, pick } from "./data.js";
 import { Figure } from "./figure.js";
 import { kernelHooks } from "./kernel-hooks.js";
 import { colorOf } from "./palette.js";
+import { lossesOf } from "./runs.js";
 import { lineChartSvg } from "./svg.js";
 import type { Series } from "./types.js";
 
@@ -124,13 +125,19 @@ export class LiveChart {
   private svgBundle(): MimeBundle {
     const runs = [...this.runs.values()];
     const maxPoints = this.o.maxPoints ?? 500;
-    const log = allPositive(runs.map((r) => r.losses));
-    const series = runs.map((r) => {
-      const idx = decimate(r.losses.length, r.losses, maxPoints);
-      return { name: r.name, color: colorOf(r.name), x: idx, y: pick(r.losses, idx, log) };
+    // A Run's `losses` getter copies every loss (and again whenever the run has grown): read its
+    // Float64Array view instead, redraw after redraw.
+    const losses = runs.map((r) => lossesOf(r));
+    const log = allPositive(losses);
+    const series = runs.map((r, k) => {
+      const idx = decimate(losses[k]!.length, losses[k]!, maxPoints);
+      return { name: r.name, color: colorOf(r.name), x: idx, y: pick(losses[k]!, idx, log) };
     });
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
-    const status = runs.map((r) => `${r.name}: step ${(r.steps ?? r.losses.length - 1).toLocaleString("en-US")}${this.o.totalSteps ? `/${this.o.totalSteps.toLocaleString("en-US")}` : ""}, loss ${fmt(r.losses[r.losses.length - 1]!)}`);
+    const status = runs.map((r, k) => {
+      const l = losses[k]!;
+      return `${r.name}: step ${(r.steps ?? l.length - 1).toLocaleString("en-US")}${this.o.totalSteps ? `/${this.o.totalSteps.toLocaleString("en-US")}` : ""}, loss ${fmt(l[l.length - 1]!)}`;
+    });
     const svg = lineChartSvg(series, {
       title: this.o.title ?? "Optimizing…",
       subtitle: `${status.slice(-2).join(" · ")} · ${secs} s`,

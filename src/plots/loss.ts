@@ -3,7 +3,7 @@
  * distance to the optimum ‖x_t − x*‖, gradient norm ‖∇f(x_t)‖ and learning rate η_t.
  */
 import { DslError } from "../errors/index.js";
-import { MAX_POINTS, decimate, escapeTemplate, extent, fmt, lineShape, pick, stepAxis } from "./data.js";
+import { MAX_POINTS, decimate, escapeTemplate, extent, flatOf, fmt, lineShape, pick, stepAxis } from "./data.js";
 import { Figure } from "./figure.js";
 import { colorOf } from "./palette.js";
 import { axis, axisSuffix, baseLayout, defaultConfig, note, stackDomains } from "./style.js";
@@ -189,6 +189,21 @@ function gap(losses: Series, fStar: number): Float64Array {
 }
 
 function distances(xs: Points, xStar: ArrayLike<number>): Float64Array {
+  const flat = flatOf(xs);
+  if (flat) {
+    // A Run's points (runSeries): one pass over its flat trajectory, no point objects.
+    const { data, n } = flat;
+    if (n !== xStar.length) {
+      throw new DslError("bad-option", `plot.loss: xStar has ${xStar.length} coordinates but the run's points have ${n}`, { path: "plot.loss.xStar" });
+    }
+    const out = new Float64Array(xs.length);
+    for (let t = 0; t < out.length; t++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (data[t * n + i]! - xStar[i]!) ** 2;
+      out[t] = Math.sqrt(s);
+    }
+    return out;
+  }
   const out = new Float64Array(xs.length);
   for (let t = 0; t < xs.length; t++) {
     const x = xs[t]!;

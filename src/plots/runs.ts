@@ -5,8 +5,29 @@
  * hyperparameters that tell runs apart.
  */
 import { DslError, describe } from "../errors/index.js";
-import { fmt } from "./data.js";
+import { flatPoints, fmt } from "./data.js";
 import type { RunSeries } from "./loss.js";
+import type { Series } from "./types.js";
+
+/** What `Run.views()` returns: the run's data as Float64Array views, no copies. */
+export interface RunViews {
+  n: number;
+  trajectory: Float64Array;
+  losses: Float64Array;
+  gradNorms: Float64Array;
+  lrs: Float64Array;
+}
+
+/** The views of a `Run` (src/optim's `views()`), or null for plain run-like data. */
+export function viewsOf(run: unknown): RunViews | null {
+  const views = (run as { views?: unknown } | null)?.views;
+  return typeof views === "function" ? (views.call(run) as RunViews) : null;
+}
+
+/** A run's losses without copying them (a `Run`'s view, else its `losses`). */
+export function lossesOf(run: { losses: Series }): Series {
+  return viewsOf(run)?.losses ?? run.losses;
+}
 
 /** What a chart accepts as "runs": one run, a comparison, an array, or a record of runs by name. */
 export type RunsInput = RunSeries | { names: readonly string[]; runs: Readonly<Record<string, RunSeries>> } | readonly RunSeries[] | Readonly<Record<string, RunSeries>>;
@@ -29,19 +50,34 @@ export function runsOf(value: unknown, who: string): RunSeries[] {
 
 function isRun(v: unknown): boolean {
   const r = v as Record<string, unknown> | null;
-  return !!r && typeof r === "object" && typeof r.name === "string" && r.losses !== undefined && typeof (r.losses as ArrayLike<number>).length === "number";
+  if (!r || typeof r !== "object" || typeof r.name !== "string") return false;
+  // A Run: recognised by its views, without reading `losses` (which would copy every loss).
+  if (typeof r.views === "function" && "losses" in r) return true;
+  return r.losses !== undefined && typeof (r.losses as ArrayLike<number>).length === "number";
 }
 
 /**
- * A run as chart data, named `name` (default its own) plus its telling hyperparameters. The
- * getters of a `Run` are read once here (each builds an array).
+ * A run as chart data, named `name` (default its own) plus its telling hyperparameters.
+ *
+ * A `Run`'s array getters (`xs`, `losses`, ...) copy its buffers into `number[]`s, one array per
+ * point for `xs`: for a run of 10⁷ steps that is seconds and gigabytes, while a chart draws ~600
+ * points per curve. So a `Run` is read through `views()` (Float64Array views, no copy) and its
+ * points through `flatPoints` (a point is made only when a chart reads it); the builders decimate
+ * before they build arrays. Plain run-like objects are read as they are.
  */
 export function runSeries(run: RunSeries, name: string = run.name): RunSeries {
   const r = run;
-  const s: RunSeries = { name: legendName(name, r.hyperparameters), losses: r.losses };
-  if (r.gradNorms) s.gradNorms = r.gradNorms;
-  if (r.lrs) s.lrs = r.lrs;
-  if (r.xs) s.xs = r.xs;
+  const v = viewsOf(r);
+  const s: RunSeries = { name: legendName(name, r.hyperparameters), losses: v ? v.losses : r.losses };
+  if (v) {
+    s.gradNorms = v.gradNorms;
+    s.lrs = v.lrs;
+    s.xs = flatPoints(v.trajectory, v.n);
+  } else {
+    if (r.gradNorms) s.gradNorms = r.gradNorms;
+    if (r.lrs) s.lrs = r.lrs;
+    if (r.xs) s.xs = r.xs;
+  }
   if (r.status) s.status = r.status;
   if (r.hyperparameters) s.hyperparameters = r.hyperparameters;
   return s;

@@ -7,6 +7,7 @@
  */
 import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
 import { DslError } from "../errors/index.js";
+import { fmtTol } from "../optim/index.js";
 import { basinsMap, sweepHeatmap, type Figure } from "../plots/index.js";
 import type { HyperPoint } from "./configs.js";
 
@@ -219,7 +220,7 @@ export class Sweep {
     const conv = this.columns.stepsToTol.reduce((k, s) => k + (s >= 0 ? 1 : 0), 0);
     return [
       `Sweep of ${i.optimizer.split("(")[0]}: ${i.points} configuration${i.points === 1 ? "" : "s"} × ${i.starts} start${i.starts === 1 ? "" : "s"} = ${this.size} runs × ${i.steps} steps on ${i.backend} (${i.engine}), ${fmt(i.time / 1000)} s, ${fmt(this.throughput)} run-steps/s`,
-      `  ${conv} reached |∇f| ≤ ${i.tol}, ${nd} diverged`,
+      `  ${conv} reached |∇f| ≤ ${fmtTol(i.tol)}, ${nd} diverged`,
       b ? `  best: ${showH(b.h) || "(no hyperparameters)"} from [${b.from.map(fmt).join(", ")}]: loss ${fmt(b.finalLoss)}${b.stepsToTol !== null ? ` (|∇f| ≤ tol after ${b.stepsToTol} steps)` : ""}` : "  no run finished without diverging",
     ].join("\n");
   }

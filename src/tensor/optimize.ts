@@ -11,7 +11,7 @@
  */
 import type { TfjsEngine } from "../backends/index.js";
 import { DslError } from "../errors/index.js";
-import { Batcher, DEFAULT_STATUS_TOL, Run, splitRows, type Optimizer, type RunOptions, type RunRecord, type RunStatus, type StopReason, type Transform } from "../optim/index.js";
+import { Batcher, DEFAULT_STATUS_TOL, Run, fmtTol, splitRows, type Optimizer, type RunOptions, type RunRecord, type RunStatus, type StopReason, type Transform } from "../optim/index.js";
 import { learningRates, runBatch } from "./batch-run.js";
 import { fusedSupport, runFused } from "./fused/index.js";
 import { TensorObjective, type CompilableProblem } from "./objective.js";
@@ -92,7 +92,7 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
     } else if (tol !== undefined && hit >= 0 && hit <= end) {
       end = hit;
       reason = "tol";
-      message = hit === 0 ? `converged at the start: |∇f| = ${fmt(res.gradNorms![0]![0]!)} ≤ tol ${tol}` : `converged at step ${hit}: |∇f| = ${fmt(res.gradNorms![hit]![0]!)} ≤ tol ${tol}`;
+      message = hit === 0 ? `converged at the start: |∇f| = ${fmt(res.gradNorms![0]![0]!)} ≤ tol ${fmtTol(tol)}` : `converged at step ${hit}: |∇f| = ${fmt(res.gradNorms![hit]![0]!)} ≤ tol ${fmtTol(tol)}`;
     }
     // validation losses after each epoch, and early stopping
     const valLosses: number[] = [];
@@ -149,8 +149,8 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
     const status: RunStatus = reason === "diverged" ? "diverged" : reason === "tol" || reason === "early-stopping" ? "converged" : last <= (tol ?? DEFAULT_STATUS_TOL) ? "converged" : "max-steps";
     if (reason === "max-steps") {
       message = status === "converged"
-        ? `took all ${end} steps; |∇f| = ${fmt(last)} ≤ ${tol ?? DEFAULT_STATUS_TOL} at the end`
-        : `took all ${end} steps; |∇f| = ${fmt(last)} at the end (> ${tol ?? DEFAULT_STATUS_TOL})`;
+        ? `took all ${end} steps; |∇f| = ${fmt(last)} ≤ ${fmtTol(tol ?? DEFAULT_STATUS_TOL)} at the end`
+        : `took all ${end} steps; |∇f| = ${fmt(last)} at the end (> ${fmtTol(tol ?? DEFAULT_STATUS_TOL)})`;
     }
     run.finish(status, reason, `${message} [${engine.name}, float32]`, [], performance.now() - t0);
     return run;

@@ -35,6 +35,18 @@ test("tol stops the run where the float64 runner stops; divergence is reported",
   expect(bad.message).toMatch(/diverged at step \d+/);
 });
 
+test("messages write tolerances as the float64 runner does (1e-6, not 0.000001)", async () => {
+  const q = objective("(x^2 + 10*y^2)/2");
+  const ref = optimize(q, sgd({ lr: 0.01 }), { from: [1, 1], steps: 5 });
+  const run = await optimizeTensor(q, sgd({ lr: 0.01 }), { from: [1, 1], steps: 5, backend: "cpu" });
+  expect(ref.message).toMatch(/at the end \(> 1e-6\)$/);
+  expect(run.message).toMatch(/at the end \(> 1e-6\) \[cpu, float32\]$/);
+  const tolRef = optimize(q, sgd({ lr: 0.05 }), { from: [1, 1], steps: 500, tol: 1e-5 });
+  const tolRun = await optimizeTensor(q, sgd({ lr: 0.05 }), { from: [1, 1], steps: 500, tol: 1e-5, backend: "cpu" });
+  expect(tolRef.message).toMatch(/≤ tol 1e-5$/);
+  expect(tolRun.message).toMatch(/≤ tol 1e-5 \[cpu, float32\]$/);
+});
+
 test("errors: hand-written objectives, float64-only optimizers, unknown options", async () => {
   const f = objective("x^2 + y^2");
   await expect(optimizeTensor({ f: (x: number[]) => x[0]!, grad: (x: number[]) => x }, adam(), { from: [1], backend: "wasm" })).rejects.toThrow(/a hand-written \{ f, grad \} runs on backend "float64"/);

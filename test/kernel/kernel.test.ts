@@ -143,6 +143,48 @@ describe("Kernel over the in-memory transport", () => {
     expect(result((await client.execute("String((globalThis as any).__sig.aborted) + keep")).iopub)).toEqual({ "text/plain": "'true3'" });
   });
 
+  test("a cell that throws keeps the declarations that completed before, values and types (IPython keeps them too)", async () => {
+    await client.execute('const keptLater = "old";');
+    const failed = await client.execute('const kq = objective("x^2");\ninterface KP { a: number }\noptimize(kq, adam(), { from: [1, 2] });\ntype KT = string;\nconst keptLater = 5;');
+    expect(failed.reply.content).toMatchObject({ status: "error", ename: "DslError" });
+    // kq and KP (before the error) are kept with their types; keptLater keeps its earlier value and type
+    const { reply: r, iopub } = await client.execute('const kv: readonly string[] = kq.vars;\nconst kp: KP = { a: 1 };\n[kv, kp.a, keptLater.toUpperCase()]');
+    expect(r.content.status).toBe("ok");
+    expect(result(iopub)).toEqual({ "text/plain": "[ [ 'x' ], 1, 'OLD' ]" });
+    // the type alias after the error and the names of statements that did not complete are not
+    const after = await client.execute('const kt: KT = "x";');
+    expect(after.reply.content).toMatchObject({ status: "error", ename: "TSError" });
+    await client.execute('let kw = 1;\nconst { km } = { km: (() => { throw new Error("in the initializer"); })() as number };');
+    expect((await client.execute("typeof km")).reply.content).toMatchObject({ status: "error", ename: "TSError" });
+    expect(result((await client.execute("kw + 1")).iopub)).toEqual({ "text/plain": "2" });
+  });
+
+  test("an error from user code inside optlab: the cell's frames, optlab's collapsed to one line", async () => {
+    const { reply: r } = await client.execute('const badModel = { f: (x: number[]) => { throw new RangeError("model fails"); }, grad: (x: number[]) => [1] };\noptimize(badModel, gd(), { from: [1] });');
+    expect(r.content).toMatchObject({ status: "error", ename: "RangeError", evalue: "model fails" });
+    const tb = (r.content.traceback as string[]).join("\n");
+    expect(tb).toMatch(/at (Object\.)?f \(Cell In\[\d+\], line 1\)\n {4}… \d+ frames inside optlab\n {4}at Cell In\[\d+\], line 2/);
+    expect(tb).not.toMatch(/src\/|dsl\/|\.ts:\d/);
+  });
+
+  test("errors nobody caught go to the cell running now, or to the next cell", async () => {
+    // (the process guards call kernel.backgroundError; here it is called directly)
+    const late = Object.assign(new Error("left behind"), { stack: "Error: left behind\n    at somewhere (/tmp/x.js:1:1)" });
+    kernel.backgroundError("unhandledRejection", late);
+    const next = await client.execute("1");
+    const stderr = next.iopub.filter((m) => m.header.msg_type === "stream" && m.content.name === "stderr").map((m) => String(m.content.text)).join("");
+    expect(stderr).toMatch(/^Unhandled promise rejection:\n.*Error.*: left behind\n {4}at somewhere \(\/tmp\/x\.js:1\)/);
+    expect(types(next.iopub)).toEqual(["status", "execute_input", "stream", "execute_result", "status"]);
+    // while a cell runs: on that cell, before its idle
+    const { iopub } = await client.execute("await new Promise((r) => setTimeout(r, 50)); 2");
+    expect(iopub.some((m) => m.header.msg_type === "stream")).toBe(false);
+    const running = client.execute("await new Promise((r) => setTimeout(r, 100)); 3");
+    await new Promise((r) => setTimeout(r, 30));
+    kernel.backgroundError("uncaughtException", new TypeError("from a timer"));
+    const during = (await running).iopub;
+    expect(during.find((m) => m.header.msg_type === "stream")!.content.text).toMatch(/^Uncaught exception:\n.*TypeError.*: from a timer/);
+  });
+
   test("a message with a bad signature, or a replayed one, is dropped", async () => {
     const forged = client.request("execute_request", { code: "globalThis.__forgedMem = 1" }, "shell", new Signer("other-key"));
     const msg = client.message("execute_request", { code: "globalThis.__replayMem = ((globalThis as any).__replayMem ?? 0) + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });

@@ -1,7 +1,9 @@
 /** `optlab run`: notebooks executed in-process, written back with outputs, rendered to HTML. */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CodeCell, Notebook } from "../../kernel/notebook.js";
 import { runNotebooks } from "../../kernel/runner.js";
@@ -72,5 +74,30 @@ describe("runNotebooks", () => {
     expect(html.match(/class="optlab-plotlyjs"/g)?.length).toBe(1);
     expect(html.indexOf("optlab-plotlyjs")).toBeLessThan(html.indexOf("<body>"));
     expect(process.cwd()).not.toBe(dir);
+  });
+});
+
+describe("optlab run (the CLI, in a process of its own)", () => {
+  test("errors nobody caught, also after the wasm backend loaded, show on the cells and do not end the run", () => {
+    // tfjs-backend-wasm's emscripten runtime adds process listeners that rethrow; before the fix
+    // the first unhandled rejection after it loaded ended `optlab run` (and a Jupyter kernel).
+    write("c-background.ipynb", [
+      code('Promise.reject(new Error("before wasm")); "one"'),
+      code('const r = await optimize(objective("x^2 + y^2"), adam(), { from: [1, 1], steps: 5, backend: "wasm" });\nr.message.endsWith("[wasm, float32]")'),
+      code('Promise.reject(new Error("after wasm")); "three"'),
+      code('setTimeout(() => { throw new Error("in a timer"); }, 0);\nawait new Promise((res) => setTimeout(res, 50));\n"four"'),
+    ]);
+    const cli = fileURLToPath(new URL("../../dist/kernel/cli.js", import.meta.url));
+    const out = join(dir, "background-out");
+    const r = spawnSync(process.execPath, [cli, "run", join(dir, "c-background.ipynb"), "--out", out], { encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const cells = read(join(out, "c-background.ipynb")).cells as CodeCell[];
+    const text = (c: CodeCell, kind: string) => c.outputs.filter((o) => o.output_type === kind).map((o) => JSON.stringify(o)).join("");
+    expect(cells.map((c) => text(c, "execute_result"))).toEqual([
+      expect.stringContaining("'one'"), expect.stringContaining("true"), expect.stringContaining("'three'"), expect.stringContaining("'four'"),
+    ]);
+    expect(text(cells[0]!, "stream")).toMatch(/Unhandled promise rejection:.*before wasm/);
+    expect(text(cells[2]!, "stream")).toMatch(/Unhandled promise rejection:.*after wasm/);
+    expect(text(cells[3]!, "stream")).toMatch(/Uncaught exception:.*in a timer.*Cell In\[4\], line 1/);
   });
 });

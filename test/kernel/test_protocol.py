@@ -110,6 +110,18 @@ class ExecuteTests(KernelCase):
         self.assertNotIn("dist/src", tb)
         self.assertRegex(tb, r"Cell In\[\d+\], line 1")
 
+    def test_error_from_user_code_inside_optlab_collapses_optlab_frames(self):
+        reply, _ = self.run_cell('const failingModel = { f: (x: number[]) => { throw new RangeError("model fails"); }, grad: (x: number[]) => [1] };\noptimize(failingModel, gd(), { from: [1] });')
+        self.assertEqual(reply["ename"], "RangeError")
+        tb = "\n".join(reply["traceback"])
+        self.assertRegex(tb, r"at (Object\.)?f \(Cell In\[\d+\], line 1\)\n    … \d+ frames inside optlab\n    at Cell In\[\d+\], line 2")
+        self.assertNotIn("dist/", tb)
+
+    def test_a_failing_cell_keeps_the_declarations_that_completed(self):
+        reply, _ = self.run_cell('const keptQ = objective("x^2");\noptimize(keptQ, adam(), { from: [1, 2] });')
+        self.assertEqual(reply["ename"], "DslError")
+        self.assertEqual(self.value("const keptVars: readonly string[] = keptQ.vars;\nkeptVars"), "[ 'x' ]")
+
     def test_declarations_and_types_carry_across_cells(self):
         self.run_cell("interface Pt { x: number; y: number }\nconst carried: Pt = { x: 1, y: 2 };")
         self.assertEqual(self.value("carried.x + carried.y"), "3")
@@ -415,6 +427,54 @@ class InterruptTests(KernelCase):
         self.assertLess(time.time() - t0, 2.0)
         self.collect(msg_id)
         self.assertEqual(self.value("1 + 1"), "2")
+
+
+class UncaughtErrorTests(KernelCase):
+    """Errors nobody caught (a rejected promise nobody awaits, a throwing timer) are shown, IPython-like,
+    and never end the kernel — also after the wasm backend loaded (its emscripten runtime adds
+    process listeners that rethrow) and with listeners like those added by a cell."""
+
+    def stderr(self, outs):
+        return "".join(o["content"]["text"] for o in outs if o["msg_type"] == "stream" and o["content"]["name"] == "stderr")
+
+    def assert_alive(self):
+        self.assertTrue(self.km.is_alive())
+        self.assertEqual(self.value("1 + 1"), "2")
+
+    def assert_shown(self, make_error, marker):
+        # in the cell itself, before its idle
+        reply, outs = self.run_cell('Promise.reject(new Error("%s in the cell")); "done"' % marker)
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertRegex(self.stderr(outs), r"Unhandled promise rejection:\n.*Error.*: %s in the cell\n    at Cell In\[\d+\], line 1" % marker)
+        # a throwing timer while its cell still waits
+        reply, outs = self.run_cell('setTimeout(() => { throw new Error("%s timer"); }, 0);\nawait new Promise((r) => setTimeout(r, 100));\n"waited"' % marker)
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertRegex(self.stderr(outs), r"Uncaught exception:\n.*Error.*: %s timer\n    at Timeout._onTimeout \(Cell In\[\d+\], line 1\)" % marker)
+        # after its cell finished: on the next cell, saying where it came from
+        first, _ = self.run_cell(make_error)
+        time.sleep(0.4)
+        reply, outs = self.run_cell("3")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertIn("(in work started by Cell In[%d])" % first["execution_count"], self.stderr(outs))
+        self.assertIn("%s late" % marker, self.stderr(outs))
+        self.assert_alive()
+
+    def test_errors_nobody_caught_are_shown_and_the_kernel_survives_the_wasm_backend(self):
+        late_timer = 'setTimeout(() => { throw new Error("%s late"); }, 50); 1'
+        late_rejection = 'setTimeout(() => void Promise.reject(new Error("%s late")), 50); 1'
+        self.assert_shown(late_timer % "before", "before")
+        reply, outs = self.run_cell('const wasmRun = await optimize(objective("x^2+y^2"), adam(), { from: [1, 1], backend: "wasm" });\nwasmRun.message')
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assert_shown(late_rejection % "wasm", "wasm")
+        self.assert_shown(late_timer % "wasm2", "wasm2")
+        # WebGPU where it starts (Dawn; lavapipe in CI)
+        if self.value('(await backends()).available.includes("webgpu")') == "true":
+            reply, _ = self.run_cell('await optimize(objective("x^2+y^2"), adam(), { from: [1, 1], steps: 5, backend: "webgpu" });')
+            self.assertEqual(reply["status"], "ok", reply)
+            self.assert_shown(late_rejection % "webgpu", "webgpu")
+        # listeners a cell adds that rethrow, as emscripten's do, cannot end the kernel either
+        self.run_cell('process.on("unhandledRejection", (r) => { throw r; });\nprocess.on("uncaughtException", (e) => { throw e; });')
+        self.assert_shown(late_rejection % "foreign", "foreign")
 
 
 class LifecycleTests(unittest.TestCase):

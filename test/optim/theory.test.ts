@@ -2,6 +2,8 @@ import { describe, expect, test } from "vitest";
 import { formatSync } from "../../src/display/index.js";
 import { DslError } from "../../src/errors/index.js";
 import type { Problem } from "../../src/problem/index.js";
+import { sgd } from "../../src/optim/aliases.js";
+import { runSync } from "../../src/optim/run.js";
 import { measuredRate, theory } from "../../src/optim/theory.js";
 
 /** f(x) = ½ (x − c)ᵀ A (x − c) + fStar with A = Q diag(λ) Qᵀ, Q a Householder reflection: a quadratic with known L, μ, x*, f*. */
@@ -122,6 +124,17 @@ describe("theory on a quadratic with κ = 100 and measured GD rates", () => {
     const nes = sgdMomentum(p, x0, t.nesterov.lr, t.nesterov.momentum, true, 600);
     expect(rel(measuredRate(nes, { xStar: c }).rate, t.rates.nesterov.rate)).toBeLessThan(0.02);
   });
+
+  test("sgd(t.nesterov) is Nesterov's method, not heavy ball (the option set is complete)", () => {
+    const run = runSync(p, sgd(t.nesterov), { from: x0, steps: 600 });
+    const nes = sgdMomentum(p, x0, t.nesterov.lr, t.nesterov.momentum, true, 600);
+    const hb = sgdMomentum(p, x0, t.nesterov.lr, t.nesterov.momentum, false, 600);
+    const dist = (a: number[], b: number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
+    expect(run.xs.length).toBe(601);
+    expect(dist(run.xs[100]!, nes[100]!)).toBeLessThan(1e-12);
+    expect(dist(run.xs[100]!, hb[100]!)).toBeGreaterThan(1e-6 * Math.hypot(...hb[100]!.map((v, i) => v - c[i]!)));
+    expect(rel(measuredRate(run.xs, { xStar: c }).rate, t.rates.nesterov.rate)).toBeLessThan(0.02);
+  });
 });
 
 describe("parameters and rates on known matrices", () => {
@@ -131,7 +144,7 @@ describe("parameters and rates on known matrices", () => {
     expect(t.heavyBall.momentum).toBeCloseTo(81 / 121, 15);
     expect(t.rates.heavyBall.rate).toBeCloseTo(9 / 11, 15);
     expect(t.rates.heavyBall.valueRate).toBeCloseTo(81 / 121, 15);
-    expect(t.nesterov).toEqual({ lr: 0.01, momentum: t.rates.heavyBall.rate });
+    expect(t.nesterov).toEqual({ lr: 0.01, momentum: t.rates.heavyBall.rate, nesterov: true });
     expect(t.rates.nesterov.rate).toBeCloseTo(0.9, 15);
     expect(t.rates.gd.rate).toBeCloseTo(0.99, 15);
     expect(t.rates.gd.guarantee).toMatchObject({ factor: expect.closeTo(0.99, 15), of: "f − f*" });

@@ -29,6 +29,34 @@ test("log-log curves per coordinate and scheme, with rounding and truncation gui
   expect(fig.summary).toMatch(/vertex at h ≈ 1e-6/);
 });
 
+test("a failing check's guides stay within the errors' range (no axis stretched to 1e24)", async () => {
+  // A wrong gradient: the error is the bug's size (≈ 1) at every h, with a dip to 1e-6 at the
+  // smallest h, so the vertex is there and h² from it out to h = 0.1 would reach 1e-6·1e18.
+  const err = hs.map((h, k) => (k === hs.length - 1 ? 1e-6 : 1 + h));
+  const fig = gradcheckCurve({ hs, curves: [{ name: "w", values: err }], chosenH: 1e-5 });
+  const curveY = err;
+  const lo = Math.min(...curveY), hi = Math.max(...curveY);
+  const guides = fig.data.filter((t) => t.mode === "lines");
+  expect(guides.map((t) => t.name)).toEqual(["truncation ∝ h²", "h used = 1e-5"]);
+  for (const g of guides) for (const y of g.y as number[]) {
+    expect(y).toBeGreaterThanOrEqual(lo * (1 - 1e-12));
+    expect(y).toBeLessThanOrEqual(hi * (1 + 1e-12));
+  }
+  // the truncation line is cut where it reaches the largest error, and keeps its slope 2
+  const t = guides[0]!;
+  const [x0, x1] = t.x as number[], [y0, y1] = t.y as number[];
+  expect(x0).toBe(1e-13);
+  expect(Math.log(y1! / y0!) / Math.log(x1! / x0!)).toBeCloseTo(2, 10);
+  expect(y1).toBeCloseTo(hi, 10);
+  // the same through a real gradient check with a wrong gradient, as its display draws it
+  const { gradcheck } = await import("../../dsl/index.js");
+  const report = gradcheck({ f: (p: number[]) => p[0]! ** 2, grad: (p: number[]) => [3 * p[0]!] }, { at: [1] });
+  const vc = report.vcurve();
+  const real = gradcheckCurve({ hs: vc.h, curves: vc.series.map((c) => ({ name: c.name, method: c.method, values: c.error })) });
+  const data = vc.series.flatMap((c) => c.error.filter((e) => e > 0 && Number.isFinite(e)));
+  for (const g of real.data.filter((tr) => tr.mode === "lines")) for (const y of g.y as number[]) expect(y).toBeLessThanOrEqual(Math.max(...data) * (1 + 1e-12));
+});
+
 test("checks its input", () => {
   expect(() => gradcheckCurve({ hs: [1], curves: [] })).toThrow(/at least two positive step sizes/);
   expect(() => gradcheckCurve({ hs: [1, 0.1], curves: [{ name: "x", values: [1] }] })).toThrow(/has 1 errors for 2 step sizes/);

@@ -13,7 +13,7 @@ export function twentyFigures(): { code: string; fig: Figure }[] {
   const cmp = compare(rosen, { gd: gd({ lr: 1e-3 }), adam: adam({ lr: 0.02 }), momentum: sgd({ lr: 1e-3, momentum: 0.9 }), newton: newton() }, { from: [-1.2, 1], steps: 500 });
   const q = objective("x^2 + 10*y^2");
   const t = theory(q, { at: [0, 0] });
-  const qc = compare(q, { gd: gd({ lr: t.stepSizes.invL }), heavyBall: sgd(t.heavyBall), nesterov: sgd({ ...t.nesterov, nesterov: true }) }, { from: [1, 1], steps: 200 });
+  const qc = compare(q, { gd: gd({ lr: t.stepSizes.invL }), heavyBall: sgd(t.heavyBall), nesterov: sgd(t.nesterov) }, { from: [1, 1], steps: 200 });
   const long = optimize(rosen, adam({ lr: 0.01 }), { from: [-1.2, 1], steps: 2000 });
   const sched = optimize(rosen, sgd({ lr: schedules.cosine({ lr: 2e-3, tMax: 1000 }), momentum: 0.9 }), { from: [-1.2, 1], steps: 1000 });
   const himmel = objective("(x^2 + y - 11)^2 + (x + y^2 - 7)^2");

@@ -81,6 +81,8 @@ test("a sweep displays its summary and its chart", async () => {
   const bundle = await format(s);
   expect(bundle["text/plain"]).toMatch(/^Sweep of sgd: 2 configurations × 1 start = 2 runs × 50 steps on float64/);
   expect(bundle["text/plain"]).toMatch(/1 diverged/);
+  // the tolerance as the float64 runner writes it (1e-4, not 0.0001)
+  expect(bundle["text/plain"]).toMatch(/reached \|∇f\| ≤ 1e-4, 1 diverged/);
   expect(bundle["application/vnd.plotly.v1+json"]).toBeDefined();
   expect(s.best!.h.lr).toBe(0.1);
   const table = await format(await sweep(quad, { optimizer: adam(), starts: [[1, 1], [2, 2]], steps: 5, backend: "float64" }));
