@@ -76,6 +76,17 @@ class OptlabKernelTests(jupyter_kernel_test.KernelTests):
 
     code_clear_output = 'console.log("soon gone"); display.clear({ wait: true })'
 
+    def test_pager(self):
+        # The suite skips this silently when code_page_something is unset; say why in the output.
+        self.skipTest("by design: pager payloads are IPython's `?`/`%page`; TypeScript has no such "
+                      "syntax, and documentation is served through inspect_request (test_inspect)")
+
 
 if __name__ == "__main__":
-    unittest.main()
+    # Any skip but the pager's means a sample attribute went missing: that fails the run.
+    program = unittest.main(exit=False, verbosity=2)
+    result = program.result
+    others = [test.id() for test, _ in result.skipped if not test.id().endswith(".test_pager")]
+    if others:
+        print("skipped besides test_pager (a sample attribute is missing):", ", ".join(others))
+    raise SystemExit(0 if result.wasSuccessful() and not others else 1)
