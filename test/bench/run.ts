@@ -46,7 +46,7 @@ for (const f of files) {
 
 function fmt(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return "";
-  if (v === 0) return "0";
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v); // counts (runs, steps)
   const a = Math.abs(v);
   return a >= 1000 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 0.01 ? v.toFixed(3) : v.toExponential(2);
 }
@@ -63,3 +63,8 @@ const table = rows.map((r) => [
 console.log(`| ${header.join(" | ")} |`);
 console.log(`|${header.map(() => "---").join("|")}|`);
 for (const t of table) console.log(`| ${t.join(" | ")} |`);
+const notes = rows.filter((r) => r.note);
+if (notes.length > 0) {
+  console.log("\nNotes:");
+  for (const r of notes) console.log(`- ${r.name.trim()}: ${r.note}`);
+}
