@@ -22,6 +22,7 @@ import {
   parseStart,
   runAsync,
   runSync,
+  suggest,
   type AsyncRunOptions,
   type Run,
   type RunOptions,
@@ -103,8 +104,10 @@ function toProblem(target: unknown, from: unknown, who: string): Problem {
 function toOptimizer(opt: unknown, who: string, path: string): Transform {
   if (opt && typeof opt === "object" && typeof (opt as Transform).init === "function" && typeof (opt as Transform).update === "function") return opt as Transform;
   if (typeof opt === "function" && Object.values(ALIASES).includes(opt as never)) return (opt as () => Transform)();
-  if (typeof opt === "string" && opt in ALIASES) return ALIASES[opt as keyof typeof ALIASES]();
-  throw new DslError("bad-optimizer", `${who}: expected an optimizer such as adam({ lr: 0.01 }) or a transform { init, update }, got ${describe(opt)}`, { path });
+  if (typeof opt === "string" && Object.prototype.hasOwnProperty.call(ALIASES, opt)) return ALIASES[opt as keyof typeof ALIASES]();
+  const close = typeof opt === "string" ? suggest(opt, Object.keys(ALIASES)) : undefined;
+  const hint = close !== undefined ? ` (did you mean ${close}({ … })?)` : "";
+  throw new DslError("bad-optimizer", `${who}: expected an optimizer such as adam({ lr: 0.01 }) or a transform { init, update }, got ${describe(opt)}${hint}`, { path });
 }
 
 /** The options object, checked to be one, with `backend` checked by name. True for a tfjs backend. */

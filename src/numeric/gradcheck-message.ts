@@ -45,6 +45,9 @@ export function describeFailures(rows: GradRow[], failures: number[], kinks: num
         `(estimated error ${sci(r.numericError)} vs |numeric| ${fmt(Math.abs(r.numeric), 3)}): the check is weaker there; try method "richardson" or "complex"`,
     );
   }
+  // A pass resting on numeric derivatives less accurate than rtol is weak evidence: the message
+  // says so too, not only the warnings (a report read by `r.message` alone must not look clean).
+  if (verdict === "pass" && uncertain.length > 0) parts[0] += `, but weak: ${warnings[0]}`;
   const reduced = rows.filter((r) => r.reducedStep && Number.isFinite(r.numeric));
   if (reduced.length > 0) warnings.push(`f is not finite at x ± h along ${reduced.slice(0, NAMED).map((r) => r.name).join(", ")}${reduced.length > NAMED ? ", …" : ""} (the edge of its domain?): the step was reduced there (h = ${sci(reduced[0]!.h)} for ${reduced[0]!.name})`);
   const nonFinite = rows.filter((r) => !Number.isFinite(r.numeric));

@@ -182,7 +182,9 @@ export class Runner {
     this.limit = loss + (this.opts.divergenceFactor ?? 1e6) * (Math.abs(loss) + 1);
     if (this.valRows) this.validate(0);
     if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
-      this.stop("diverged", `the objective is not finite at the start: loss ${loss}, |∇f| ${gn}`);
+      this.stop("diverged", Number.isFinite(loss)
+        ? `the gradient is not finite at the start (|∇f| = ${gn}, loss ${fmt(loss)}): check the gradient at the start point`
+        : `the objective is not finite at the start: loss ${loss}, |∇f| ${gn}`);
     } else if (this.tol !== undefined && gn <= this.tol) {
       this.stop("tol", `converged at the start: |∇f| = ${fmt(gn)} ≤ tol ${fmtTol(this.tol)}`);
     } else if (this.steps === 0) {

@@ -69,6 +69,7 @@ export function buildObjective(src: string | ((...args: never[]) => unknown), op
   for (const n of declared ?? []) {
     if (isData(n) || isConst(n)) throw new DslError("bad-option", `objective ${quote(text)}: '${n}' is declared as a variable and also given as ${isData(n) ? "a data column" : "a constant"}`, { path: "objective.vars" });
   }
+  checkMatrixUse(opts.data, columns, parsed.order, declared, text);
   let names: string[];
   if (declared !== undefined) {
     const allowed = new Set(declared);
@@ -119,6 +120,32 @@ function expandDeclared(list: readonly string[] | undefined, what: string): stri
 /** Lists names compactly: `x, y` or `x[1], x[2], …, x[50]`. */
 export function listNames(names: readonly string[]): string {
   return names.length <= 12 ? names.join(", ") : `${names.slice(0, 3).join(", ")}, …, ${names[names.length - 1]} (${names.length} names)`;
+}
+
+/**
+ * A matrix data column `x` (rows of numbers) gives the symbols x[1], x[2], …: a plain `x`, or an
+ * `x[j]` past its columns, would otherwise become a parameter without a word.
+ */
+function checkMatrixUse(
+  data: Readonly<Record<string, DataColumn>> | undefined,
+  columns: ReadonlyMap<string, Float64Array>,
+  used: readonly string[],
+  declared: readonly string[] | undefined,
+  text: string,
+): void {
+  if (data === undefined) return;
+  const own = new Set(declared ?? []);
+  for (const base of Object.keys(data)) {
+    if (columns.has(base)) continue;
+    const members = [...columns.keys()].filter((k) => k.startsWith(`${base}[`));
+    const bad = used.find((n) => !own.has(n) && !columns.has(n) && (n === base || n.startsWith(`${base}[`)));
+    if (bad === undefined) continue;
+    throw new DslError(
+      "bad-data",
+      `objective ${quote(text)}: data column '${base}' is a matrix, giving ${listNames(members)} per row, but the expression uses '${bad}'${bad === base ? `; index it, e.g. sum(w[j] ${base}[j], j, ${members[0]!.slice(base.length + 1, -1)}, ${members.length - 1 + Number(members[0]!.slice(base.length + 1, -1))})` : ""}`,
+      { path: `objective.data.${base}`, detail: { symbol: bad, columns: members } },
+    );
+  }
 }
 
 /** Data columns by symbol name (matrix columns become name[base], name[base+1], …). */

@@ -50,7 +50,7 @@ export const FUNCTIONS: { readonly [K in FnName]: FnInfo } = {
   sign: { arity: 1, eval: Math.sign, doc: "sign of x (derivative 0)" },
   floor: { arity: 1, eval: Math.floor, doc: "round down (derivative 0)" },
   ceil: { arity: 1, eval: Math.ceil, doc: "round up (derivative 0)" },
-  round: { arity: 1, eval: Math.round, doc: "round to nearest (derivative 0)" },
+  round: { arity: 1, eval: Math.round, doc: "round to nearest, halves up as JavaScript's Math.round (-2.5 → -2; mathjs itself rounds halves away from zero) (derivative 0)" },
   sin: { arity: 1, eval: Math.sin, doc: "sine" },
   cos: { arity: 1, eval: Math.cos, doc: "cosine" },
   tan: { arity: 1, eval: Math.tan, doc: "tangent" },

@@ -37,6 +37,12 @@ function finite(v: unknown, where: string, what: string, label: string): number 
   return v;
 }
 
+/** A record that sets one variable twice, by its name and through its base (`{ x: [..], "x[2]": 5 }`). */
+function twice(name: string, label: string, what: string): DslError {
+  const base = name.includes("[") ? name.slice(0, name.indexOf("[")) : name;
+  return new DslError("bad-point", `${label}: ${what} gives '${name}' twice (by its name and in the vector '${base}'); give each variable once`, { path: name });
+}
+
 function fromRecord(rec: Readonly<Record<string, unknown>>, vars: readonly string[], label: string, what: string): Float64Array {
   const out = new Float64Array(vars.length);
   const filled = new Uint8Array(vars.length);
@@ -44,6 +50,7 @@ function fromRecord(rec: Readonly<Record<string, unknown>>, vars: readonly strin
   for (const [key, val] of Object.entries(rec)) {
     const k = slot.get(key);
     if (k !== undefined) {
+      if (filled[k] === 1) throw twice(key, label, what);
       out[k] = finite(val, `'${key}'`, what, label);
       filled[k] = 1;
       continue;
@@ -61,6 +68,7 @@ function fromRecord(rec: Readonly<Record<string, unknown>>, vars: readonly strin
       throw new DslError("bad-length", `${label}: the value of '${key}' in ${what} must have ${members.length} numbers (${names}), got ${arr.length}`, { path: key });
     }
     members.forEach(([v, i], j) => {
+      if (filled[i] === 1) throw twice(v, label, what);
       out[i] = finite(arr[j], `'${v}'`, what, label);
       filled[i] = 1;
     });

@@ -7,7 +7,8 @@
  * - `mul`: flattens, multiplies numeric constants into one leading coefficient (0 absorbs),
  *   merges powers of the same base (`x·x → x²`, `x^a·x^b → x^{a+b}`), drops ones.
  * - `pow`: `u⁰ → 1`, `u¹ → u`, `1^u → 1`, numeric powers with an integer exponent or an integer
- *   result are folded, `(u^a)^k → u^{ak}` for integer k, `e^u → exp(u)`.
+ *   result are folded, `(u^a)^k → u^{ak}` for integer k and a numeric a where both sides have the
+ *   same domain (a an integer, or a and ak not: never `(√x)² → x`), `e^u → exp(u)`.
  * - `call`: folds a call on constants only when the result is an integer (`cos(0) → 1`, keeps
  *   `log(2)` readable), and `log(exp(u)) → u`.
  *
@@ -145,11 +146,22 @@ export function pow(base: Arg, exp: Arg): Expr {
       const r = Math.pow(b.value, k);
       if (Number.isFinite(r) && (Number.isInteger(k) || Number.isInteger(r))) return makeNum(r);
     }
-    if (b.kind === "pow" && Number.isInteger(k)) return pow(b.base, mul(b.exp, e));
+    if (b.kind === "pow" && Number.isInteger(k) && samePowDomain(b.exp, k)) return pow(b.base, mul(b.exp, e));
   }
   if (b.kind === "num" && b.value === 1) return ONE;
   if (b.kind === "call" && b.fn === "exp" && b.args[0] === ONE) return call("exp", [e]);
   return makePow(b, e);
+}
+
+/**
+ * Whether (u^a)^k and u^{ak} (k an integer) are undefined for the same u < 0, so that merging
+ * them cannot give a number where the input has none: a an integer (both defined), or a and ak
+ * both non-integers (both NaN). `(√x)² → x` or `(x^y)² → x^{2y}` would turn NaN into −2 or
+ * a negative "square".
+ */
+function samePowDomain(a: Expr, k: number): boolean {
+  if (a.kind !== "num") return false;
+  return Number.isInteger(a.value) || !Number.isInteger(a.value * k);
 }
 
 /** −a */

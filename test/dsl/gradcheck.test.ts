@@ -252,3 +252,14 @@ describe("docs/readme/gradcheck.md", () => {
     expect(printed).toEqual(expected);
   });
 });
+
+describe("weak evidence", () => {
+  test("a pass where the numeric derivative cannot see the gradient is called weak in the message", () => {
+    // f ≈ 1e12 + 1e-3·a: the central difference is 0 ± ~500, so even a wrong factor 2 "agrees"
+    const model = { f: (p: number[]) => 1e12 + 1e-3 * p[0]!, grad: () => [2e-3] };
+    const r = gradcheck(model, { at: [1] });
+    expect(r.verdict).toBe("pass");
+    expect(r.rows[0]!.uncertain).toBe(true);
+    expect(r.message).toMatch(/, but weak: the numeric derivative is less accurate than rtol at x\[0\]/);
+  });
+});

@@ -202,3 +202,20 @@ describe("optimizeAsync", () => {
     expect(c.runs.b!.steps).toBe(100);
   });
 });
+
+describe("non-finite at the start", () => {
+  test("a NaN gradient with a finite loss is blamed on the gradient, not the objective", () => {
+    const model: Problem = {
+      n: 1,
+      names: ["a"],
+      valueAt: (x) => x[0]! ** 2,
+      valueAndGradInto: (x, g) => {
+        g[0] = NaN;
+        return x[0]! ** 2;
+      },
+    };
+    const run = optimize(model, gd({ lr: 0.1 }), { from: [1.5], steps: 10 });
+    expect(run.status).toBe("diverged");
+    expect(run.message).toBe("the gradient is not finite at the start (|∇f| = NaN, loss 2.25): check the gradient at the start point");
+  });
+});
