@@ -101,6 +101,7 @@ export function checkSweepGrid(g: unknown): void {
   if (!o || typeof o !== "object") return bad(`got ${describe(g)}`);
   if (!axis(o.x)) bad(`x is ${describe(o.x)} (expected { name: "lr", values: [...] })`);
   if (!axis(o.y)) bad(`y is ${describe(o.y)} (expected { name: "momentum", values: [...] })`);
+  for (const k of ["x", "y"]) if ((o[k] as { values: ArrayLike<number> }).values.length === 0) bad(`${k}.values is empty (expected at least one value)`);
   if (!isRows(o.z)) bad(`z is ${describe(o.z)} (expected rows of numbers, z[j][i] for (x[i], y[j]))`);
   if (typeof o.zName !== "string") bad(`zName is ${describe(o.zName)} (expected what z is, e.g. "final loss")`);
 }
@@ -115,4 +116,12 @@ export function checkBasinsGrid(g: unknown): void {
   for (const k of ["x", "y"]) if (!isNumbers(o[k])) bad(`${k} is ${describe(o[k])} (expected the start coordinates along ${k})`);
   if (!isRows(o.labels)) bad(`labels is ${describe(o.labels)} (expected rows of minimum indices, labels[j][i] for (x[i], y[j]), −1 for none)`);
   if (!isRows(o.minima)) bad(`minima is ${describe(o.minima)} (expected the minima as points)`);
+  for (const k of ["x", "y"]) if ((o[k] as ArrayLike<number>).length === 0) bad(`${k} is empty (expected at least one start coordinate)`);
+  const minima = o.minima as number[][];
+  const m = minima.findIndex((p) => p.length !== 2);
+  if (m >= 0) bad(`minima[${m}] is ${describe(minima[m])} (expected a point [x, y])`);
+  const k = minima.length;
+  (o.labels as ArrayLike<number>[]).forEach((row, j) => Array.from(row).forEach((l, i) => {
+    if (!(Number.isInteger(l) && l >= -1 && l < k)) bad(`labels[${j}][${i}] is ${describe(l)} (expected the index of a minimum, 0..${k - 1}, or −1 for none)`);
+  }));
 }

@@ -383,7 +383,7 @@ function basins(grid: BasinsGrid | { basins(o?: object): Figure }, opts: { title
  * @example
  * plot.figure({ data: [{ type: "scatter", y: [1, 3, 2] }], layout: { title: { text: "mine" } } });
  */
-function figure(spec: FigureSpec, summary?: string): Figure {
+function figure(spec: { data: FigureSpec["data"]; layout?: FigureSpec["layout"]; config?: FigureSpec["config"] }, summary?: string): Figure {
   if (!spec || !Array.isArray(spec.data)) throw new DslError("bad-argument", `plot.figure: expected { data: [...], layout?: {...} }, got ${describe(spec)}`, { path: "plot.figure" });
   return new Figure({ data: spec.data, layout: spec.layout ?? {}, config: spec.config ?? {} }, summary ?? `Plotly chart with ${spec.data.length} trace${spec.data.length === 1 ? "" : "s"}`);
 }

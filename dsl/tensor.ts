@@ -74,6 +74,8 @@ function toTransform(opt: unknown, who: string): Transform {
 export async function optimizeTensor(objective: unknown, optimizer: unknown, options: TensorOptimizeOptions): Promise<Run> {
   const who = "optimize";
   if (options === null || typeof options !== "object") throw new DslError("bad-options", `${who}: expected options such as { from: [0, 0], steps: 100, backend: "wasm" }, got ${describe(options)}`, { path: who });
+  // read before the first await: the signal of the cell that started the run
+  const signal = withKernelSignal(options.signal);
   checkRunOptions(who, options as unknown as Record<string, unknown>);
   const target = symbolicOf(objective);
   if (!target) throw new DslError("backend-capability", `${who}: backend "${options.backend}" compiles symbolic objectives (objective("...")); a hand-written { f, grad } runs on backend "float64"`, { path: `${who}.backend` });
@@ -87,6 +89,18 @@ export async function optimizeTensor(objective: unknown, optimizer: unknown, opt
   if (backend === "float64") throw new DslError("bad-backend", `${who}: optimizeTensor runs on a tfjs backend ("cpu", "wasm", "webgpu", "tensorflow"); use optimize for "float64"`, { path: `${who}.backend` });
   const engine = await tensorEngine(backend);
   const x0 = startPoints(target.names, options.from, undefined, who).points[0]!;
-  const { from: _from, backend: _b, ...rest } = options;
-  return optimizeOnTensors(engine, target, transform, x0, rest, who);
+  const { from: _from, backend: _b, signal: _s, ...rest } = options;
+  return optimizeOnTensors(engine, target, transform, x0, { ...rest, ...(signal ? { signal } : {}) }, who);
+}
+
+/**
+ * The running kernel cell's abort signal (interrupting the cell stops the run between chunks of
+ * steps), combined with the user's own; outside a kernel, the user's own.
+ */
+function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined {
+  const k = (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { version?: number; signal?: AbortSignal } | undefined;
+  const cell = k?.version === 1 && k.signal && typeof k.signal.aborted === "boolean" ? k.signal : undefined;
+  if (!cell) return own;
+  if (!own) return cell;
+  return AbortSignal.any([own, cell]);
 }

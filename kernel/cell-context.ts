@@ -34,6 +34,8 @@ export class CellContext {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private pendingDisplays = 0;
+  /** Stream text written while displays were pending, in the last queued task (appended to until a display queues after it). */
+  private queuedStream: { name: "stdout" | "stderr"; text: string }[] | null = null;
   /** Set when the user interrupted this cell. */
   interrupted = false;
   /** The execution count of an `execute_request` (null when not counted or not a cell). */
@@ -54,9 +56,29 @@ export class CellContext {
     return this.pendingDisplays > 0;
   }
 
-  /** Buffers stream text; sends it within 50 ms (also from inside a busy loop) or before any other output. */
+  /**
+   * Buffers stream text; sends it within 50 ms (also from inside a busy loop) or before any other
+   * output. While a display waits for its async bundle, the text queues behind it, so that
+   * `display(chart); console.log("after")` shows the chart first.
+   */
   write(name: "stdout" | "stderr", text: string): void {
     if (this.options.silent || text === "") return;
+    if (this.busy) {
+      if (!this.queuedStream) {
+        const segs: { name: "stdout" | "stderr"; text: string }[] = [];
+        this.enqueue(async () => {
+          if (this.queuedStream === segs) this.queuedStream = null;
+          for (const s of segs) this.append(s.name, s.text);
+        });
+        this.queuedStream = segs;
+      }
+      this.queuedStream.push({ name, text });
+      return;
+    }
+    this.append(name, text);
+  }
+
+  private append(name: "stdout" | "stderr", text: string): void {
     const last = this.segments.at(-1);
     if (last && last.name === name) last.text += text;
     else this.segments.push({ name, text });
@@ -95,13 +117,18 @@ export class CellContext {
 
   /** Runs `task` after the displays already queued (keeps outputs in order when a bundle is async). */
   enqueue(task: () => Promise<void>): void {
+    this.queuedStream = null;
     this.pendingDisplays++;
-    this.chain = this.chain.then(task).catch((e: unknown) => this.write("stderr", `display failed: ${e instanceof Error ? e.message : String(e)}\n`)).finally(() => this.pendingDisplays--);
+    this.chain = this.chain.then(task).catch((e: unknown) => this.append("stderr", `display failed: ${e instanceof Error ? e.message : String(e)}\n`)).finally(() => this.pendingDisplays--);
   }
 
-  /** Resolves when queued displays are sent (or the cell is interrupted) and streams are flushed. */
+  /** Resolves when queued displays (and what queued behind them meanwhile) are sent, or the cell is interrupted, and streams are flushed. */
   async settle(): Promise<void> {
-    await Promise.race([this.chain, this.abort]).catch(() => {});
+    let chain: Promise<void>;
+    do {
+      chain = this.chain;
+      await Promise.race([chain, this.abort]).catch(() => {});
+    } while (chain !== this.chain && !this.interrupted);
     this.flush();
   }
 

@@ -243,7 +243,9 @@ export class Executor {
       if (pos < 0) continue;
       try {
         const info = this.converter.inspect(this.prevDecl, source, pos);
-        if (info) return this.o.host.printQuickInfo(info);
+        // A name that resolves to nothing comes back as kind "" with the error type, "any":
+        // that is "not found", not a name of type any.
+        if (info && !(info.kind === "" && (info.displayParts ?? []).map((p) => p.text).join("") === "any")) return this.o.host.printQuickInfo(info);
       } catch {
         /* no info here */
       }

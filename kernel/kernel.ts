@@ -21,7 +21,7 @@ import { History } from "./history.js";
 import { createHooks, KERNEL_HOOKS } from "./hooks.js";
 import { packageRoot } from "./package-root.js";
 import { loadPrelude, type Prelude } from "./prelude.js";
-import { errorText, guardProcess, type GuardedEvent, type ProcessGuard } from "./process-guards.js";
+import { errorText, guardExit, guardProcess, type GuardedEvent, type ProcessGuard } from "./process-guards.js";
 import { cellLabel } from "./traceback.js";
 import type { Transport } from "./transport.js";
 import { loadTsHost, type Converter, type TsHost } from "./ts-host.js";
@@ -79,6 +79,7 @@ export class Kernel {
   private warmTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private guard: ProcessGuard | null = null;
+  private releaseExit: (() => void) | null = null;
   /** Background errors that arrived while no cell ran: shown on the next cell's stderr. */
   private pendingErrors: string[] = [];
 
@@ -107,7 +108,10 @@ export class Kernel {
   /** Binds the transport, captures output, registers the hooks; warms the compiler soon after. */
   async start(): Promise<void> {
     this.capture = captureStreams(() => this.currentOrNull());
-    if (this.options.guardProcess) this.guard = guardProcess((event, e) => this.backgroundError(event, e));
+    if (this.options.guardProcess) {
+      this.guard = guardProcess((event, e) => this.backgroundError(event, e));
+      this.releaseExit = guardExit(() => cellStore.getStore() !== undefined);
+    }
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = this.hooks;
     await this.options.transport.start({
       shell: (frames) => this.receive(frames, "shell"),
@@ -347,6 +351,8 @@ export class Kernel {
     if (this.warmTimer) clearTimeout(this.warmTimer);
     this.guard?.release();
     this.guard = null;
+    this.releaseExit?.();
+    this.releaseExit = null;
     this.pendingErrors = [];
     this.executorValue?.close();
     await this.options.transport.close();

@@ -27,6 +27,29 @@
  */
 import { inspect } from "node:util";
 
+/**
+ * `process.exit()` called by a cell (or by work a cell started) would end the kernel and every
+ * name the notebook defined: it throws instead, an error that says how to stop the kernel (as
+ * IPython turns `sys.exit()` into a `SystemExit` shown on the cell). The kernel's own exits
+ * (shutdown, a vanished parent) run outside any cell and go through. Returns the function that
+ * puts `process.exit` back.
+ *
+ * @param inCell whether the code running now belongs to a cell.
+ */
+export function guardExit(inCell: () => boolean): () => void {
+  const original = process.exit;
+  const guarded = function exit(code?: number | string | null): never {
+    if (!inCell()) return original.call(process, code);
+    const e = new Error(`process.exit(${code === undefined ? "" : String(code)}) would end the kernel and lose every name this notebook defined; to stop it, use the front end's Restart or Shut Down (Kernel menu)`);
+    e.name = "ExitError";
+    throw e;
+  } as typeof process.exit;
+  process.exit = guarded;
+  return () => {
+    if (process.exit === guarded) process.exit = original;
+  };
+}
+
 /** The two process events the guards own. */
 export type GuardedEvent = "uncaughtException" | "unhandledRejection";
 

@@ -56,6 +56,8 @@ export interface Converter {
 
 /** TypeScript's QuickInfo (the parts we read). */
 export interface QuickInfo {
+  /** The symbol's kind; "" (ScriptElementKind.unknown) when no symbol resolves there. */
+  kind?: string;
   textSpan?: { start: number; length: number };
   displayParts?: { text: string }[];
   documentation?: { text: string }[];

@@ -63,6 +63,8 @@ export interface SpectrumOptions {
  */
 export function hessianSpectrum(eigenvalues: Series, o: SpectrumOptions = {}): Figure {
   if (eigenvalues.length === 0) throw new DslError("bad-argument", "plot.hessian: expected at least one eigenvalue", { path: "plot.hessian" });
+  const bad = Array.from(eigenvalues).findIndex((l) => !Number.isFinite(l));
+  if (bad >= 0) throw new DslError("bad-argument", `plot.hessian: eigenvalue ${bad} is ${eigenvalues[bad]} (expected finite numbers: the Hessian is not finite there)`, { path: "plot.hessian" });
   const eig = Array.from(eigenvalues).sort((a, b) => a - b);
   const kind = o.classification ?? classifyCurvature(eig, o.tol);
   const big = Math.max(...eig.map(Math.abs));

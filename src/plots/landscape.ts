@@ -182,6 +182,9 @@ function sampleGrid(f: Surface2, o: LandscapeOptions, defaultRes: number, where:
 
 function planeOf(f: Surface2, o: LandscapeOptions, where: string): { fn: (x: number, y: number) => number; names: [string, string]; dims: [number, number] } {
   if (typeof f === "function") {
+    if (f.length > 2) {
+      throw new DslError("bad-argument", `${where}: expected a function (x, y) => number, got a function of ${f.length} parameters (for more variables, give an objective with dims and at)`, { path: where });
+    }
     if (o.dims && (o.dims[0] !== 0 || o.dims[1] !== 1)) {
       throw new DslError("bad-option", `${where}: dims applies to a Problem with more than two variables, not to a function (x, y) => number`, { path: `${where}.dims` });
     }

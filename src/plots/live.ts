@@ -136,7 +136,8 @@ export class LiveChart {
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
     const status = runs.map((r, k) => {
       const l = losses[k]!;
-      return `${r.name}: step ${(r.steps ?? l.length - 1).toLocaleString("en-US")}${this.o.totalSteps ? `/${this.o.totalSteps.toLocaleString("en-US")}` : ""}, loss ${fmt(l[l.length - 1]!)}`;
+      const step = r.steps ?? Math.max(0, l.length - 1);
+      return `${r.name}: step ${step.toLocaleString("en-US")}${this.o.totalSteps ? `/${this.o.totalSteps.toLocaleString("en-US")}` : ""}${l.length ? `, loss ${fmt(l[l.length - 1]!)}` : ", no loss yet"}`;
     });
     const svg = lineChartSvg(series, {
       title: this.o.title ?? "Optimizing…",

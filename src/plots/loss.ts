@@ -257,5 +257,5 @@ function summarize(runs: readonly RunSeries[], gapMode: boolean): string {
   });
   if (runs.length > 4) parts.push(`… ${runs.length - 4} more`);
   const what = gapMode ? "suboptimality" : "loss";
-  return `${what} curves of ${runs.length} run${runs.length === 1 ? "" : "s"} over ${steps} steps: ${parts.join(", ")}`;
+  return `${what} curves of ${runs.length} run${runs.length === 1 ? "" : "s"} over ${steps} step${steps === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }

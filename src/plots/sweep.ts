@@ -105,7 +105,7 @@ export function sweepHeatmap(g: SweepGrid, o: { title?: string } = {}): Figure {
     yaxis: { ...axis(g.y.name), type: "category", showgrid: false },
   });
   return new Figure({ data, layout, config: defaultConfig() },
-    `sweep heatmap of ${g.zName} over ${nx} ${g.x.name} × ${ny} ${g.y.name} values, ${diverged.length} diverged${empty ? `, ${empty} without a value` : ""}`);
+    `sweep heatmap of ${g.zName} over ${nx} ${g.x.name}${ny === 1 && !g.y.name ? "" : ` × ${ny} ${g.y.name}`} values, ${diverged.length} diverged${empty ? `, ${empty} without a value` : ""}`);
 }
 
 /** Basins of attraction: which minimum each start point on a grid reaches. */
@@ -169,6 +169,6 @@ export function basinsMap(b: BasinsGrid, o: { title?: string } = {}): Figure {
     yaxis: axis(ay),
     showlegend: false,
   });
-  const share = names.map((n, i) => `${n}: ${counts[i + 1]}`).join(", ");
-  return new Figure({ data, layout, config: defaultConfig() }, `basins of attraction over ${nx}×${ny} starts (${share}, none: ${counts[0]})`);
+  const share = [...names.map((n, i) => `${n}: ${counts[i + 1]}`), `none: ${counts[0]}`].join(", ");
+  return new Figure({ data, layout, config: defaultConfig() }, `basins of attraction over ${nx}×${ny} starts (${share})`);
 }

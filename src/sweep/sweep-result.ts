@@ -6,7 +6,7 @@
  * 2-D grid of starts (which minimum each start reaches), else a table.
  */
 import { DISPLAY, escapeHtml, type MimeBundle } from "../display/index.js";
-import { DslError } from "../errors/index.js";
+import { DslError, describe } from "../errors/index.js";
 import { fmtTol } from "../optim/index.js";
 import { basinsMap, sweepHeatmap, type Figure } from "../plots/index.js";
 import type { HyperPoint } from "./configs.js";
@@ -146,6 +146,9 @@ export class Sweep {
    * (await sweep(f, { optimizer: (h) => momentum({ lr: h.lr, momentum: h.m }), grid: { lr, m }, from: [1, 1] })).heatmap("stepsToTol");
    */
   heatmap(z: "finalLoss" | "stepsToTol" = "finalLoss", axes?: [string, string]): Figure {
+    if (z !== "finalLoss" && z !== "stepsToTol") {
+      throw new DslError("bad-argument", `sweep.heatmap: z must be "finalLoss" or "stepsToTol", got ${describe(z)}`, { path: "sweep.heatmap.z" });
+    }
     const grid = this.info.grid;
     const keys = axes ?? (this.info.keys.slice(0, 2) as [string, string]);
     if (!grid || keys.length < 1 || !keys.every((k) => k in grid)) {
@@ -219,7 +222,7 @@ export class Sweep {
     const nd = this.columns.divergedAt.reduce((k, d) => k + (d >= 0 ? 1 : 0), 0);
     const conv = this.columns.stepsToTol.reduce((k, s) => k + (s >= 0 ? 1 : 0), 0);
     return [
-      `Sweep of ${i.optimizer.split("(")[0]}: ${i.points} configuration${i.points === 1 ? "" : "s"} × ${i.starts} start${i.starts === 1 ? "" : "s"} = ${this.size} runs × ${i.steps} steps on ${i.backend} (${i.engine}), ${fmt(i.time / 1000)} s, ${fmt(this.throughput)} run-steps/s`,
+      `Sweep of ${i.optimizer.split("(")[0]}: ${i.points} configuration${i.points === 1 ? "" : "s"} × ${i.starts} start${i.starts === 1 ? "" : "s"} = ${this.size} run${this.size === 1 ? "" : "s"} × ${i.steps} steps on ${i.backend} (${i.engine}), ${fmt(i.time / 1000)} s, ${fmt(this.throughput)} run-steps/s`,
       `  ${conv} reached |∇f| ≤ ${fmtTol(i.tol)}, ${nd} diverged`,
       b ? `  best: ${showH(b.h) || "(no hyperparameters)"} from [${b.from.map(fmt).join(", ")}]: loss ${fmt(b.finalLoss)}${b.stepsToTol !== null ? ` (|∇f| ≤ tol after ${b.stepsToTol} steps)` : ""}` : "  no run finished without diverging",
     ].join("\n");

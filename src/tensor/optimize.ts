@@ -23,6 +23,24 @@ const fmt = (v: number): string => {
   return a >= 1e5 || a < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
 };
 
+/** How long a run with a signal works between turns of the event loop. */
+const YIELD_MS = 20;
+
+/**
+ * A chunk callback that gives the event loop a turn (a macrotask) when `YIELD_MS` passed since
+ * the last: the tensor loops are synchronous between chunks on wasm and cpu (their awaits resolve
+ * at once), so without it a kernel's SIGINT handler could not run and abort the signal until the
+ * whole run had finished.
+ */
+function eventLoopTurns(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < YIELD_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
+
 /**
  * Runs `transform` on `problem` on `engine`, from `x0`. `opts` are `optimize`'s run options
  * (checked by the caller).
@@ -70,7 +88,7 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
       ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
       ...(opts.clipValue !== undefined ? { clipValue: opts.clipValue } : {}),
       ...(opts.divergenceFactor !== undefined ? { divergenceFactor: opts.divergenceFactor } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.signal ? { signal: opts.signal, onChunk: eventLoopTurns() } : {}),
     };
     // objectives without data run as one generated kernel per step on wasm and webgpu
     const res = fusedSupport(engine, problem, opts).ok
@@ -87,7 +105,7 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
       reason = "diverged";
       const l = res.losses![div]![0]!;
       message = div === 0
-        ? `the objective is not finite at the start: loss ${l}, |∇f| ${res.gradNorms![0]![0]}`
+        ? `the objective is not finite at the start: loss ${fmt(l)}, |∇f| ${fmt(res.gradNorms![0]![0]!)}`
         : `diverged at step ${div}: loss ${fmt(l)}, |∇f| ${fmt(res.gradNorms![div]![0]!)} (started at loss ${fmt(res.losses![0]![0]!)}). Try a smaller lr or clipNorm`;
     } else if (tol !== undefined && hit >= 0 && hit <= end) {
       end = hit;
@@ -154,6 +172,10 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
     }
     run.finish(status, reason, `${message} [${engine.name}, float32]`, [], performance.now() - t0);
     return run;
+  } catch (e) {
+    // the runners say "aborted after k of n steps"; say whose run it was
+    if (e instanceof DslError && e.code === "aborted" && !e.message.startsWith(`${who}:`)) throw new DslError("aborted", `${who}: ${e.message}`, { path: who });
+    throw e;
   } finally {
     objective.dispose();
   }

@@ -80,4 +80,26 @@ describe("display", () => {
     await ctx.settle();
     expect(sent.map(([, c]) => (c.data as Record<string, string>)["text/plain"])).toEqual(["slow", "fast"]);
   });
+
+  test("stream text written after an asynchronous display goes out after it, in order with later displays", async () => {
+    // display(chart); console.log("between"); display(run); console.log("end") — a chart's bundle is async
+    const { ctx, sent } = recorder();
+    ctx.write("stdout", "before\n");
+    sendBundle(ctx, new Promise((r) => setTimeout(() => r({ "text/plain": "chart" }), 80)), {});
+    ctx.write("stdout", "between\n");
+    ctx.write("stderr", "warn\n");
+    sendBundle(ctx, new Promise((r) => setTimeout(() => r({ "text/plain": "run" }), 10)), {});
+    ctx.write("stdout", "end\n");
+    await ctx.settle();
+    const shown = sent.map(([t, c]) => (t === "stream" ? `${c.name}:${c.text as string}` : (c.data as Record<string, string>)["text/plain"]));
+    expect(shown).toEqual(["stdout:before\n", "chart", "stdout:between\n", "stderr:warn\n", "run", "stdout:end\n"]);
+  });
+
+  test("a display that fails says so before settle resolves", async () => {
+    const { ctx, sent } = recorder();
+    sendBundle(ctx, Promise.reject(new Error("no bundle")), {});
+    ctx.write("stdout", "after\n");
+    await ctx.settle();
+    expect(sent).toEqual([["stream", { name: "stderr", text: "display failed: no bundle\n" }], ["stream", { name: "stdout", text: "after\n" }]]);
+  });
 });

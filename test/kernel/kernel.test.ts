@@ -122,6 +122,15 @@ describe("Kernel over the in-memory transport", () => {
     expect((h.reply.content.history as unknown[]).length).toBe(1);
   });
 
+  test("inspect of a name that resolves to nothing is not found (not 'any'); a declared any is found", async () => {
+    const i = await client.request("inspect_request", { code: "nonexistentName", cursor_pos: 15, detail_level: 0 });
+    expect(i.reply.content).toMatchObject({ status: "ok", found: false, data: {} });
+    await client.execute("const loose: any = 1;");
+    const j = await client.request("inspect_request", { code: "loose", cursor_pos: 5, detail_level: 0 });
+    expect(j.reply.content.found).toBe(true);
+    expect(String((j.reply.content.data as Record<string, unknown>)["text/plain"])).toMatch(/loose: any/);
+  });
+
   test("comms: open to a registered target, messages both ways, comm_info, close", async () => {
     await client.execute('comms.registerTarget("t", (comm, open) => { comm.send({ hello: open.content.data }); comm.onMsg = (m) => comm.send({ echo: m.content.data }); })');
     const opened = await client.request("comm_open", { comm_id: "c1", target_name: "t", data: { a: 1 } }, "shell", client.signer, true);

@@ -73,3 +73,18 @@ console.log(process.listeners("unhandledRejection").length, process.rawListeners
   expect(r.stderr).toBe("");
   expect(r.lines).toEqual(["1 1", '["guard: unhandledRejection"]', "false", "1 true"]);
 });
+
+test("guardExit: process.exit from a cell throws an ExitError and the process goes on; outside a cell it exits", () => {
+  const code = `import { guardExit } from ${JSON.stringify(guards)};
+let inCell = true;
+const release = guardExit(() => inCell);
+try { process.exit(3); } catch (e) { console.log(e.name + ": " + e.message); }
+console.log("still alive");
+inCell = false;
+process.exit(7);`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 20_000 });
+  const lines = r.stdout.trim().split("\n");
+  expect(lines[0]).toMatch(/^ExitError: process\.exit\(3\) would end the kernel and lose every name this notebook defined; to stop it, use the front end's Restart or Shut Down/);
+  expect(lines[1]).toBe("still alive");
+  expect(r.status).toBe(7);
+});

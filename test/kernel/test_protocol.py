@@ -137,6 +137,24 @@ class ExecuteTests(KernelCase):
         self.assertEqual(self.value("sgd"), "'shadowed'")
         self.assertEqual(self.value('import { adam as a2 } from "optlab";\ntypeof a2'), "'function'")
 
+    def test_process_exit_in_a_cell_is_an_error_not_the_end_of_the_kernel(self):
+        self.run_cell('const beforeExit = "kept";')
+        reply, outs = self.run_cell("process.exit(3);")
+        self.assertEqual(reply["status"], "error", reply)
+        self.assertEqual(reply["ename"], "ExitError", reply)
+        self.assertIn("would end the kernel", reply["evalue"])
+        self.assertTrue(self.km.is_alive())
+        self.assertEqual(self.value("beforeExit"), "'kept'")
+
+    def test_stream_text_after_an_async_chart_display_comes_after_it(self):
+        code = (
+            'display(plot.loss(optimize(objective("x^2 + y^2"), gd({ lr: 0.1 }), { from: [1, 1], steps: 10 })));\n'
+            'console.log("after the chart");'
+        )
+        reply, outs = self.run_cell(code)
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual([o["msg_type"] for o in outs], ["display_data", "stream"])
+
     def test_tslab_display_api_still_works(self):
         reply, outs = self.run_cell('import * as tslab from "tslab";\ntslab.display.html("<i>tslab</i>");')
         self.assertEqual(reply["status"], "ok", reply)
@@ -415,6 +433,19 @@ class InterruptTests(KernelCase):
 
     def test_interrupt_long_sweep_wasm(self):
         self.interrupt_sweep("wasm", 2.5)  # the wasm backend starts in about a second
+
+    def test_interrupt_long_optimize_wasm(self):
+        # optimize(..., { backend: "wasm" }) is a promise whose tfjs loop must give the event loop
+        # a turn (for the SIGINT handler) and read the cell's signal: the run itself stops.
+        self.run_cell('let runOutcome = "running";')
+        code = (
+            "try {\n"
+            '  await optimize(objective("(1 - x)^2 + 100*(y - x^2)^2"), gd({ lr: 1e-5 }), { from: [-1.2, 1], steps: 2000000, tol: 0, backend: "wasm" });\n'
+            '  runOutcome = "finished";\n'
+            "} catch (e) { runOutcome = (e as { code?: string }).code ?? String(e); throw e; }"
+        )
+        self.assert_interrupted(*self.interrupt_after(code, 2.5))
+        self.assertEqual(self.value('await new Promise((r) => setTimeout(r, 300));\nrunOutcome'), "'aborted'")
 
     def test_interrupt_prompt(self):
         self.run_cell("1")

@@ -135,3 +135,19 @@ describe("plot.* check their options and plain data at the edge (found by a user
     expect(plot.basins({ x: [0, 1], y: [0], labels: [[0, -1]], minima: [[1, 1]] }).data.length).toBeGreaterThan(0);
   });
 });
+
+describe("plot.* with odd plain grids", () => {
+  test("plot.sweep with an empty axis is an error naming the field", () => {
+    expect(() => plot.sweep({ x: { name: "lr", values: [] }, y: { name: "m", values: [0] }, z: [[]], zName: "loss" })).toThrow(/^plot\.sweep: .* but x\.values is empty/);
+  });
+  test("plot.basins: empty starts, a label that names no minimum, a minimum that is not a point", () => {
+    expect(() => plot.basins({ x: [], y: [], labels: [], minima: [] })).toThrow(/^plot\.basins: .* but x is empty/);
+    expect(() => plot.basins({ x: [0, 1], y: [0], labels: [[0, 5]], minima: [[0, 0]] })).toThrow(/but labels\[0\]\[1\] is 5 \(expected the index of a minimum, 0\.\.0, or −1 for none\)/);
+    expect(() => plot.basins({ x: [0, 1], y: [0], labels: [[0, -1]], minima: [[0]] })).toThrow(/but minima\[0\] is \[0\] \(expected a point \[x, y\]\)/);
+    expect(plot.basins({ x: [0, 1], y: [0], labels: [[0, -1]], minima: [[0, 0]] }).summary).toBe("basins of attraction over 2×1 starts ((0, 0): 1, none: 1)");
+  });
+  test("plot.figure takes a spec without a layout (the type says layout is optional)", () => {
+    const fig = plot.figure({ data: [{ type: "scatter", y: [1, 2] }] });
+    expect(fig.summary).toBe("Plotly chart with 1 trace");
+  });
+});

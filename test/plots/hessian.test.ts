@@ -71,3 +71,8 @@ describe("hessianAlong", () => {
     expect(() => hessianAlong([{ name: "a", steps: [0, 1], eigenvalues: [[1]] }])).toThrow(/2 steps but 1 eigenvalue samples/);
   });
 });
+
+test("non-finite eigenvalues are an error that names them, not a 'degenerate' verdict", () => {
+  expect(() => hessianSpectrum([NaN, 1])).toThrow(/^plot\.hessian: eigenvalue 0 is NaN \(expected finite numbers/);
+  expect(() => hessianSpectrum([1, Infinity])).toThrow(/eigenvalue 1 is Infinity/);
+});

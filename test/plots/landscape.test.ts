@@ -109,3 +109,10 @@ describe("surface3d", () => {
     expect((fig.layout.scene as { zaxis: { title: { text: string } } }).zaxis.title.text).toMatch(/log₁₀/);
   });
 });
+
+test("a function of three parameters is an error about its arity, not 'not finite anywhere'", () => {
+  const f3 = ((x: number, y: number, z: number) => x + y + z) as unknown as (x: number, y: number) => number;
+  expect(() => landscape(f3, { xRange: [-1, 1], yRange: [-1, 1] })).toThrow(/expected a function \(x, y\) => number, got a function of 3 parameters/);
+  expect(() => surface3d(f3, { xRange: [-1, 1], yRange: [-1, 1] })).toThrow(/got a function of 3 parameters/);
+  expect(landscape((x: number) => x, { xRange: [-1, 1], yRange: [-1, 1] }).data[0]!.type).toBe("contour");
+});

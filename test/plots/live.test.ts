@@ -91,3 +91,15 @@ test("inside a Jupyter kernel, live charts display through the kernel's hooks; n
     delete (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")];
   }
 });
+
+test("a live chart fed a run with no losses yet says so (no step -1, no 'loss undefined')", () => {
+  const calls: Call[] = [];
+  setDisplayHook((bundle, o) => void calls.push({ bundle, displayId: o.displayId!, update: !!o.update }));
+  try {
+    const c = new LiveChart({ title: "t", throttleMs: 0 });
+    c.progress({ name: "a", losses: [] });
+    expect(calls[0]!.bundle["text/plain"]).toMatch(/^t: a: step 0, no loss yet \(\d+\.\d s\)$/);
+  } finally {
+    setDisplayHook(null);
+  }
+});

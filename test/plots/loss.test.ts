@@ -85,3 +85,7 @@ describe("lossCurves", () => {
     expect(() => lossCurves([])).toThrow(expect.objectContaining({ code: "bad-argument", message: expect.stringMatching(/at least one run/) }));
   });
 });
+
+test("the summary of a run that diverged after one step says '1 step'", () => {
+  expect(lossCurves([{ name: "gd", losses: [1, NaN], status: "diverged" }]).summary).toBe("loss curves of 1 run over 1 step: gd → NaN (diverged)");
+});

@@ -53,3 +53,10 @@ test("stability map: losses spanning decades with exact zeros use a log scale, z
   // a negative value keeps the linear scale
   expect(sweepHeatmap({ x: { name: "lr", values: [1, 2] }, y: { name: "m", values: [0] }, z: [[-1, 1e4]], zName: "z" }).data[0]!.z).toEqual([[-1, 1e4]]);
 });
+
+test("a one-hyperparameter strip says so without an empty second axis; basins' summary with no minima", () => {
+  const strip = sweepHeatmap({ x: { name: "lr", values: [0.1, 5] }, y: { name: "", values: [0] }, z: [[0.06, NaN]], zName: "final loss" });
+  expect(strip.summary).toBe("sweep heatmap of final loss over 2 lr values, 1 diverged");
+  const none = basinsMap({ x: [0, 1], y: [0], labels: [[-1, -1]], minima: [] });
+  expect(none.summary).toBe("basins of attraction over 2×1 starts (none: 2)");
+});

@@ -100,3 +100,11 @@ test("bad options say what was expected", async () => {
   await expect(sweep(quad, { optimizer: adam(), from: [1, 1], steps: -1 })).rejects.toThrow(/steps must be an integer ≥ 0, got -1/);
   await expect(sweep({ f: () => 0 }, { optimizer: adam(), from: [1, 1] })).rejects.toThrow(/expected an objective/);
 });
+
+test("sweep.heatmap: an unknown z is an error, not a silent steps-to-tol map; one key and one run read right", async () => {
+  const s = await sweep(quad, { optimizer: (h) => sgd({ lr: h.lr }), grid: { lr: [0.1, 0.5] }, from: [1, 1], steps: 20, backend: "float64" });
+  expect(() => s.heatmap("nope" as never)).toThrow(/^sweep\.heatmap: z must be "finalLoss" or "stepsToTol", got "nope"$/);
+  expect(s.heatmap().summary).toMatch(/^sweep heatmap of final loss over 2 lr values, /);
+  const one = await sweep(quad, { optimizer: sgd({ lr: 0.1 }), from: [1, 1], steps: 5, backend: "float64" });
+  expect(one.summary()).toMatch(/= 1 run × 5 steps/);
+});
