@@ -32,6 +32,7 @@ import { UserModelProblem, isUserModel } from "../src/numeric/index.js";
 import type { Problem } from "../src/problem/index.js";
 import { withLiveChart, type LiveChartOptions } from "./plot.js";
 import { optimizeTensor } from "./tensor.js";
+import { withKernelSignal } from "./kernel-signal.js";
 
 /** A hand-written model: f and its gradient (and optionally its Hessian) on plain arrays. */
 export interface UserObjective {
@@ -139,17 +140,6 @@ function checkLive(who: string, live: unknown, async: boolean): void {
   }
 }
 
-/**
- * The running kernel cell's abort signal (interrupting the cell stops the run), combined with
- * the user's own: read when the work starts, as each cell has its own.
- */
-function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined {
-  const k = (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { version?: number; signal?: AbortSignal } | undefined;
-  const cell = k?.version === 1 && k.signal && typeof k.signal.aborted === "boolean" ? k.signal : undefined;
-  if (!cell) return own;
-  if (!own) return cell;
-  return AbortSignal.any([own, cell]);
-}
 
 /**
  * The checks of a tfjs run that need no engine, made synchronously: bad input throws from the
@@ -272,7 +262,9 @@ export function compare(objective: OptimizeTarget, optimizers: Record<string, Op
 export function compare(objective: OptimizeTarget, optimizers: Record<string, OptimizerLike>, options: OptimizeOptions): Comparison | Promise<Comparison> {
   if (tensorBackend("compare", options)) {
     precheckTensor("compare", objective, options, checkSpec("compare", optimizers).map(([, t]) => t));
-    return tensorCompare("compare", objective, optimizers, options as unknown as Record<string, unknown>);
+    // the cell's signal, read once now: every run of the comparison stops on its interrupt
+    const signal = withKernelSignal(options.signal);
+    return tensorCompare("compare", objective, optimizers, options as unknown as Record<string, unknown>, signal ? { signal } : {});
   }
   const { problem, opts } = prepare("compare", objective, options, false);
   const runs: Record<string, Run> = {};

@@ -16,6 +16,7 @@ import { BACKENDS } from "../src/backends/index.js";
 import { DslError, describe } from "../src/errors/index.js";
 import type { Problem } from "../src/problem/index.js";
 import { runSweep, Sweep, type HyperPoint, type RandomRange, type SweepResult } from "../src/sweep/index.js";
+import { withKernelSignal } from "./kernel-signal.js";
 
 /** Options of `sweep`. */
 export interface SweepOptions {
@@ -107,18 +108,6 @@ function check(o: Record<string, unknown>): void {
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new DslError("bad-option", `sweep: signal must be an AbortSignal, got ${describe(o.signal)}`, { path: "sweep.signal" });
 }
 
-/**
- * The running cell's AbortSignal from the kernel's hooks (kernel/hooks.ts; absent outside a
- * kernel), combined with the user's own `signal`: an interrupt stops the sweep instead of leaving
- * it running after the cell has ended. Read when the sweep starts (each cell has its own).
- */
-function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined {
-  const k = (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { version?: number; signal?: AbortSignal } | undefined;
-  const cell = k?.version === 1 && k.signal && typeof k.signal.aborted === "boolean" ? k.signal : undefined;
-  if (!cell) return own;
-  if (!own) return cell;
-  return AbortSignal.any([own, cell]);
-}
 
 function toProblem(target: unknown): Problem {
   const t = target as Record<string, unknown> | null;

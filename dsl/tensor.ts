@@ -13,6 +13,7 @@ import { DslError, describe } from "../src/errors/index.js";
 import { ALIASES, checkRunOptions, type Run, type RunOptions, type Transform } from "../src/optim/index.js";
 import { startPoints, symbolicOf } from "../src/sweep/index.js";
 import { optimizeOnTensors } from "../src/tensor/index.js";
+import { withKernelSignal } from "./kernel-signal.js";
 
 /** Every backend, whether it starts here, and what it is. */
 export class BackendTable {
@@ -93,14 +94,3 @@ export async function optimizeTensor(objective: unknown, optimizer: unknown, opt
   return optimizeOnTensors(engine, target, transform, x0, { ...rest, ...(signal ? { signal } : {}) }, who);
 }
 
-/**
- * The running kernel cell's abort signal (interrupting the cell stops the run between chunks of
- * steps), combined with the user's own; outside a kernel, the user's own.
- */
-function withKernelSignal(own: AbortSignal | undefined): AbortSignal | undefined {
-  const k = (globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { version?: number; signal?: AbortSignal } | undefined;
-  const cell = k?.version === 1 && k.signal && typeof k.signal.aborted === "boolean" ? k.signal : undefined;
-  if (!cell) return own;
-  if (!own) return cell;
-  return AbortSignal.any([own, cell]);
-}
