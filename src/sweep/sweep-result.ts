@@ -211,6 +211,8 @@ export class Sweep {
     return basinsMap({
       x: g.x, y: g.y, labels,
       minima: minima.map((m) => [m[ix]!, m[iy]!]),
+      // named to the tolerance they were told apart by: float32 runs end at −4.977e-19, not 0
+      names: minima.map((m) => `(${[m[ix]!, m[iy]!].map((v) => fmt(roundTo(v, tol))).join(", ")})`),
       axisNames: [`${g.names[0]}₀ (start)`, `${g.names[1]}₀ (start)`],
     }, { title: `Basins of attraction: ${this.info.optimizer}, ${this.info.steps} steps` });
   }
@@ -274,4 +276,11 @@ export class Sweep {
   toJSON(): Record<string, unknown> {
     return { info: this.info, results: this.results };
   }
+}
+
+/** v rounded to the decade of `tol` (1e-3 → multiples of 0.001), without a −0. */
+function roundTo(v: number, tol: number): number {
+  if (!Number.isFinite(v) || !(tol > 0)) return v;
+  const q = 10 ** Math.floor(Math.log10(tol));
+  return Math.round(v / q) * q + 0;
 }

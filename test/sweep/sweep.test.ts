@@ -47,6 +47,9 @@ describeEachBackend("sweep", (b: TestBackend<any>) => {
     const z = fig.data[0]!.z as number[][];
     expect(z.length).toBe(3);
     expect(z.every((row) => row.slice(0, 3).every((l) => l === row[0]) && row.slice(3).every((l) => l === row[5]) && row[0] !== row[5])).toBe(true);
+    // the minima are named to the basins' tolerance (float32 ends at ±1e-19, not 0)
+    const marks = fig.data.find((t) => t.name === "minima")!;
+    expect(new Set(marks.text as string[])).toEqual(new Set(["(-1, 0)", "(1, 0)"]));
   });
 });
 
