@@ -245,4 +245,16 @@ function noise(objective: unknown, options: AtOptions & { maxRows?: number; seed
 }
 
 /** The curvature tools (see the file comment). */
-export const curvature = { eigenvalues, trace, density, sharpness, noise };
+export const curvature = {
+  // One-line docs on each member: a cell's inspect (Shift+Tab) on `curvature.trace` shows them.
+  /** The k largest and/or smallest eigenvalues of ∇²f(at): dense and exact for n < 64, Lanczos on Hessian-vector products otherwise. `curvature.eigenvalues(f, { at, k?, which? })`. */
+  eigenvalues,
+  /** Hutchinson's estimate of tr ∇²f(at) with its standard error: `curvature.trace(f, { at, probes? })`. */
+  trace,
+  /** The Hessian's eigenvalue density at `at` by stochastic Lanczos quadrature (displays as a chart): `curvature.density(f, { at, probes?, steps? })`. */
+  density,
+  /** λ_max of ∇²f along a run's trajectory, drawn with 2/η: `curvature.sharpness(f, run, { every? })`. */
+  sharpness,
+  /** Gradient-noise statistics of a data-backed objective: tr Σ, |G|², B_simple = tr Σ / |G|² (McCandlish et al. 2018): `curvature.noise(f, { at })`. */
+  noise,
+};

@@ -400,7 +400,31 @@ function live(opts: LiveChartOptions = {}): LiveChart {
  * (static images on/off, image size).
  */
 export const plot = {
-  loss, contour, heatmap, surface, hessian, rates, gradcheck: gradcheckPlot, schedule, sweep, basins, figure, live,
+  // One-line docs on each member: a cell's inspect (Shift+Tab) on `plot.loss` shows them.
+  /** Loss curves of runs (log y when positive), with gradient-norm and learning-rate panels: `plot.loss(runs, { fStar?, yScale?, panels? })`. */
+  loss,
+  /** A 2-variable objective as contours with the runs' trajectories on top: `plot.contour(f, runs?, { xRange?, yRange?, levels? })`. */
+  contour,
+  /** `plot.contour` drawn as a heatmap. */
+  heatmap,
+  /** A 2-variable objective as a 3-D surface with the runs' paths: `plot.surface(f, runs?, opts?)`. */
+  surface,
+  /** Hessian eigenvalues at a point (`plot.hessian(f, { at })`) or along runs (`plot.hessian(f, run)`), with the critical-point kind. */
+  hessian,
+  /** Measured convergence against theoretical linear rates, log scale: `plot.rates(runs, theory(f, { at }))`. */
+  rates,
+  /** A gradient check's error-versus-step "V curve" per coordinate (log-log): `plot.gradcheck(gradcheck(f, { at }))`. */
+  gradcheck: gradcheckPlot,
+  /** Learning rate against step for one or more schedules: `plot.schedule(s, { steps? })`. */
+  schedule,
+  /** A stability map over a hyperparameter grid, diverged cells marked: `plot.sweep(sweepResult)` or plain `{ x, y, z }`. */
+  sweep,
+  /** Basins of attraction: which minimum each start on a grid reaches: `plot.basins(sweepResult)` or plain `{ x, y, labels, minima }`. */
+  basins,
+  /** Any Plotly figure spec as a displayable chart: `plot.figure({ data, layout?, config? })`. */
+  figure,
+  /** A chart that follows runs while they go (see `LiveChart`); displays nothing outside a kernel. */
+  live,
   /** An output carrying plotly.js, for a saved notebook whose first chart (which carried it) is gone. */
   plotlyjs: plotlyjsDisplay,
   /** Chart output settings: `{ staticImage: "auto" | true | false, imageSize: { width, height, scale } }`. */

@@ -270,6 +270,13 @@ class ExecuteTests(KernelCase):
         self.assertTrue(r["found"])
         self.assertIn("objective", r["data"]["text/plain"])
 
+    def test_inspect_shows_the_docs_of_namespace_members(self):
+        for code, words in (("plot.loss", "Loss curves of runs"), ("curvature.trace", "Hutchinson")):
+            self.kc.inspect(code, len(code))
+            r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+            self.assertTrue(r["found"], code)
+            self.assertIn(words, r["data"]["text/plain"], code)
+
     def test_is_complete(self):
         for code, status in [("1 +", "incomplete"), ("const a = {", "incomplete"), ("a b c", "invalid"), ("let q = 1", "complete")]:
             self.kc.is_complete(code)
