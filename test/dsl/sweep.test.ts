@@ -7,41 +7,25 @@
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { momentum, objective, sweep } from "../../dsl/index.js";
-import { DslError } from "../../src/errors/index.js";
 import { loadTf } from "../../src/backends/index.js";
+import { fakeKernel, rejection, removeFakeKernel } from "../support/fake-kernel.js";
 
-const KERNEL = Symbol.for("optlab.kernel");
 const rosen = objective("(1 - x)^2 + 100*(y - x^2)^2");
 const lrs = Array.from({ length: 40 }, (_, i) => 1e-4 * (i + 1));
 const betas = Array.from({ length: 40 }, (_, i) => i / 41);
 /** 1600 runs × 20000 steps: far longer than any test waits (seconds on float64, more on tfjs). */
 const long = { optimizer: (h: { lr: number; m: number }) => momentum({ lr: h.lr, momentum: h.m }), grid: { lr: lrs, m: betas }, from: [-1.2, 1], steps: 20_000 };
 
-/** A fake kernel whose running cell's signal the test aborts (the kernel does it on SIGINT). */
-function fakeKernel(): { interrupt(): void } {
-  const cell = new AbortController();
-  (globalThis as Record<symbol, unknown>)[KERNEL] = {
-    version: 1, mode: "kernel", signal: cell.signal, documentId: 1, once: () => false, displayBundle: () => "id", display: () => "id", clearOutput: () => {},
-  };
-  return { interrupt: () => cell.abort(Object.assign(new Error("interrupted by the user"), { name: "InterruptError" })) };
-}
 
-async function rejection(p: Promise<unknown>): Promise<DslError> {
-  const e = await p.then(() => null, (err: unknown) => err);
-  expect(e, "the sweep finished instead of stopping").toBeInstanceOf(DslError);
-  return e as DslError;
-}
 
-afterEach(() => {
-  delete (globalThis as Record<symbol, unknown>)[KERNEL];
-});
+afterEach(removeFakeKernel);
 
 describe("sweep stops when the kernel interrupts its cell", () => {
   test("float64: between runs, after a few of the 1600", async () => {
     const k = fakeKernel();
     const p = sweep(rosen, { ...long, backend: "float64" } as never);
     setTimeout(() => k.interrupt(), 50); // a timer fires only because the sweep yields to the event loop
-    const e = await rejection(p);
+    const e = await rejection(p, "the sweep");
     expect(e.code).toBe("aborted");
     const m = /^sweep: aborted after (\d+) of 1600 runs$/.exec(e.message);
     expect(m, e.message).not.toBeNull();
@@ -55,14 +39,14 @@ describe("sweep stops when the kernel interrupts its cell", () => {
     const k = fakeKernel();
     const p = sweep(rosen, { ...long, steps: 2_000_000, backend: "wasm" } as never);
     setTimeout(() => k.interrupt(), 300);
-    const e = await rejection(p);
+    const e = await rejection(p, "the sweep");
     expect(e.code).toBe("aborted");
     const m = /^sweep: aborted after (\d+) of 2000000 steps of runs 1–1600 \(of 1600\)$/.exec(e.message);
     expect(m, e.message).not.toBeNull();
     expect(+m![1]!).toBeLessThan(2_000_000);
     expect(tf.memory().numTensors).toBe(before);
     // the backend is fine afterwards: the next sweep runs to the end
-    delete (globalThis as Record<symbol, unknown>)[KERNEL];
+    removeFakeKernel();
     const next = await sweep(rosen, { optimizer: momentum({ lr: 1e-3, momentum: 0.9 }), from: [-1.2, 1], steps: 100, backend: "wasm" });
     expect(next.results[0]!.finalLoss).toBeLessThan(24.2);
   }, 60_000);
@@ -88,7 +72,7 @@ describe("sweep with the user's own signal", () => {
     const c = new AbortController();
     const p = sweep(rosen, { ...long, backend: "float64", signal: c.signal } as never);
     setTimeout(() => c.abort(), 50);
-    const e = await rejection(p);
+    const e = await rejection(p, "the sweep");
     expect(e.message).toMatch(/^sweep: aborted after \d+ of 1600 runs$/);
   }, 30_000);
 
@@ -97,7 +81,7 @@ describe("sweep with the user's own signal", () => {
     const c = new AbortController();
     const p = sweep(rosen, { ...long, backend: "float64", signal: c.signal } as never);
     setTimeout(() => c.abort(), 50);
-    expect((await rejection(p)).code).toBe("aborted");
+    expect((await rejection(p, "the sweep")).code).toBe("aborted");
   }, 30_000);
 
   test("a signal that is not an AbortSignal is a bad option", async () => {

@@ -7,31 +7,16 @@
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { gd, objective, optimize, optimizeTensor } from "../../dsl/index.js";
-import { DslError } from "../../src/errors/index.js";
 import { loadTf } from "../../src/backends/index.js";
+import { fakeKernel, rejection, removeFakeKernel } from "../support/fake-kernel.js";
 
-const KERNEL = Symbol.for("optlab.kernel");
 const rosen = objective("(1 - x)^2 + 100*(y - x^2)^2");
 /** Two million steps: minutes on any tfjs backend, far longer than the test waits. */
 const long = { from: [-1.2, 1], steps: 2_000_000, tol: 0 };
 
-function fakeKernel(): { interrupt(): void } {
-  const cell = new AbortController();
-  (globalThis as Record<symbol, unknown>)[KERNEL] = {
-    version: 1, mode: "kernel", signal: cell.signal, documentId: 1, once: () => false, displayBundle: () => "id", display: () => "id", clearOutput: () => {},
-  };
-  return { interrupt: () => cell.abort(Object.assign(new Error("interrupted by the user"), { name: "InterruptError" })) };
-}
 
-async function rejection(p: Promise<unknown>): Promise<DslError> {
-  const e = await p.then(() => null, (err: unknown) => err);
-  expect(e, "the run finished instead of stopping").toBeInstanceOf(DslError);
-  return e as DslError;
-}
 
-afterEach(() => {
-  delete (globalThis as Record<symbol, unknown>)[KERNEL];
-});
+afterEach(removeFakeKernel);
 
 describe("a tfjs run stops when the kernel interrupts its cell", () => {
   for (const backend of ["wasm", "cpu"] as const) {
@@ -42,7 +27,7 @@ describe("a tfjs run stops when the kernel interrupts its cell", () => {
       const k = fakeKernel();
       const p = optimize(rosen, gd({ lr: 1e-5 }), { ...long, backend });
       setTimeout(() => k.interrupt(), 300); // fires only because the run yields to the event loop
-      const e = await rejection(p);
+      const e = await rejection(p, "the run");
       expect(e.code).toBe("aborted");
       const m = /^optimize: aborted after (\d+) of 2000000 steps$/.exec(e.message);
       expect(m, e.message).not.toBeNull();
@@ -55,7 +40,7 @@ describe("a tfjs run stops when the kernel interrupts its cell", () => {
     const c = new AbortController();
     const p = optimizeTensor(rosen, gd({ lr: 1e-5 }), { ...long, backend: "wasm", signal: c.signal });
     setTimeout(() => c.abort(), 300);
-    const e = await rejection(p);
+    const e = await rejection(p, "the run");
     expect(e.message).toMatch(/^optimize: aborted after \d+ of 2000000 steps$/);
   }, 60_000);
 
