@@ -20,6 +20,9 @@ export class InterruptError extends Error {
   }
 }
 
+/** Stream text of one stream. */
+type Segment = { name: "stdout" | "stderr"; text: string };
+
 const FLUSH_MS = 50;
 const FLUSH_BYTES = 64 * 1024;
 
@@ -28,14 +31,14 @@ export class CellContext {
   /** Rejects with an `InterruptError` when the user interrupts this cell. */
   readonly abort: Promise<never>;
   private rejectAbort!: (e: Error) => void;
-  private segments: { name: "stdout" | "stderr"; text: string }[] = [];
+  private segments: Segment[] = [];
   private pendingBytes = 0;
   private firstPendingAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private pendingDisplays = 0;
   /** Stream text written while displays were pending, in the last queued task (appended to until a display queues after it). */
-  private queuedStream: { name: "stdout" | "stderr"; text: string }[] | null = null;
+  private queuedStream: Segment[] | null = null;
   /** Set when the user interrupted this cell. */
   interrupted = false;
   /** The execution count of an `execute_request` (null when not counted or not a cell). */
@@ -65,7 +68,7 @@ export class CellContext {
     if (this.options.silent || text === "") return;
     if (this.busy) {
       if (!this.queuedStream) {
-        const segs: { name: "stdout" | "stderr"; text: string }[] = [];
+        const segs: Segment[] = [];
         this.enqueue(async () => {
           if (this.queuedStream === segs) this.queuedStream = null;
           for (const s of segs) this.append(s.name, s.text);
@@ -104,9 +107,7 @@ export class CellContext {
 
   /** Sends an output message (after any buffered stream text). Silent requests send nothing. */
   publish(msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Buffer[]): void {
-    if (this.options.silent) return;
-    this.flush();
-    this.publishRaw(msgType, content, metadata, buffers);
+    if (!this.options.silent) this.publishAlways(msgType, content, metadata, buffers);
   }
 
   /** Sends a message even for silent requests (status, comm traffic). */

@@ -45,12 +45,21 @@ function parse(args: string[], withValue: Set<string>): Parsed {
   return { positional, flags };
 }
 
+/** The value of the first of `names` given with a value (flags without one count as absent). */
+function value(p: Parsed, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = p.flags.get(n);
+    if (typeof v === "string") return v;
+  }
+  return undefined;
+}
+
 class UsageError extends Error {}
 
 async function kernelCommand(args: string[]): Promise<void> {
   const p = parse(args, new Set(["-f", "--connection-file", "--config-path"]));
-  const file = (p.flags.get("-f") ?? p.flags.get("--connection-file") ?? p.flags.get("--config-path") ?? p.positional[0]) as string | undefined;
-  if (typeof file !== "string") throw new UsageError("optlab kernel: give the connection file with -f FILE");
+  const file = value(p, "-f", "--connection-file", "--config-path") ?? p.positional[0];
+  if (file === undefined) throw new UsageError("optlab kernel: give the connection file with -f FILE");
   const { startKernel } = await import("./main.js");
   await startKernel(file);
 }
@@ -58,28 +67,28 @@ async function kernelCommand(args: string[]): Promise<void> {
 async function installCommand(args: string[]): Promise<void> {
   const p = parse(args, new Set(["--prefix", "--name", "--display-name"]));
   const { install } = await import("./install.js");
-  const prefix = p.flags.get("--prefix");
+  const prefix = value(p, "--prefix");
   const kinds = [p.flags.has("--user"), p.flags.has("--sys-prefix"), prefix !== undefined].filter(Boolean).length;
   if (kinds > 1) throw new UsageError("optlab install: choose one of --user, --sys-prefix, --prefix DIR");
-  const target = typeof prefix === "string" ? { kind: "prefix" as const, dir: prefix } : p.flags.has("--sys-prefix") ? { kind: "sys-prefix" as const } : { kind: "user" as const };
-  const name = p.flags.get("--name");
-  const displayName = p.flags.get("--display-name");
-  const dir = install({ target, ...(typeof name === "string" ? { name } : {}), ...(typeof displayName === "string" ? { displayName } : {}) });
-  process.stdout.write(`Installed the kernelspec ${typeof name === "string" ? name : "optlab"} in ${dir}\n`);
+  const target = prefix !== undefined ? { kind: "prefix" as const, dir: prefix } : p.flags.has("--sys-prefix") ? { kind: "sys-prefix" as const } : { kind: "user" as const };
+  const name = value(p, "--name");
+  const displayName = value(p, "--display-name");
+  const dir = install({ target, ...(name !== undefined ? { name } : {}), ...(displayName !== undefined ? { displayName } : {}) });
+  process.stdout.write(`Installed the kernelspec ${name ?? "optlab"} in ${dir}\n`);
 }
 
 async function runCommand(args: string[]): Promise<void> {
   const p = parse(args, new Set(["--html", "--out", "--timeout"]));
   if (p.positional.length === 0) throw new UsageError("optlab run: give at least one notebook (or a directory of notebooks)");
-  const timeout = p.flags.get("--timeout");
-  const seconds = typeof timeout === "string" ? Number(timeout) : undefined;
+  const timeout = value(p, "--timeout");
+  const seconds = timeout !== undefined ? Number(timeout) : undefined;
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`optlab run: --timeout must be a positive number of seconds, got ${timeout}`);
   const { runNotebooks } = await import("./runner.js");
-  const html = p.flags.get("--html");
-  const out = p.flags.get("--out");
+  const html = value(p, "--html");
+  const out = value(p, "--out");
   const result = await runNotebooks(p.positional, {
-    ...(typeof html === "string" ? { html } : {}),
-    ...(typeof out === "string" ? { out } : {}),
+    ...(html !== undefined ? { html } : {}),
+    ...(out !== undefined ? { out } : {}),
     allowErrors: p.flags.has("--allow-errors"),
     ...(seconds !== undefined ? { timeoutMs: seconds * 1000 } : {}),
   });

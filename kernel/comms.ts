@@ -11,7 +11,7 @@ export type CommPublish = (msgType: "comm_open" | "comm_msg" | "comm_close", con
 
 type Handler = (comm: Comm, open: CommMessage) => void;
 
-interface Incoming {
+export interface Incoming {
   content: Record<string, unknown>;
   metadata: Record<string, unknown>;
   buffers: Buffer[];

@@ -20,7 +20,6 @@ import { dirname, extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { completedSource, dropExportResets } from "./completed-declarations.js";
-import { isComplete, type Completeness } from "./is-complete.js";
 import type { Prelude } from "./prelude.js";
 import { fixShorthand } from "./shorthand.js";
 import { CellMap } from "./source-map.js";
@@ -47,6 +46,9 @@ interface Compiled {
   map?: CellMap;
   script?: vm.Script;
 }
+
+/** The outcome of a cell that ran (or was skipped) and has no value to show. */
+const NO_VALUE: Outcome = Object.freeze({ status: "ok", value: undefined, hasValue: false });
 
 const CELL_GLOBAL = Symbol.for("optlab.cell");
 const SIGINT_MESSAGE = "Script execution was interrupted by `SIGINT`";
@@ -154,9 +156,9 @@ export class Executor {
     if (meta.module) {
       const diags = this.converter.addModule(meta.module, source, meta);
       this.cache.clear();
-      return diags.length ? { status: "error", interrupted: false, ...diagnosticsError(diags, source, count) } : { status: "ok", value: undefined, hasValue: false };
+      return diags.length ? { status: "error", interrupted: false, ...diagnosticsError(diags, source, count) } : NO_VALUE;
     }
-    if (meta.mode === "browser") return { status: "ok", value: undefined, hasValue: false }; // as tslab: not run in Node
+    if (meta.mode === "browser") return NO_VALUE; // as tslab: not run in Node
     const key = `${this.prevDecl}\u0000${source}`;
     const hit = this.cache.get(key);
     if (hit) {
@@ -185,7 +187,7 @@ export class Executor {
     this.cells.delete(c.file);
     this.cells.set(c.file, { source: c.source, count: ctx.count, ...(c.map ? { map: c.map } : {}) });
     if (this.cells.size > CELLS_KEPT) this.cells.delete(this.cells.keys().next().value!);
-    if (!result.output) return { status: "ok", value: undefined, hasValue: false };
+    if (!result.output) return NO_VALUE;
     (globalThis as Record<symbol, unknown>)[CELL_GLOBAL] = { exports: this.locals, require: this.cellRequire };
     c.script ??= new vm.Script(
       `(${result.hasToplevelAwait ? "async " : ""}function (exports, require) {\n${result.output}\n})(globalThis[Symbol.for("optlab.cell")].exports, globalThis[Symbol.for("optlab.cell")].require)`,
@@ -200,7 +202,7 @@ export class Executor {
       return this.failure(e);
     }
     const name = result.lastExpressionVar;
-    if (!name) return { status: "ok", value: undefined, hasValue: false };
+    if (!name) return NO_VALUE;
     const value = this.locals[name];
     delete this.locals[name];
     return { status: "ok", value, hasValue: value !== undefined };
@@ -251,11 +253,6 @@ export class Executor {
       }
     }
     return null;
-  }
-
-  /** `is_complete` for a cell. */
-  isComplete(source: string): Completeness {
-    return isComplete(this.o.host.ts, source);
   }
 
   /** Releases the compiler's watchers (unless the converter is shared). */

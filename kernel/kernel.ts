@@ -69,8 +69,10 @@ export class Kernel {
   preludeWarning: string | null = null;
   private readonly queue: QueueItem[] = [];
   private processing = false;
+  /** Signatures of the latest requests, oldest first (a Set keeps insertion order). */
   private readonly seen = new Set<string>();
-  private readonly seenOrder: string[] = [];
+  /** iopub topic frames by message type (the same few types over and over). */
+  private readonly topics = new Map<string, Buffer>();
   private current: CellContext | null = null;
   private running: CellContext | null = null;
   private capture: { real: RealStreams; restore(): void } | null = null;
@@ -85,7 +87,7 @@ export class Kernel {
 
   constructor(readonly options: KernelOptions) {
     this.signer = new Signer(options.key, options.signatureScheme ?? "hmac-sha256");
-    const current = () => cellStore.getStore() ?? this.current;
+    const current = () => this.currentOrNull();
     this.comms = new Comms((type, content, metadata, buffers) => this.currentOrNull()?.publishAlways(type, content, metadata, buffers), (m) => this.log(m));
     this.display = createDisplay(current, (t) => this.real.stdout(t));
     this.hooks = createHooks(options.mode ?? "kernel", current);
@@ -118,7 +120,11 @@ export class Kernel {
       control: (frames) => this.receive(frames, "control"),
     });
     this.publish(null, "status", { execution_state: "starting" });
-    this.warmTimer = setTimeout(() => void this.executor().catch(() => {}), this.options.warmDelayMs ?? 250);
+    this.scheduleWarm(this.options.warmDelayMs ?? 250);
+  }
+
+  private scheduleWarm(delayMs: number): void {
+    this.warmTimer = setTimeout(() => void this.executor().catch(() => {}), delayMs);
   }
 
   /** The executor, created (once) on first use. */
@@ -135,7 +141,7 @@ export class Kernel {
   warmSoon(): void {
     if (this.warmTimer) {
       clearTimeout(this.warmTimer);
-      this.warmTimer = setTimeout(() => void this.executor().catch(() => {}), 0);
+      this.scheduleWarm(0);
     }
   }
 
@@ -202,8 +208,7 @@ export class Kernel {
   private fresh(signature: string): boolean {
     if (this.seen.has(signature)) return false;
     this.seen.add(signature);
-    this.seenOrder.push(signature);
-    if (this.seenOrder.length > SEEN_SIGNATURES) this.seen.delete(this.seenOrder.shift()!);
+    if (this.seen.size > SEEN_SIGNATURES) this.seen.delete(this.seen.values().next().value!);
     return true;
   }
 
@@ -328,7 +333,9 @@ export class Kernel {
   publish(parent: Message | null, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: Buffer[] = []): void {
     const m = reply(parent, msgType, content, this.session, metadata);
     m.buffers = buffers;
-    this.options.transport.send("iopub", encode(m, [Buffer.from(`kernel.${this.session}.${msgType}`)], this.signer));
+    let topic = this.topics.get(msgType);
+    if (!topic) this.topics.set(msgType, (topic = Buffer.from(`kernel.${this.session}.${msgType}`)));
+    this.options.transport.send("iopub", encode(m, [topic], this.signer));
   }
 
   /** `prompt()` in cells: an input request on stdin, waiting for the answer. */

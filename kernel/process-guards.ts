@@ -65,6 +65,7 @@ export interface ProcessGuard {
 }
 
 const EVENTS: readonly GuardedEvent[] = ["uncaughtException", "unhandledRejection"];
+const isGuarded = (event: string | symbol): event is GuardedEvent => event === "uncaughtException" || event === "unhandledRejection";
 type Listener = (...args: unknown[]) => void;
 /** Marks wrappers (ours and tamed foreign ones) so that they are never wrapped twice. */
 const TAMED = Symbol("optlab.tamed");
@@ -155,10 +156,10 @@ export function guardProcess(report: BackgroundErrorReporter = reportToStderr): 
   };
   // `newListener` fires before the listener is in the list: tame it on the next tick.
   const onNew = (event: string | symbol, l: unknown) => {
-    if (watching && (event === "uncaughtException" || event === "unhandledRejection") && !(typeof l === "function" && TAMED in l)) soon();
+    if (watching && isGuarded(event) && !(typeof l === "function" && TAMED in l)) soon();
   };
   const onRemove = (event: string | symbol, l: unknown) => {
-    if (watching && (event === "uncaughtException" || event === "unhandledRejection") && isOwn(l)) soon();
+    if (watching && isGuarded(event) && isOwn(l)) soon();
     if (watching && (l === onNew || l === onRemove)) soon();
   };
 

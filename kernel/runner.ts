@@ -7,6 +7,7 @@
  * start. A cell error stops that notebook (later cells are not run) unless `allowErrors` is set
  * or the cell is tagged `raises-exception`, as with `jupyter nbconvert --execute`.
  */
+import { randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -141,7 +142,7 @@ function finishMetadata(nb: Notebook): void {
 
 /** Plays the client over a `MemoryTransport`. */
 class InProcessClient {
-  private readonly session = newHeader("x", "").msg_id;
+  private readonly session = randomUUID();
   private readonly listeners = new Map<string, (m: Message) => void>();
 
   constructor(private readonly transport: MemoryTransport, private readonly signer: Signer) {

@@ -91,7 +91,7 @@ export function decode(frames: readonly Buffer[], signer: Signer): Envelope & { 
   const signature = frames[i + 1]!.toString("utf8");
   const parts = frames.slice(i + 2, i + 6);
   if (!signer.verify(signature, parts)) throw new WireError("message signature does not match (wrong key or a forged message)");
-  const [header, parent, metadata, content] = parts.map((p, k) => parseJson(p, ["header", "parent_header", "metadata", "content"][k]!));
+  const [header, parent, metadata, content] = parts.map((p, k) => parseJson(p, PART_NAMES[k]!));
   if (!header || typeof header !== "object" || typeof (header as Header).msg_type !== "string") throw new WireError("message header has no msg_type");
   return {
     ids: frames.slice(0, i),
@@ -106,6 +106,8 @@ export function decode(frames: readonly Buffer[], signer: Signer): Envelope & { 
   };
 }
 
+const PART_NAMES = ["header", "parent_header", "metadata", "content"] as const;
+
 function parseJson(b: Buffer, what: string): unknown {
   try {
     return JSON.parse(b.toString("utf8"));
@@ -116,14 +118,14 @@ function parseJson(b: Buffer, what: string): unknown {
 
 /** Message → frames, signed. */
 export function encode(msg: Message<unknown>, ids: readonly Buffer[], signer: Signer): Buffer[] {
+  // Encoded once: the same bytes are signed and sent.
   const parts = [
-    JSON.stringify(msg.header),
-    JSON.stringify(msg.parent_header),
-    JSON.stringify(msg.metadata),
-    JSON.stringify(msg.content ?? {}, jsonSafe),
+    Buffer.from(JSON.stringify(msg.header), "utf8"),
+    Buffer.from(JSON.stringify(msg.parent_header), "utf8"),
+    Buffer.from(JSON.stringify(msg.metadata), "utf8"),
+    Buffer.from(JSON.stringify(msg.content ?? {}, jsonSafe), "utf8"),
   ];
-  const frames: Buffer[] = [...ids, DELIMITER, Buffer.from(signer.sign(parts))];
-  for (const p of parts) frames.push(Buffer.from(p, "utf8"));
+  const frames: Buffer[] = [...ids, DELIMITER, Buffer.from(signer.sign(parts)), ...parts];
   for (const b of msg.buffers ?? []) frames.push(Buffer.isBuffer(b) ? b : Buffer.from(b as Uint8Array));
   return frames;
 }

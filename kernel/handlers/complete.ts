@@ -1,13 +1,11 @@
 /** `complete_request`: TypeScript completions (tslab's converter, with the cells' declarations). */
 import type { Kernel } from "../kernel.js";
 import type { Request } from "./index.js";
-import { codePointToUtf16, utf16ToCodePoint } from "./positions.js";
+import { codeAndCursor, utf16ToCodePoint } from "./positions.js";
 
 /** Answers `complete_request` (cursor positions in code points). */
 export async function complete(k: Kernel, r: Request): Promise<void> {
-  const code = String(r.env.msg.content.code ?? "");
-  const cp = typeof r.env.msg.content.cursor_pos === "number" ? r.env.msg.content.cursor_pos : [...code].length;
-  const cursor = codePointToUtf16(code, cp);
+  const { code, cursor } = codeAndCursor(r.env.msg.content);
   const ex = await k.executor();
   const res = ex.complete(code, cursor);
   k.reply(r, "complete_reply", {

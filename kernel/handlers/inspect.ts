@@ -1,14 +1,13 @@
 /** `inspect_request`: the type and documentation of the name at the cursor (TypeScript's quick info). */
 import type { Kernel } from "../kernel.js";
 import type { Request } from "./index.js";
-import { codePointToUtf16 } from "./positions.js";
+import { codeAndCursor } from "./positions.js";
 
 /** Answers `inspect_request` with `text/plain` and `text/markdown` quick info. */
 export async function inspect(k: Kernel, r: Request): Promise<void> {
-  const code = String(r.env.msg.content.code ?? "");
-  const cp = typeof r.env.msg.content.cursor_pos === "number" ? r.env.msg.content.cursor_pos : [...code].length;
+  const { code, cursor } = codeAndCursor(r.env.msg.content);
   const ex = await k.executor();
-  const text = ex.inspect(code, codePointToUtf16(code, cp));
+  const text = ex.inspect(code, cursor);
   k.reply(r, "inspect_reply", {
     status: "ok",
     found: text !== null,

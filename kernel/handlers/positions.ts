@@ -23,3 +23,13 @@ export function utf16ToCodePoint(s: string, i: number): number {
   }
   return n;
 }
+
+/**
+ * The `code` of a `complete_request` / `inspect_request` and its `cursor_pos` (code points,
+ * default: the end of the code) as a UTF-16 index.
+ */
+export function codeAndCursor(content: Record<string, unknown>): { code: string; cursor: number } {
+  const code = String(content.code ?? "");
+  const cp = typeof content.cursor_pos === "number" ? content.cursor_pos : [...code].length;
+  return { code, cursor: codePointToUtf16(code, cp) };
+}

@@ -8,21 +8,12 @@ import type { HyperValue, Optimizer, Schedule } from "./base.js";
 import { chain } from "./chain.js";
 import { LR, named } from "./named.js";
 import { readOptions } from "./options.js";
-import { scaleByLbfgs } from "./transforms/lbfgs.js";
+import { scaleByLbfgs, type LbfgsOptions } from "./transforms/lbfgs.js";
 import { scaleByBacktracking, scaleByFisher, scaleByNewton, type FisherSource } from "./transforms/newton.js";
 import { scaleByLearningRate } from "./transforms/scale.js";
 
-/** Options of `lbfgs` (`torch.optim.LBFGS`). */
-export interface LbfgsAliasOptions {
-  /** Step length multiplier (default 1), or a schedule (step k uses lr(k), as under a torch lr scheduler). */
-  lr?: HyperValue;
-  maxIter?: number;
-  maxEval?: number;
-  toleranceGrad?: number;
-  toleranceChange?: number;
-  historySize?: number;
-  lineSearch?: "strong-wolfe" | null;
-}
+/** Options of `lbfgs` (`torch.optim.LBFGS`): those of `scaleByLbfgs`, with the same defaults. */
+export interface LbfgsAliasOptions extends LbfgsOptions {}
 
 /**
  * L-BFGS as `torch.optim.LBFGS` (one `optimize` step = one `LBFGS.step(closure)`, up to maxIter

@@ -53,6 +53,9 @@ export class Runner {
   private lastMove = 0;
   private evaluations = 0;
   private readonly tol: number | undefined;
+  /** `opts.clipNorm` / `opts.clipValue`, read once (the step reads them every time). */
+  private readonly clipNorm: number | undefined;
+  private readonly clipValue: number | undefined;
   private readonly who: string;
 
   constructor(
@@ -65,6 +68,8 @@ export class Runner {
     this.who = who;
     this.x = parseStart(problem, opts.from, who);
     this.tol = opts.tol;
+    this.clipNorm = opts.clipNorm;
+    this.clipValue = opts.clipValue;
     const needsProblem = optimizer.needs?.includes("problem") ?? false;
     if ((opts.clipNorm !== undefined || opts.clipValue !== undefined) && (optimizer as Optimizer).name === "lbfgs") {
       throw new DslError("bad-option", `${who}: clipNorm/clipValue do not apply to lbfgs, which evaluates the gradient itself inside its step`, { path: `${who}.clipNorm` });
@@ -194,7 +199,7 @@ export class Runner {
 
   /** One optimizer step (call `start` first). */
   step(): void {
-    const { x, g, n, k, rec, opts } = this;
+    const { x, g, n, k, rec, clipNorm, clipValue } = this;
     let loss: number;
     if (this.batcher) {
       const rows = (this.currentRows = this.batcher.rows(k));
@@ -204,12 +209,12 @@ export class Runner {
     } else {
       loss = rec.losses[k]!; // g holds ∇f(x_k) from the last evaluation
     }
-    if (opts.clipNorm !== undefined) {
-      const c = Math.min(opts.clipNorm / (this.norm(g) + 1e-6), 1);
+    if (clipNorm !== undefined) {
+      const c = Math.min(clipNorm / (this.norm(g) + 1e-6), 1);
       for (let j = 0; j < n; j++) g[j] = g[j]! * c;
     }
-    if (opts.clipValue !== undefined) {
-      const c = opts.clipValue;
+    if (clipValue !== undefined) {
+      const c = clipValue;
       for (let j = 0; j < n; j++) g[j] = g[j]! < -c ? -c : g[j]! > c ? c : g[j]!;
     }
     if (this.gradCopy) this.gradCopy.set(g);

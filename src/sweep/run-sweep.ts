@@ -78,13 +78,18 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
   const tol = spec.tol ?? SWEEP_TOL;
   const make = typeof spec.optimizer === "function" ? (spec.optimizer as (h: HyperPoint) => unknown) : () => spec.optimizer;
   const n = problem.n;
+  // the run options both engines take, where given
+  const limits = {
+    ...(spec.clipNorm !== undefined ? { clipNorm: spec.clipNorm } : {}),
+    ...(spec.clipValue !== undefined ? { clipValue: spec.clipValue } : {}),
+    ...(spec.divergenceFactor !== undefined ? { divergenceFactor: spec.divergenceFactor } : {}),
+  };
   const work = problem.data ? { runs: B, n, samples: spec.batchSize ?? problem.data.samples } : { runs: B, n };
   const { name: backend, why } = await resolveBackend(spec.backend, work);
-  const n0 = problem.n;
   const cols: SweepColumns = {
     points, starts: starts.points,
     finalLoss: new Float64Array(B), finalGradNorm: new Float64Array(B),
-    divergedAt: new Int32Array(B).fill(-1), stepsToTol: new Int32Array(B).fill(-1), x: new Float64Array(B * n0),
+    divergedAt: new Int32Array(B).fill(-1), stepsToTol: new Int32Array(B).fill(-1), x: new Float64Array(B * n),
   };
   const keys = Object.keys(spec.grid ?? spec.random ?? {});
   const baseInfo = {
@@ -105,12 +110,9 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
       for (let s = 0; s < S; s++) {
         await checkpoint(() => `after ${p * S + s} of ${B} runs`);
         const run = runSync(problem, t, {
-          from: starts.points[s]!, steps,
-          ...(spec.clipNorm !== undefined ? { clipNorm: spec.clipNorm } : {}),
-          ...(spec.clipValue !== undefined ? { clipValue: spec.clipValue } : {}),
+          from: starts.points[s]!, steps, ...limits,
           ...(spec.batchSize !== undefined ? { batchSize: spec.batchSize } : {}),
           ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
-          ...(spec.divergenceFactor !== undefined ? { divergenceFactor: spec.divergenceFactor } : {}),
         }, who);
         const r = p * S + s;
         cols.finalLoss[r] = run.loss;
@@ -132,28 +134,24 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
     if (spec.engine === "fused" && !fused.ok) throw new DslError("backend-capability", `${who}: the fused engine does not apply: ${fused.reason}`, { path: `${who}.engine` });
     engineLabel = fused.ok ? fused.label : "tfjs ops";
     const obj = new TensorObjective(engine, target);
+    // the same seeded mini-batches for every group (rows(k) depends on k only)
+    const data = problem.data;
+    const batcher = !fused.ok && data && spec.batchSize !== undefined && spec.batchSize < data.samples
+      ? new Batcher(Int32Array.from({ length: data.samples }, (_, i) => i), spec.batchSize, spec.seed ?? 0)
+      : undefined;
     let runsDone = 0;
     try {
       for (const g of groups) {
         const startRows = new Float64Array(g.runs.length * n);
         g.runs.forEach((r, i) => startRows.set(starts.points[r % S]!, i * n));
         const common = {
-          engine, objective: obj, transform: g.transform, starts: startRows, B: g.runs.length, steps, tol,
-          ...(spec.clipNorm !== undefined ? { clipNorm: spec.clipNorm } : {}),
-          ...(spec.clipValue !== undefined ? { clipValue: spec.clipValue } : {}),
-          ...(spec.divergenceFactor !== undefined ? { divergenceFactor: spec.divergenceFactor } : {}),
+          engine, objective: obj, transform: g.transform, starts: startRows, B: g.runs.length, steps, tol, ...limits,
           ...(spec.signal ? { signal: spec.signal, onChunk: (k: number) => checkpoint(() => `after ${k} of ${steps} steps of runs ${runsDone + 1}–${runsDone + g.runs.length} (of ${B})`) } : {}),
         };
         await checkpoint(() => `after ${runsDone} of ${B} runs`);
-        let res: BatchRunResult;
-        if (fused.ok) res = await runFused(common);
-        else {
-          const data = problem.data;
-          const batcher = data && spec.batchSize !== undefined && spec.batchSize < data.samples
-            ? new Batcher(Int32Array.from({ length: data.samples }, (_, i) => i), spec.batchSize, spec.seed ?? 0)
-            : undefined;
-          res = await runBatch({ ...common, ...(batcher ? { batchRows: (k: number) => batcher.rows(k) } : {}) });
-        }
+        const res: BatchRunResult = fused.ok
+          ? await runFused(common)
+          : await runBatch({ ...common, ...(batcher ? { batchRows: (k: number) => batcher.rows(k) } : {}) });
         g.runs.forEach((r, i) => {
           cols.finalLoss[r] = res.finalLoss[i]!;
           cols.finalGradNorm[r] = res.finalGradNorm[i]!;

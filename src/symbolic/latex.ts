@@ -5,7 +5,7 @@
  */
 import type { FnName } from "./functions.js";
 import type { Call, Expr, Sym } from "./ir.js";
-import { asFraction, isNegativeTerm, latexSymbol } from "./shape.js";
+import { asFraction, isNegativeTerm, latexSymbol, Prec, type Printed } from "./shape.js";
 import { add, neg, ONE } from "./simplify.js";
 
 /** Options for LaTeX rendering. */
@@ -14,14 +14,6 @@ export interface LatexOptions {
   symbol?: (s: Sym) => string;
 }
 
-const enum Prec {
-  Add = 1,
-  Mul = 2,
-  Unary = 3,
-  Pow = 4,
-  Atom = 5,
-}
-type Printed = [string, Prec];
 
 /** LaTeX of one expression. */
 export function toLatex(e: Expr, opts: LatexOptions = {}): string {

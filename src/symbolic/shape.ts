@@ -6,6 +6,18 @@
 import type { Expr } from "./ir.js";
 import { pow } from "./simplify.js";
 
+/** Binding strength of a printed form, loosest first (the LaTeX and text printers'). */
+export enum Prec {
+  Add = 1,
+  Mul = 2,
+  Unary = 3,
+  Pow = 4,
+  Atom = 5,
+}
+
+/** A printed expression with the binding strength of its outermost operator. */
+export type Printed = [string, Prec];
+
 /** A term read as ± (numCoef · numer…) / (denCoef · denom…). Coefficients of 1 are null. */
 export interface Fraction {
   negative: boolean;

@@ -5,18 +5,9 @@
  * serialization; parentheses appear only where precedence needs them.
  */
 import type { Expr } from "./ir.js";
-import { asFraction, isNegativeTerm } from "./shape.js";
+import { asFraction, isNegativeTerm, Prec, type Printed } from "./shape.js";
 import { neg } from "./simplify.js";
 
-const enum Prec {
-  Add = 1,
-  Mul = 2,
-  Unary = 3,
-  Pow = 4,
-  Atom = 5,
-}
-
-type Printed = [string, Prec];
 
 /** Text of one expression. */
 export function toText(e: Expr): string {

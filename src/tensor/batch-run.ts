@@ -90,15 +90,36 @@ function tensorsIn(v: unknown, out: Tensor[], Tensor: Function): Tensor[] {
   return out;
 }
 
+/**
+ * Throws when `transform` cannot run on tensors (it needs the float64 problem inside its step).
+ * Shared by `runBatch` and the fused runner.
+ */
+export function assertTensorTransform(transform: Transform): void {
+  if (transform.needs?.includes("float64") || transform.needs?.includes("problem")) {
+    const name = (transform as { name?: string }).name ?? "this optimizer";
+    throw new DslError("backend-capability", `${name} runs on the float64 engine only (it evaluates the objective inside its step); use backend "float64"`, { path: "backend" });
+  }
+}
+
+/** A recorded snapshot's tensors (kept until the next flush). */
+interface Pending {
+  x: Tensor;
+  loss: Tensor;
+  gn: Tensor;
+  batchLoss?: Tensor;
+}
+
+/** The tensors of a snapshot, in the order they are read back. */
+function pendingTensors(p: Pending): Tensor[] {
+  return p.batchLoss ? [p.x, p.loss, p.gn, p.batchLoss] : [p.x, p.loss, p.gn];
+}
+
 /** Runs the batch (see the file comment). */
 export async function runBatch(spec: BatchRunSpec): Promise<BatchRunResult> {
   const { engine, objective: obj, transform, B, steps } = spec;
   const tf = engine.tf;
   const n = obj.n;
-  if (transform.needs?.includes("float64") || transform.needs?.includes("problem")) {
-    const name = (transform as { name?: string }).name ?? "this optimizer";
-    throw new DslError("backend-capability", `${name} runs on the float64 engine only (it evaluates the objective inside its step); use backend "float64"`, { path: "backend" });
-  }
+  assertTensorTransform(transform);
   await engine.activate();
   const ops = columnOps(tf, `tfjs-${engine.name}/columns`);
   const t0 = performance.now();
@@ -130,7 +151,7 @@ export async function runBatch(spec: BatchRunSpec): Promise<BatchRunResult> {
   let toTol = tf.tidy(() => tf.where(tf.logicalAnd(tf.lessEqual(gn, tol), tf.greater(alive, 0)), tf.zeros([B, 1]), tf.fill([B, 1], -1)));
 
   const rec = spec.record ? { xs: [] as Float64Array[], losses: [] as Float64Array[], gradNorms: [] as Float64Array[], batchLosses: [] as Float64Array[] } : undefined;
-  let pending: { x: Tensor; loss: Tensor; gn: Tensor; batchLoss?: Tensor }[] = [];
+  let pending: Pending[] = [];
   const snapshot = (batchLoss?: Tensor) => {
     if (!rec) return;
     pending.push(tf.tidy(() => ({ x: tf.concat(x, 1), loss: tf.clone(loss), gn: tf.clone(gn), ...(batchLoss ? { batchLoss: tf.clone(batchLoss) } : {}) })));
@@ -139,9 +160,9 @@ export async function runBatch(spec: BatchRunSpec): Promise<BatchRunResult> {
     if (!rec || pending.length === 0) return;
     const batch = pending;
     pending = [];
-    const all = tf.tidy(() => tf.concat(batch.flatMap((p) => [tf.reshape(p.x, [-1]), tf.reshape(p.loss, [-1]), tf.reshape(p.gn, [-1]), ...(p.batchLoss ? [tf.reshape(p.batchLoss, [-1])] : [])])));
+    const all = tf.tidy(() => tf.concat(batch.flatMap((p) => pendingTensors(p).map((t) => tf.reshape(t, [-1])))));
     const d = await engine.read(all);
-    tf.dispose([all, ...batch.flatMap((p) => [p.x, p.loss, p.gn, ...(p.batchLoss ? [p.batchLoss] : [])])]);
+    tf.dispose([all, ...batch.flatMap(pendingTensors)]);
     let o = 0;
     const take = (len: number) => Float64Array.from(d.subarray(o, (o += len)));
     for (const p of batch) {
@@ -187,8 +208,9 @@ export async function runBatch(spec: BatchRunSpec): Promise<BatchRunResult> {
         const lossNew = keepNew(r.value, loss);
         const gNew = r.grad.map((gi, i) => keepNew(gi, g[i]!));
         const gnKept = keepNew(gnNew, gn);
-        const divNew = tf.where(tf.logicalAnd(wasAlive, tf.logicalNot(ok)), tf.fill([B, 1], k + 1), divergedAt);
-        const tolNew = tf.where(tf.logicalAnd(tf.logicalAnd(tf.less(toTol, 0), nowAlive), tf.lessEqual(gnNew, tol)), tf.fill([B, 1], k + 1), toTol);
+        const stepIndex = tf.fill([B, 1], k + 1);
+        const divNew = tf.where(tf.logicalAnd(wasAlive, tf.logicalNot(ok)), stepIndex, divergedAt);
+        const tolNew = tf.where(tf.logicalAnd(tf.logicalAnd(tf.less(toTol, 0), nowAlive), tf.lessEqual(gnNew, tol)), stepIndex, toTol);
         return {
           xNew, lossNew, gNew, gnKept, aliveNew: tf.cast(nowAlive, "float32"), divNew, tolNew, batchLoss,
           stateTensors: tensorsIn(state, [], tf.Tensor),
@@ -240,7 +262,7 @@ export async function runBatch(spec: BatchRunSpec): Promise<BatchRunResult> {
     };
     return result;
   } finally {
-    tf.dispose([...x, loss, ...g, gn, alive, divergedAt, toTol, loss0, limit, ...tensorsIn(state, [], tf.Tensor), ...pending.flatMap((p) => [p.x, p.loss, p.gn, ...(p.batchLoss ? [p.batchLoss] : [])])]);
+    tf.dispose([...x, loss, ...g, gn, alive, divergedAt, toTol, loss0, limit, ...tensorsIn(state, [], tf.Tensor), ...pending.flatMap(pendingTensors)]);
     train?.dispose();
   }
 }

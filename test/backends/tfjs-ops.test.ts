@@ -6,21 +6,11 @@
 import { expect, test } from "vitest";
 import { float64Ops, type Ops, type Scalar } from "../../src/backends/index.js";
 import { describeEachBackend, expectClose, type TestBackend } from "../support/describe-each-backend.js";
+import { uniform as rng } from "../support/random.js";
 
 const B = 5;
 const n = 7;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(42);
 const mat = (lo: number, hi: number) => Array.from({ length: B }, () => Array.from({ length: n }, () => Math.fround(lo + (hi - lo) * r())));
 const A = mat(-2, 2);

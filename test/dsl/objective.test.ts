@@ -1,18 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { DslError, format, objective, Objective } from "../../dsl/index.js";
 import { formatSync } from "../../src/display/index.js";
+import { expectDslError } from "../support/dsl-error.js";
 
-function fails(fn: () => unknown, code: string, re: RegExp): DslError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DslError);
-    expect((e as DslError).code).toBe(code);
-    expect((e as DslError).message).toMatch(re);
-    return e as DslError;
-  }
-  throw new Error(`expected a DslError ${code}`);
-}
+const fails = expectDslError;
 
 const rosen = () => objective("(1 - x)^2 + 100 (y - x^2)^2");
 

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
+import { endpoint, type ConnectionInfo } from "../../kernel/connection.js";
 import { decode, encode, newHeader, Signer, type Message } from "../../kernel/wire.js";
 
 /** Free TCP ports on 127.0.0.1. */
@@ -39,10 +40,10 @@ export async function startKernel(argv: string[], o: { env?: NodeJS.ProcessEnv; 
   const dir = mkdtempSync(join(tmpdir(), "optlab-client-"));
   const [shell, iopub, stdin, control, hb] = await freePorts(5);
   const key = randomBytes(16).toString("hex");
-  const conn = { transport: "tcp", ip: "127.0.0.1", shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, key, signature_scheme: "hmac-sha256", kernel_name: "test" };
+  const conn: ConnectionInfo = { transport: "tcp", ip: "127.0.0.1", shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, key, signature_scheme: "hmac-sha256", kernel_name: "test" };
   const file = join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(conn));
-  const client = new KernelClient(conn as Connection);
+  const client = new KernelClient(conn);
   const t0 = performance.now();
   const proc = spawn(argv[0]!, argv.slice(1).map((a) => a.replace("{connection_file}", file)), { env: { ...process.env, ...o.env }, cwd: o.cwd, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -77,16 +78,11 @@ export async function startKernel(argv: string[], o: { env?: NodeJS.ProcessEnv; 
   };
 }
 
-export interface Connection {
-  ip: string;
-  shell_port: number;
-  iopub_port: number;
-  stdin_port: number;
-  control_port: number;
-  hb_port: number;
-  key: string;
-  signature_scheme: string;
-}
+/** The connection a client talks to (the kernel's own connection-file type). */
+export type Connection = ConnectionInfo;
+
+/** The request a reply or an iopub message answers. */
+const parentId = (m: Message): string => (m.parent_header as { msg_id?: string }).msg_id ?? "";
 
 /** Requests, replies and iopub messages. */
 export class KernelClient {
@@ -104,14 +100,13 @@ export class KernelClient {
   }
 
   async connect(): Promise<void> {
-    const url = (p: number) => `tcp://${this.conn.ip}:${p}`;
-    this.shell.connect(url(this.conn.shell_port));
-    this.control.connect(url(this.conn.control_port));
-    this.iopub.connect(url(this.conn.iopub_port));
+    this.shell.connect(endpoint(this.conn, "shell"));
+    this.control.connect(endpoint(this.conn, "control"));
+    this.iopub.connect(endpoint(this.conn, "iopub"));
     this.iopub.subscribe();
-    void this.loop(this.shell, (m) => this.replies.get((m.parent_header as { msg_id?: string }).msg_id ?? "")?.(m));
-    void this.loop(this.control, (m) => this.replies.get((m.parent_header as { msg_id?: string }).msg_id ?? "")?.(m));
-    void this.loop(this.iopub, (m) => this.iopubListeners.get((m.parent_header as { msg_id?: string }).msg_id ?? "")?.(m));
+    void this.loop(this.shell, (m) => this.replies.get(parentId(m))?.(m));
+    void this.loop(this.control, (m) => this.replies.get(parentId(m))?.(m));
+    void this.loop(this.iopub, (m) => this.iopubListeners.get(parentId(m))?.(m));
   }
 
   private async loop(sock: zmq.Dealer | zmq.Subscriber, on: (m: Message) => void): Promise<void> {

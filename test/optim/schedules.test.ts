@@ -9,6 +9,7 @@ import { DslError } from "../../src/errors/index.js";
 import type { Schedule } from "../../src/optim/base.js";
 import * as schedules from "../../src/optim/schedules/index.js";
 import type { CyclingScheduleFn, ScheduleFn } from "../../src/optim/schedules/index.js";
+import { expectDslError } from "../support/dsl-error.js";
 
 const { constant, cosine, cyclic, exponential, linear, multiStep, oneCycle, polynomial, sequential, step, warmRestarts } = schedules;
 
@@ -225,15 +226,7 @@ describe("bad options are rejected with what was expected and what came", () => 
     ["sequential of a number", () => sequential([0.1 as never], { milestones: [] }), "bad-option", /schedules\[0\] must be a schedule \(a function step => lr\), got 0\.1/],
   ];
   test.each(cases)("%s", (_name, fn, code, message) => {
-    let caught: unknown;
-    try {
-      fn();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(DslError);
-    expect((caught as DslError).code).toBe(code);
-    expect((caught as DslError).message).toMatch(message);
+    expectDslError(fn, code, message);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Problem } from "../../src/problem/index.js";
 import { sgd } from "../../src/optim/aliases.js";
 import { runSync } from "../../src/optim/run.js";
 import { measuredRate, theory } from "../../src/optim/theory.js";
+import { expectDslError } from "../support/dsl-error.js";
 
 /** f(x) = ½ (x − c)ᵀ A (x − c) + fStar with A = Q diag(λ) Qᵀ, Q a Householder reflection: a quadratic with known L, μ, x*, f*. */
 function quadratic(lambdas: number[], c: number[], fStar: number): Problem & { A: number[][] } {
@@ -300,15 +301,7 @@ describe("display and input errors", () => {
     ["bad tol", () => theory([[1]], { tol: 2 }), "bad-option", /tol must be a number > 0 and < 1/],
     ["a point with a matrix", () => theory([[1]], { at: [0] }), "bad-option", /`at` is not used with a Hessian matrix/],
   ] as const)("%s", (_n, fn, code, msg) => {
-    let caught: unknown;
-    try {
-      fn();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(DslError);
-    expect((caught as DslError).code).toBe(code);
-    expect((caught as DslError).message).toMatch(msg);
+    expectDslError(fn, code, msg);
   });
 });
 

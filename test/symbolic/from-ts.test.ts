@@ -1,18 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { DslError } from "../../src/errors/index.js";
 import { evaluateOne, parseFunction, toText } from "../../src/symbolic/index.js";
+import { expectDslError } from "../support/dsl-error.js";
 
-function fails(src: string, code: string, re: RegExp): DslError {
-  try {
-    parseFunction(src);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DslError);
-    expect((e as DslError).code).toBe(code);
-    expect((e as DslError).message).toMatch(re);
-    return e as DslError;
-  }
-  throw new Error(`expected ${src} to fail with ${code}`);
-}
+const fails = (src: string, code: string, re: RegExp): DslError => expectDslError(() => parseFunction(src), code, re);
 
 describe("parseFunction: TypeScript arrow functions", () => {
   test("Rosenbrock as an arrow function becomes the same expression as the mathjs string", () => {

@@ -1,21 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { DslError } from "../../src/errors/index.js";
 import { evaluateOne, parseExpression, toText } from "../../src/symbolic/index.js";
+import { expectDslError } from "../support/dsl-error.js";
 
 const value = (src: string, env: Record<string, number> = {}, constants?: Record<string, number>) =>
   evaluateOne(parseExpression(src, { constants }).expr, { ...constants, ...env });
 
-function fails(src: string, code: string, re: RegExp, opts = {}): DslError {
-  try {
-    parseExpression(src, opts);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DslError);
-    expect((e as DslError).code).toBe(code);
-    expect((e as DslError).message).toMatch(re);
-    return e as DslError;
-  }
-  throw new Error(`expected ${src} to fail with ${code}`);
-}
+const fails = (src: string, code: string, re: RegExp, opts = {}): DslError => expectDslError(() => parseExpression(src, opts), code, re);
 
 describe("parseExpression: mathjs syntax", () => {
   test("^ is power, log is natural, implicit multiplication, unary minus below ^", () => {

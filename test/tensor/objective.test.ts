@@ -8,18 +8,10 @@ import type { Tensor } from "../../src/backends/index.js";
 import { buildObjective, type SymbolicDataProblem, type SymbolicProblem } from "../../src/symbolic/index.js";
 import { TensorObjective, fromColumns, toColumns } from "../../src/tensor/index.js";
 import { describeEachBackend, expectClose, type TestBackend } from "../support/describe-each-backend.js";
+import { uniform } from "../support/random.js";
 
 const POINTS = [[-1.2, 1], [0.5, -0.3], [2, 3.5], [1, 1]];
 
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describeEachBackend(
   "TensorObjective",

@@ -76,21 +76,16 @@ export function cyclic(o: CyclicOptions): CyclingScheduleFn<ResolvedCyclic> {
   const scaleMode = scaleFn ? opts.scaleMode : mode === "exp_range" ? "iterations" : "cycle";
   const scale: (x: number) => number =
     scaleFn ?? (mode === "triangular" ? () => 1.0 : mode === "triangular2" ? (x) => 1 / 2.0 ** (x - 1) : (x) => Math.pow(gamma, x));
-  // Both lr and momentum use the same position and amplitude factor at step k.
-  const phase = (k: number): [number, number] => {
-    const cycle = Math.floor(1 + k / totalSize);
-    const x = 1.0 + k / totalSize - cycle;
-    const s = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
-    return [s, scale(scaleMode === "cycle" ? cycle : k)];
+  // Both lr and momentum use the same position in the cycle and amplitude factor at step k
+  // (two functions rather than one returning a pair: a schedule is read every optimizer step).
+  const cycleOf = (k: number): number => Math.floor(1 + k / totalSize);
+  const position = (k: number): number => {
+    const x = 1.0 + k / totalSize - cycleOf(k);
+    return x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
   };
-  const lrAt = (k: number) => {
-    const [s, f] = phase(k);
-    return baseLr + (maxLr - baseLr) * s * f;
-  };
-  const momentumAt = (k: number) => {
-    const [s, f] = phase(k);
-    return maxMomentum - (maxMomentum - baseMomentum) * s * f;
-  };
+  const amplitude: (k: number) => number = scaleMode === "cycle" ? (k) => scale(cycleOf(k)) : scale;
+  const lrAt = (k: number) => baseLr + (maxLr - baseLr) * position(k) * amplitude(k);
+  const momentumAt = (k: number) => maxMomentum - (maxMomentum - baseMomentum) * position(k) * amplitude(k);
   const horizon = 2 * totalSize;
   const momentum = cycleMomentum
     ? makeSchedule({ name: "cyclic.momentum", options: opts, at: momentumAt, horizon, rebuild: (p) => cyclic(p).momentum! })

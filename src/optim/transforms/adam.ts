@@ -4,9 +4,11 @@
  * All map a gradient g_t to an update direction; the learning rate (and its sign) comes from
  * `scaleByLearningRate` after them. t counts from 1 on the first update.
  */
-import type { Ops, Scalar } from "../../backends/ops.js";
+import type { Scalar } from "../../backends/ops.js";
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
+import type { Rules } from "../options.js";
 import { blockOptions, flag, nonNegative, positive, unit } from "./check.js";
+import { ema, emaSq } from "./ema.js";
 
 export interface AdamOptions {
   /** β₁ ∈ [0, 1) (default 0.9). */
@@ -30,15 +32,15 @@ export interface AdamState<A = any> {
   nuMax: A;
 }
 
-/** m ← β m + (1 − β) g (PyTorch 1.13's `mul_(β).add_(g, alpha=1−β)`), written into m. */
-function ema<A>(ops: Ops<A>, m: A, g: A, beta: Scalar<A>): A {
-  return ops.axpy(ops.ssub(1, beta), g, ops.scale(m, beta, m), m);
+/** β₁, β₂ and ε, checked, defaults filled in: the options every member of the family has. */
+interface Moments {
+  b1: HyperValue;
+  b2: HyperValue;
+  eps: HyperValue;
 }
 
-/** v ← β v + (1 − β) g², written into v. */
-function emaSq<A>(ops: Ops<A>, v: A, g: A, beta: Scalar<A>): A {
-  return ops.addcmul(ops.scale(v, beta, v), g, g, ops.ssub(1, beta), v);
-}
+/** The rules of `Moments` (PyTorch's defaults), first in every member's rules. */
+const MOMENT_RULES: Rules = { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator") };
 
 /**
  * Adam's direction (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015,
@@ -54,11 +56,7 @@ function emaSq<A>(ops: Ops<A>, v: A, g: A, beta: Scalar<A>): A {
  * const adam = chain(scaleByAdam({ b1: 0.9, b2: 0.999 }), scaleByLearningRate(1e-3));
  */
 export function scaleByAdam(o: AdamOptions = {}): Transform<AdamState> {
-  const c = blockOptions("scaleByAdam", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator"), amsgrad: flag(false, "AMSGrad") });
-  const b1h = c.b1 as HyperValue;
-  const b2h = c.b2 as HyperValue;
-  const epsh = c.eps as HyperValue;
-  const amsgrad = c.amsgrad as boolean;
+  const { b1: b1h, b2: b2h, eps: epsh, amsgrad } = blockOptions<Moments & { amsgrad: boolean }>("scaleByAdam", o, { ...MOMENT_RULES, amsgrad: flag(false, "AMSGrad") });
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), nuMax: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -101,10 +99,7 @@ export interface AdamaxState<A = any> {
  * const adamax = chain(scaleByAdamax(), scaleByLearningRate(2e-3));
  */
 export function scaleByAdamax(o: { b1?: HyperValue; b2?: HyperValue; eps?: HyperValue } = {}): Transform<AdamaxState> {
-  const c = blockOptions("scaleByAdamax", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator") });
-  const b1h = c.b1 as HyperValue;
-  const b2h = c.b2 as HyperValue;
-  const epsh = c.eps as HyperValue;
+  const { b1: b1h, b2: b2h, eps: epsh } = blockOptions<Moments>("scaleByAdamax", o, MOMENT_RULES);
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), inf: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -147,11 +142,10 @@ export interface NadamState<A = any> {
 export function scaleByNadam(
   o: { b1?: HyperValue; b2?: HyperValue; eps?: HyperValue; momentumDecay?: HyperValue } = {},
 ): Transform<NadamState> {
-  const c = blockOptions("scaleByNadam", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator"), momentumDecay: nonNegative(4e-3, "ψ of the momentum schedule") });
-  const b1h = c.b1 as HyperValue;
-  const b2h = c.b2 as HyperValue;
-  const epsh = c.eps as HyperValue;
-  const psih = c.momentumDecay as HyperValue;
+  const { b1: b1h, b2: b2h, eps: epsh, momentumDecay: psih } = blockOptions<Moments & { momentumDecay: HyperValue }>("scaleByNadam", o, {
+    ...MOMENT_RULES,
+    momentumDecay: nonNegative(4e-3, "ψ of the momentum schedule"),
+  });
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), muProduct: 1, tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -200,10 +194,7 @@ export interface RadamState<A = any> {
  * const radam = chain(scaleByRadam(), scaleByLearningRate(1e-3));
  */
 export function scaleByRadam(o: { b1?: HyperValue; b2?: HyperValue; eps?: HyperValue } = {}): Transform<RadamState> {
-  const c = blockOptions("scaleByRadam", o, { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator") });
-  const b1h = c.b1 as HyperValue;
-  const b2h = c.b2 as HyperValue;
-  const epsh = c.eps as HyperValue;
+  const { b1: b1h, b2: b2h, eps: epsh } = blockOptions<Moments>("scaleByRadam", o, MOMENT_RULES);
   return {
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {

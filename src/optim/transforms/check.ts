@@ -16,9 +16,12 @@ export function hyperArg(fn: string, name: string, value: unknown, rule: HyperRu
   return readOptions(fn, { [name]: value }, { [name]: { type: "hyper", ...rule } })[name] as HyperValue;
 }
 
-/** An options object of a building block, checked against `rules` (defaults filled in). */
-export function blockOptions(fn: string, given: unknown, rules: Rules): Record<string, unknown> {
-  return readOptions(fn, given, rules);
+/**
+ * An options object of a building block, checked against `rules` (defaults filled in), typed as
+ * `T`: the caller states the checked shape once instead of casting each field.
+ */
+export function blockOptions<T extends object = Record<string, unknown>>(fn: string, given: unknown, rules: Rules): T {
+  return readOptions(fn, given, rules) as T;
 }
 
 /** A hyperparameter in [0, 1) (β₁, β₂, α, momentum) with default `d`. */

@@ -3,6 +3,7 @@
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import { blockOptions, flag, unit } from "./check.js";
+import { ema } from "./ema.js";
 import { DslError } from "../../errors/index.js";
 
 export interface TraceMomentumOptions {
@@ -37,24 +38,21 @@ export interface TraceMomentumState<A = any> {
  * const heavyBall = chain(traceMomentum({ momentum: 0.9 }), scaleByLearningRate(0.01));
  */
 export function traceMomentum(o: TraceMomentumOptions): Transform<TraceMomentumState> {
-  const c = blockOptions("traceMomentum", o, {
+  const { momentum, dampening, nesterov } = blockOptions<{ momentum: HyperValue | undefined; dampening: HyperValue; nesterov: boolean }>("traceMomentum", o, {
     momentum: unit(undefined, "the momentum factor μ"),
     dampening: { type: "hyper", default: 0, min: 0, max: 1, what: "dampening τ of the incoming gradient" },
     nesterov: flag(false, "Nesterov momentum"),
   });
-  if (c.momentum === undefined) throw new DslError("missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })", { path: "traceMomentum.momentum" });
-  o = { momentum: c.momentum as HyperValue, dampening: c.dampening as HyperValue, nesterov: c.nesterov as boolean };
-  const dampening = o.dampening ?? 0;
-  const nesterov = o.nesterov ?? false;
+  if (momentum === undefined) throw new DslError("missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })", { path: "traceMomentum.momentum" });
   return {
     init: (p, ops) => ({ count: 0, buf: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
-      const mu = hyperAt(o.momentum, s.count, ops);
+      const mu = hyperAt(momentum, s.count, ops);
       if (s.count === 0) {
         s.buf = ops.copy(u, s.buf);
       } else {
         const tau = hyperAt(dampening, s.count, ops);
-        s.buf = ops.axpy(ops.ssub(1, tau), u, ops.scale(s.buf, mu, s.buf), s.buf);
+        s.buf = ema(ops, s.buf, u, mu, ops.ssub(1, tau));
       }
       s.count++;
       return nesterov ? ops.axpy(mu, s.buf, u, u) : ops.copy(s.buf, u);

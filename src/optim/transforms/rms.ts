@@ -4,6 +4,7 @@
  */
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import { blockOptions, flag, nonNegative, positive, unit } from "./check.js";
+import { ema, emaSq } from "./ema.js";
 
 export interface RmsState<A = any> {
   count: number;
@@ -28,10 +29,11 @@ export interface RmsState<A = any> {
  * const rmsprop = chain(scaleByRms({ alpha: 0.99, eps: 1e-8 }), scaleByLearningRate(0.01));
  */
 export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?: boolean } = {}): Transform<RmsState> {
-  const c = blockOptions("scaleByRms", o, { alpha: unit(0.99, "smoothing constant"), eps: positive(1e-8, "added to the denominator"), centered: flag(false, "divide by the variance estimate") });
-  const alphah = c.alpha as HyperValue;
-  const epsh = c.eps as HyperValue;
-  const centered = c.centered as boolean;
+  const { alpha: alphah, eps: epsh, centered } = blockOptions<{ alpha: HyperValue; eps: HyperValue; centered: boolean }>("scaleByRms", o, {
+    alpha: unit(0.99, "smoothing constant"),
+    eps: positive(1e-8, "added to the denominator"),
+    centered: flag(false, "divide by the variance estimate"),
+  });
   return {
     init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), mu: ops.zerosLike(p), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -39,10 +41,10 @@ export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?:
       const alpha = hyperAt(alphah, k, ops);
       const eps = hyperAt(epsh, k, ops);
       const w = ops.ssub(1, alpha);
-      s.nu = ops.addcmul(ops.scale(s.nu, alpha, s.nu), u, u, w, s.nu);
+      s.nu = emaSq(ops, s.nu, u, alpha, w);
       let d: typeof u;
       if (centered) {
-        s.mu = ops.axpy(w, u, ops.scale(s.mu, alpha, s.mu), s.mu);
+        s.mu = ema(ops, s.mu, u, alpha, w);
         d = ops.addcmul(s.nu, s.mu, s.mu, -1, s.tmp);
         d = ops.sqrt(d, d);
       } else {
@@ -75,14 +77,11 @@ export interface AdagradState<A = any> {
 export function scaleByAdagrad(
   o: { initialAccumulatorValue?: number; eps?: HyperValue; lrDecay?: HyperValue } = {},
 ): Transform<AdagradState> {
-  const c = blockOptions("scaleByAdagrad", o, {
+  const { initialAccumulatorValue: init0, eps: epsh, lrDecay: decayh } = blockOptions<{ initialAccumulatorValue: number; eps: HyperValue; lrDecay: HyperValue }>("scaleByAdagrad", o, {
     initialAccumulatorValue: { type: "number", default: 0, min: 0, what: "initial sum of squared gradients" },
     eps: positive(1e-10, "added to the denominator"),
     lrDecay: nonNegative(0, "lr ← lr / (1 + (t−1)·lrDecay)"),
   });
-  const init0 = c.initialAccumulatorValue as number;
-  const epsh = c.eps as HyperValue;
-  const decayh = c.lrDecay as HyperValue;
   return {
     init: (p, ops) => ({ count: 0, sum: ops.fullLike(p, init0), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -120,9 +119,10 @@ export interface AdadeltaState<A = any> {
  * const adadelta = chain(scaleByAdadelta({ rho: 0.9, eps: 1e-6 }), scaleByLearningRate(1));
  */
 export function scaleByAdadelta(o: { rho?: HyperValue; eps?: HyperValue } = {}): Transform<AdadeltaState> {
-  const c = blockOptions("scaleByAdadelta", o, { rho: { type: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" }, eps: positive(1e-6, "added inside the square roots") });
-  const rhoh = c.rho as HyperValue;
-  const epsh = c.eps as HyperValue;
+  const { rho: rhoh, eps: epsh } = blockOptions<{ rho: HyperValue; eps: HyperValue }>("scaleByAdadelta", o, {
+    rho: { type: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" },
+    eps: positive(1e-6, "added inside the square roots"),
+  });
   return {
     init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), acc: ops.zerosLike(p), tmp: ops.zerosLike(p), tmp2: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
@@ -130,14 +130,14 @@ export function scaleByAdadelta(o: { rho?: HyperValue; eps?: HyperValue } = {}):
       const rho = hyperAt(rhoh, k, ops);
       const eps = hyperAt(epsh, k, ops);
       const w = ops.ssub(1, rho);
-      s.nu = ops.addcmul(ops.scale(s.nu, rho, s.nu), u, u, w, s.nu);
+      s.nu = emaSq(ops, s.nu, u, rho, w);
       let std = ops.addScalar(s.nu, eps, s.tmp);
       std = ops.sqrt(std, std);
       let d = ops.addScalar(s.acc, eps, s.tmp2);
       d = ops.sqrt(d, d);
       d = ops.div(d, std, d);
       const delta = ops.mul(d, u, u);
-      s.acc = ops.addcmul(ops.scale(s.acc, rho, s.acc), delta, delta, w, s.acc);
+      s.acc = emaSq(ops, s.acc, delta, rho, w);
       return delta;
     },
   };

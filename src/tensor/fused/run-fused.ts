@@ -9,7 +9,7 @@
  */
 import type { Tensor, TfjsEngine } from "../../backends/index.js";
 import { DslError } from "../../errors/index.js";
-import type { BatchRunResult, BatchRunSpec } from "../batch-run.js";
+import { assertTensorTransform, type BatchRunResult, type BatchRunSpec } from "../batch-run.js";
 import { ROW, initGraph, stepGraph, type Graph, type StepSpec } from "./step.js";
 import { WasmDevice, WasmKernel, wasmSimdSupported } from "./wasm.js";
 import { WgslKernel } from "./wgsl.js";
@@ -40,10 +40,7 @@ export function fusedSupport(engine: TfjsEngine, problem: object, spec: { batchS
 /** Runs the batch with fused kernels (`spec.objective` must be data-free and symbolic). */
 export async function runFused(spec: Omit<BatchRunSpec, "batchRows" | "trainRows">): Promise<BatchRunResult> {
   const { engine, objective, transform, B, steps } = spec;
-  if (transform.needs?.includes("float64") || transform.needs?.includes("problem")) {
-    const name = (transform as { name?: string }).name ?? "this optimizer";
-    throw new DslError("backend-capability", `${name} runs on the float64 engine only (it evaluates the objective inside its step); use backend "float64"`, { path: "backend" });
-  }
+  assertTensorTransform(transform);
   const t0 = performance.now();
   const tol = spec.tol ?? -1;
   const n = objective.n;
@@ -59,9 +56,7 @@ export async function runFused(spec: Omit<BatchRunSpec, "batchRows" | "trainRows
   const rec = spec.record ? { xs: [spec.starts.slice()] as Float64Array[], losses: [] as Float64Array[], gradNorms: [] as Float64Array[] } : undefined;
   const take = async () => {
     for (const snap of await device.snapshots()) {
-      const x = new Float64Array(B * n);
-      for (let i = 0; i < n; i++) for (let b = 0; b < B; b++) x[b * n + i] = snap[i * B + b]!;
-      rec!.xs.push(x);
+      rec!.xs.push(unpackRows(snap, B, n));
       rec!.losses.push(Float64Array.from(snap.subarray(ROW.loss(n) * B, (ROW.loss(n) + 1) * B)));
       rec!.gradNorms.push(Float64Array.from(snap.subarray(ROW.gn(n) * B, (ROW.gn(n) + 1) * B)));
     }
@@ -104,11 +99,7 @@ export async function runFused(spec: Omit<BatchRunSpec, "batchRows" | "trainRows
     }
     const S = await device.read();
     const row = (r: number) => S.subarray(r * B, (r + 1) * B);
-    const finalX = new Float64Array(B * n);
-    for (let i = 0; i < n; i++) {
-      const xr = row(ROW.x(n, i));
-      for (let b = 0; b < B; b++) finalX[b * n + i] = xr[b]!;
-    }
+    const finalX = unpackRows(S, B, n); // x is rows 0..n−1 (ROW.x)
     const divergedAt = Int32Array.from(row(ROW.divAt(n)));
     return {
       B, n, steps,
@@ -124,6 +115,19 @@ export async function runFused(spec: Omit<BatchRunSpec, "batchRows" | "trainRows
   } finally {
     device.dispose();
   }
+}
+
+/** Row-major B × n points → the packed layout (row i of `out` holds coordinate i of every run). */
+function packRows(points: Float64Array, B: number, n: number, out: Float32Array): Float32Array {
+  for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) out[i * B + b] = points[b * n + i]!;
+  return out;
+}
+
+/** The first n packed rows → row-major B × n points (inverse of `packRows`). */
+function unpackRows(packed: Float32Array, B: number, n: number): Float64Array {
+  const x = new Float64Array(B * n);
+  for (let i = 0; i < n; i++) for (let b = 0; b < B; b++) x[b * n + i] = packed[i * B + b]!;
+  return x;
 }
 
 /** Most steps one dispatch runs (state carried in registers between them). */
@@ -167,8 +171,7 @@ function webgpuDevice(engine: TfjsEngine, B: number, R: number): Device {
       return out;
     },
     start(starts, n) {
-      const packed = new Float32Array(R * B);
-      for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) packed[i * B + b] = starts[b * n + i]!;
+      const packed = packRows(starts, B, n, new Float32Array(R * B));
       cur.dispose();
       cur = tf.tensor1d(packed);
     },
@@ -198,6 +201,8 @@ function wasmDevice(B: number, R: number, P: number): Device {
   const dev = new WasmDevice(B, R, P);
   const kernels = new Map<string, WasmKernel>();
   const slots: (readonly number[])[] = [];
+  // Rows each graph shape passes through unchanged (its output is its own input), by shape key.
+  const throughs = new Map<string, number[]>();
   // Rows equal in both ping-pong states: all after init (run in place, then mirrored); a row
   // stays equal while every graph passes it through unchanged. Only those rows may skip stores.
   let same = new Set<number>(Array.from({ length: R }, (_, r) => r));
@@ -213,16 +218,15 @@ function wasmDevice(B: number, R: number, P: number): Device {
       return s;
     },
     start(starts, n) {
-      const rows = new Float32Array(n * B);
-      for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) rows[i * B + b] = starts[b * n + i]!;
-      dev.write(rows, n);
+      dev.write(packRows(starts, B, n, new Float32Array(n * B)), n);
     },
     run(graph, uniforms, init = false) {
       const { trace, order, outputs, key } = graph;
       if (trace.perRun.length > P) throw new Error(`optlab internal error: ${trace.perRun.length} per-run slots, room for ${P}`);
       if (slotsChanged(slots, trace.perRun)) dev.writePerRun(slots);
-      const through = new Set(outputs.flatMap((o, r) => (trace.nodes[o]!.op === "in" && trace.nodes[o]!.v === r ? [r] : [])));
-      const skip = init ? through : new Set([...through].filter((r) => same.has(r)));
+      let through = throughs.get(key);
+      if (!through) throughs.set(key, (through = outputs.flatMap((o, r) => (trace.nodes[o]!.op === "in" && trace.nodes[o]!.v === r ? [r] : []))));
+      const skip = new Set(init ? through : through.filter((r) => same.has(r)));
       const k = `${key}|${[...skip].join(",")}`;
       let kernel = kernels.get(k);
       if (!kernel) kernels.set(k, (kernel = new WasmKernel(dev, trace.nodes, order, outputs, skip)));

@@ -3,17 +3,9 @@
  */
 import type { DataProblem, Problem } from "../../../src/problem/index.js";
 
-/** Deterministic uniform numbers (mulberry32), independent of the code under test. */
-export function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniform } from "../../support/random.js";
+
+export { uniform };
 
 /**
  * f(x) = ½ xᵀAx with A = H₁H₂ D H₂H₁ (two Householder reflections H = I − 2uuᵀ with dense random

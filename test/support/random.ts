@@ -1,0 +1,14 @@
+/**
+ * Deterministic uniform numbers in [0, 1) for test data (mulberry32), written here rather than
+ * imported from src/numeric/prng.ts so that test data stays independent of the code under test.
+ */
+export function uniform(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
