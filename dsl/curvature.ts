@@ -34,8 +34,11 @@ import {
 } from "../src/numeric/curvature/index.js";
 import { Figure, hessianAlong, hessianSpectrum as spectrumChart } from "../src/plots/index.js";
 import type { Problem } from "../src/problem/index.js";
+import { pointIn } from "../src/optim/index.js";
+import type { Tree } from "../src/tree/index.js";
 
-type Point = readonly number[] | Float64Array | Record<string, number>;
+/** A point: number[] in variable order, a record by name, or a parameter tree the objective reads. */
+type Point = readonly number[] | Float64Array | Record<string, unknown> | Tree;
 
 const fmt = (v: number): string => {
   if (!Number.isFinite(v)) return String(v);
@@ -53,23 +56,9 @@ function problemOf(target: unknown, who: string): Problem {
   throw new DslError("bad-objective", `${who}: expected an objective (from objective(...)), got ${describe(target)}`, { path: `${who}.objective` });
 }
 
+/** The point `at` in any form the problem reads (its own point(), a parameter tree, an array, a record by name). */
 function pointOf(p: Problem, at: unknown, who: string): Float64Array {
-  if (at === undefined) throw new DslError("missing-option", `${who}: the point "at" is required (variables: ${p.names.join(", ")})`, { path: `${who}.at` });
-  let x: Float64Array;
-  if (Array.isArray(at) || ArrayBuffer.isView(at)) {
-    const a = at as ArrayLike<number>;
-    if (a.length !== p.n) throw new DslError("bad-point", `${who}: "at" has ${a.length} values, the objective has ${p.n} variables`, { path: `${who}.at` });
-    x = Float64Array.from(a);
-  } else if (at && typeof at === "object") {
-    const r = at as Record<string, unknown>;
-    x = Float64Array.from(p.names, (nm) => {
-      const v = r[nm];
-      if (typeof v !== "number") throw new DslError("bad-point", `${who}: "at" has no value for '${nm}' (variables: ${p.names.join(", ")})`, { path: `${who}.at` });
-      return v;
-    });
-  } else throw new DslError("bad-point", `${who}: "at" must be a number[] or a record by variable name, got ${describe(at)}`, { path: `${who}.at` });
-  if (x.some((v) => !Number.isFinite(v))) throw new DslError("bad-point", `${who}: "at" has a non-finite value`, { path: `${who}.at` });
-  return x;
+  return pointIn(p, at, who, "at");
 }
 
 function table(rows: [string, string][], caption: string): string {
@@ -91,6 +80,8 @@ export class HessianEigenvalues {
     readonly at: number[],
     /** Every eigenvalue, ascending (dense only). */
     readonly all?: number[],
+    /** Lanczos's warning when its iteration cap stopped it before the residual tolerance. */
+    readonly warning?: string,
   ) {}
   /** λ_max / λ_min when both are known and positive (else NaN). */
   get condition(): number {
@@ -99,9 +90,9 @@ export class HessianEigenvalues {
     return hi !== undefined && lo !== undefined && lo > 0 ? hi / lo : NaN;
   }
   [DISPLAY](): MimeBundle | Promise<MimeBundle> {
-    const text = `Hessian eigenvalues at ${fmtPoint(this.at)} (${this.method}${this.method === "lanczos" ? `, ${this.iterations} products${this.converged ? "" : ", NOT converged"}` : ""}): ${this.values.map(fmt).join(", ")}`;
+    const text = `Hessian eigenvalues at ${fmtPoint(this.at)} (${this.method}${this.method === "lanczos" ? `, ${this.iterations} products${this.converged ? "" : ", NOT converged"}` : ""}): ${this.values.map(fmt).join(", ")}${this.warning ? `\n⚠ ${this.warning}` : ""}`;
     if (this.all) return spectrumChart(this.all, { point: this.at }).bundle().then((b) => ({ ...b, "text/plain": text }));
-    return { "text/plain": text, "text/html": table([["eigenvalues", this.values.map(fmt).join(", ")], ["method", this.method], ["Hessian-vector products", String(this.iterations)], ["converged", String(this.converged)]], "Hessian eigenvalues") };
+    return { "text/plain": text, "text/html": table([["eigenvalues", this.values.map(fmt).join(", ")], ["method", this.method], ["Hessian-vector products", String(this.iterations)], ["converged", String(this.converged)], ...(this.warning ? [["⚠ warning", this.warning] as [string, string]] : [])], "Hessian eigenvalues") };
   }
 }
 
@@ -130,8 +121,39 @@ export class HessianDensity {
 }
 
 /** Options shared by the point-wise functions. */
+/** What `curvature.trace` returns (a named type, so a cell can keep it in a `const`). */
+export interface HessianTrace {
+  /** Hutchinson's estimate of tr ∇²f. */
+  trace: number;
+  /** Its standard error. */
+  stdError: number;
+  /** The per-probe samples. */
+  samples: number[];
+  [DISPLAY](): MimeBundle;
+}
+
+/** What `curvature.sharpness` returns (displays as a chart of λ_max with 2/η). */
+export interface Sharpness {
+  /** The step of each evaluated point. */
+  steps: number[];
+  /** λ_max(∇²f) at each evaluated point. */
+  sharpness: number[];
+  /** λ_min(∇²f) at each point (with `smallest: true`). */
+  smallest?: number[];
+  /** False where Lanczos did not meet its tolerance at some point. */
+  converged: boolean;
+  /** The chart. */
+  figure(): Figure;
+  [DISPLAY](): Promise<MimeBundle>;
+}
+
+/** What `curvature.noise` returns. */
+export interface GradientNoiseReport extends GradientNoise {
+  [DISPLAY](): MimeBundle;
+}
+
 export interface AtOptions {
-  /** The point (number[] in variable order, or a record by name). */
+  /** The point (number[] in variable order, a record by name, or a parameter tree the objective reads). */
   at: Point;
 }
 
@@ -159,7 +181,7 @@ function eigenvalues(objective: unknown, options: AtOptions & { k?: number; whic
     return new HessianEigenvalues(values, which !== "smallest" ? largest : undefined, which !== "largest" ? smallest : undefined, "dense", 0, true, Array.from(x), all);
   }
   const res = lanczos(hvpOperator(p, x), { k, which, ...(options.tol !== undefined ? { tol: options.tol } : {}), ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  return new HessianEigenvalues(Array.from(res.values), res.largest && Array.from(res.largest), res.smallest && Array.from(res.smallest), "lanczos", res.iterations, res.converged, Array.from(x));
+  return new HessianEigenvalues(Array.from(res.values), res.largest && Array.from(res.largest), res.smallest && Array.from(res.smallest), "lanczos", res.iterations, res.converged, Array.from(x), undefined, res.warning);
 }
 
 /**
@@ -168,7 +190,7 @@ function eigenvalues(objective: unknown, options: AtOptions & { k?: number; whic
  * @example
  * curvature.trace(f, { at: x, probes: 100 }); // { trace, stdError, samples }
  */
-function trace(objective: unknown, options: AtOptions & { probes?: number; seed?: number }) {
+function trace(objective: unknown, options: AtOptions & { probes?: number; seed?: number }): HessianTrace {
   const who = "curvature.trace";
   const p = problemOf(objective, who);
   const r = hutchinsonTrace(hvpOperator(p, pointOf(p, options?.at, who)), { probes: options.probes ?? 100, seed: options.seed ?? 0 });
@@ -201,7 +223,7 @@ function density(objective: unknown, options: AtOptions & { probes?: number; ste
  * @example
  * curvature.sharpness(f, optimize(f, gd({ lr: 0.01 }), { from: [0, 0], steps: 200 }), { every: 10 });
  */
-function sharpness(objective: unknown, run: { xs: readonly (readonly number[])[]; lrs?: readonly number[]; name?: string } | readonly (readonly number[])[], options: { every?: number; smallest?: boolean } = {}) {
+function sharpness(objective: unknown, run: { xs: readonly (readonly number[])[]; lrs?: readonly number[]; name?: string } | readonly (readonly number[])[], options: { every?: number; smallest?: boolean } = {}): Sharpness {
   const who = "curvature.sharpness";
   const p = problemOf(objective, who);
   const xs = Array.isArray(run) ? (run as readonly (readonly number[])[]) : (run as { xs: readonly (readonly number[])[] }).xs;
@@ -231,7 +253,7 @@ function sharpness(objective: unknown, run: { xs: readonly (readonly number[])[]
  * @example
  * curvature.noise(L, { at: w }).noiseScale;
  */
-function noise(objective: unknown, options: AtOptions & { maxRows?: number; seed?: number }): GradientNoise & { [DISPLAY](): MimeBundle } {
+function noise(objective: unknown, options: AtOptions & { maxRows?: number; seed?: number }): GradientNoiseReport {
   const who = "curvature.noise";
   const p = problemOf(objective, who);
   const { at: _at, ...rest } = options;

@@ -7,24 +7,97 @@
  * This module checks the user's input and adapts the target; the numerics live in
  * src/numeric (checkGradient, checkHessian) and the report in src/numeric/gradcheck-report.ts.
  */
+import { createRequire } from "node:module";
 import { DslError, describe } from "../src/errors/index.js";
-import { GradcheckReport, STEP, UserModelProblem, checkGradient, checkHessian, isUserModel, type FdMethod, type UserModel } from "../src/numeric/index.js";
-import { suggest } from "../src/optim/index.js";
+import {
+  GradcheckReport,
+  STEP,
+  UserModelProblem,
+  checkGradient,
+  checkHessian,
+  checkJacobian,
+  isJacobianModel,
+  isUserModel,
+  userJacobian,
+  commonFactorHint,
+  permutationHint,
+  type FdMethod,
+  type GradRow,
+  type JacobianCheckResult,
+  type JacobianRow,
+  type UserJacobianModel,
+  type UserModel,
+} from "../src/numeric/index.js";
+import { isTreePoint, suggest } from "../src/optim/index.js";
 import type { Problem } from "../src/problem/index.js";
+import { layoutOf, type Layout, type Tree } from "../src/tree/index.js";
 
 export { GradcheckReport } from "../src/numeric/index.js";
-export type { GradRow, HessianCheckResult, HessianRow, UserModel, VCurve, VCurveOptions, VSeries, Verdict } from "../src/numeric/index.js";
+export type { GradRow, JacobianRow, UserJacobianModel, HessianCheckResult, HessianRow, UserModel, VCurve, VCurveOptions, VSeries, Verdict } from "../src/numeric/index.js";
 
-/** What `gradcheck` accepts: an objective (anything implementing `Problem`) or user code. */
-export type GradcheckTarget = Problem | UserModel;
+/**
+ * What `gradcheck` accepts: an objective (anything implementing `Problem`: `objective(...)`, an
+ * `nn.loss`), user code `{ f, grad, hess?, hvp? }`, or user code with a vector output
+ * `{ f, jacobian }`, `{ f, vjp }`, `{ f, jvp }`.
+ */
+export type GradcheckTarget<P = number[]> = Problem | UserModel<P> | UserJacobianModel<P>;
+
+/**
+ * A function built from TensorFlow.js ops: `f(p)` returns a `tf.Scalar` (p: a tensor for an array
+ * point, a tree of tensors for a tree point); `grad(p)`, if given, returns tensors shaped like p
+ * (otherwise `tf.grads` of f). Typed without tfjs's own types, which the public API leaves out.
+ */
+export interface TfjsTarget<P = any> {
+  f: (p: P) => { dataSync(): ArrayLike<number>; readonly shape: number[] };
+  grad?: (p: P) => unknown;
+}
+
+/** One leaf (tensor) of a tree point in a gradient check: whether its entries pass. */
+export interface LeafCheck {
+  /** The leaf's path: `W1`, `layers[0].b`. */
+  path: string;
+  /** Its number of entries. */
+  size: number;
+  /** All its checked entries agree. */
+  ok: boolean;
+  /** How many of its entries fail. */
+  failing: number;
+  /** The largest relative error among its entries (kinks aside). */
+  maxRelError: number;
+  /** A guess at the leaf's bug: a factor common to its failing entries, a transpose, a permutation. */
+  hint?: string;
+}
+
+/** How a Jacobian check (`{ f, jacobian | vjp | jvp }`) was done. */
+export interface JacobianInfo {
+  /** How the derivative was given. */
+  kind: "jacobian" | "vjp" | "jvp";
+  /** "full": every entry of the Jacobian compared; "directions": random vjp/jvp products. */
+  coverage: "full" | "directions";
+  /** Calls of jacobian/vjp/jvp. */
+  products: number;
+  /** The outputs' names (`y[0]`, or paths of a tree output). */
+  outputs: string[];
+  /** The inputs' names. */
+  inputs: string[];
+}
+
+/**
+ * A gradient-check report; for a tree point `at`, with `params`: one entry per leaf; for a
+ * Jacobian check, rows are entries named `(output, input)` (also `row.output`, `row.input`) and
+ * `jacobian` says how it was done.
+ */
+export type TreeGradcheckReport = GradcheckReport & { params?: LeafCheck[]; jacobian?: JacobianInfo };
 
 /** Options of `gradcheck`. */
 export interface GradcheckOptions {
   /**
    * The point: numbers in parameter order, or a record by variable name (for an objective with
-   * indexed variables also `{ x: [..] }` for x[1], x[2], …). Required.
+   * indexed variables also `{ x: [..] }` for x[1], x[2], …, nested arrays for W[i,j]); for user
+   * code `{ f, grad }`, any parameter tree (`{ W: [[..]], b: [..] }`): f and grad get trees, rows
+   * are named by path (`W[0,1]`). Required.
    */
-  at: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
+  at: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>> | Tree;
   /** `"central"` (default), `"richardson"`, `"complex"` (symbolic objectives) or `"forward"`. */
   method?: FdMethod;
   /** Relative tolerance; default per method, see `DEFAULT_RTOL`. */
@@ -46,7 +119,31 @@ export interface GradcheckOptions {
   refine?: boolean;
   /** Parameter names (default: the objective's, else `x[0]`, `x[1]`, …). */
   names?: string[];
+  /**
+   * 2: also check the derivative of the gradient (as torch's `gradgradcheck`): the analytic
+   * Hessian or Hessian-vector products (an objective's, an `nn.loss`'s, user code's `hess`/`hvp`)
+   * against central differences of the gradient. Default 1.
+   */
+  order?: 1 | 2;
+  /**
+   * The precision `f` computes in: 64 (float64) or 32 (float32: `Math.fround`, `Float32Array`,
+   * TensorFlow.js). Detected when not given: a gradient returned as a `Float32Array`, or f's
+   * values exactly float32 at the point and at a point off float32's grid. With 32, the default
+   * rtol is `DEFAULT_RTOL_32`, the step is float32's optimum (ε₃₂^(1/3) for central differences),
+   * and rounding and kink tests use float32's ε or f's measured noise floor, whichever is larger.
+   */
+  precision?: 32 | 64;
 }
+
+/**
+ * Default relative tolerances for float32 f: the numeric derivative of a float32 function is good
+ * to ~ε₃₂^(2/3) ≈ 2.4e-5 (central) at best, its analytic gradient to ~√n·ε₃₂; torch suggests
+ * rtol 1e-3 for float32.
+ */
+export const DEFAULT_RTOL_32: Readonly<Record<FdMethod, number>> = { forward: 1e-2, central: 1e-3, richardson: 1e-4, complex: 1e-3 };
+
+/** Step coefficients for float32 f: the float64 rules with ε₃₂ = 2⁻²³. */
+export const STEP_32: Readonly<Record<FdMethod, number>> = { forward: Math.sqrt(2 ** -23), central: Math.cbrt(2 ** -23), richardson: 1e-1, complex: 1e-20 };
 
 /**
  * Default relative tolerances (float64), from the accuracy of each method with the default step:
@@ -60,7 +157,7 @@ export const DEFAULT_RTOL: Readonly<Record<FdMethod, number>> = { forward: 1e-5,
 /** Default tolerance of the Hessian check (central differences of the gradient). */
 export const DEFAULT_HESSIAN_RTOL = 1e-6;
 
-const OPTIONS = ["at", "method", "rtol", "atol", "h", "fast", "seed", "hessian", "refine", "names"] as const;
+const OPTIONS = ["at", "method", "rtol", "atol", "h", "fast", "seed", "hessian", "refine", "names", "order", "precision"] as const;
 const METHODS: readonly FdMethod[] = ["central", "richardson", "complex", "forward"];
 const FAST_DIRECTIONS = 4;
 
@@ -72,6 +169,7 @@ const TORCH_NAMES: Record<string, string> = {
   raise_exception: "gradcheck never throws for a wrong gradient: read report.ok or report.verdict",
   raiseException: "gradcheck never throws for a wrong gradient: read report.ok or report.verdict",
   check_grad_dtypes: "everything is float64 here",
+  check_grad_grad: "torch's gradgradcheck is order: 2 here",
 };
 
 /**
@@ -88,28 +186,127 @@ const TORCH_NAMES: Record<string, string> = {
  * const r = gradcheck({ f: ([x, y]) => x * x * y, grad: ([x, y]) => [2 * x * y, x * x] }, { at: [1, 2] });
  * r.verdict; // "pass"
  */
-export function gradcheck(target: GradcheckTarget, opts: GradcheckOptions): GradcheckReport {
+export function gradcheck<P = number[]>(target: GradcheckTarget<P>, opts: GradcheckOptions): TreeGradcheckReport;
+export function gradcheck<P>(target: TfjsTarget<P>, opts: GradcheckOptions): TreeGradcheckReport;
+export function gradcheck<P = number[]>(target: GradcheckTarget<P> | TfjsTarget<P>, opts: GradcheckOptions): TreeGradcheckReport {
   const t0 = performance.now();
   checkOptionNames(opts);
+  if (isJacobianModel(target)) return jacobianCheck(target, opts, t0);
+  const order = orderOption(opts.order);
   const problem = toProblem(target, opts);
   const names = resolveNames(problem, opts.names);
   const at = resolvePoint(opts.at, problem, names);
   const method = oneOf("method", opts.method ?? "central", METHODS);
   if (method === "complex" && !problem.valueComplex)
     throw new DslError("unsupported", `gradcheck: method "complex" needs an objective with a complex evaluation path (symbolic objectives have one); for ${isUserModel(target) ? "user code { f, grad }" : "this target"} use "central" or "richardson"`, { path: "method" });
-  const rtol = positive("rtol", opts.rtol ?? DEFAULT_RTOL[method]);
+  if (problem instanceof UserModelProblem) problem.preflight(at);
+  const precision = opts.precision === undefined ? detectPrecision(problem, at) : precisionOption(opts.precision);
+  const rtol = positive("rtol", opts.rtol ?? (precision === 32 ? DEFAULT_RTOL_32 : DEFAULT_RTOL)[method]);
   const atol = atolOption("atol", opts.atol);
-  const h = positive("h", opts.h ?? STEP[method]);
+  const h = positive("h", opts.h ?? (precision === 32 ? STEP_32 : STEP)[method]);
   const directions = fastOption(opts.fast);
   const seed = opts.seed === undefined ? 1 : integer("seed", opts.seed);
   const refine = bool("refine", opts.refine ?? true);
-  if (problem instanceof UserModelProblem) problem.preflight(at);
-  const result = checkGradient(problem, at, { method, rtol, atol, h, directions, seed, refine, names });
-  const hess = hessianOption(opts.hessian);
+  const result = checkGradient(problem, at, { method, rtol, atol, h, directions, seed, refine, names, precision });
+  // A second derivative the user wrote (hvp) is checked whenever it is given (unless hessian: false);
+  // order: 2 checks whatever second derivative the target has.
+  const userHvp = problem instanceof UserModelProblem && problem.hvpInto !== undefined && opts.hessian !== false;
+  if (order === 2 && !problem.hessianInto && !problem.hvpInto)
+    throw new DslError("unsupported", `gradcheck: order: 2 checks the derivative of the gradient, which needs an analytic second derivative: an objective's, an nn.loss's, or user code's hess(p) or hvp(p, v); ${isUserModel(target) ? "this user code has neither" : "this target has none"}`, { path: "order" });
+  const hess = hessianOption(opts.hessian) ?? (order === 2 || userHvp ? hessianOption(true) : null);
   // Along a kink of f the gradient jumps and its finite differences mean nothing: not judged.
   const skip = result.directions === 0 ? result.kinks.map((k) => result.rows[k]!.index) : [];
   const hessian = hess ? checkHessian(problem, at, { ...hess, refine, names, skip }) : undefined;
-  return new GradcheckReport(result, problem, at, names, hessian, performance.now() - t0);
+  const layout = layoutOfProblem(problem);
+  const params = layout && directions === 0 ? leafChecks(layout, result.rows) : undefined;
+  if (params) result.message = withLeafSummary(result.message, params);
+  const report: TreeGradcheckReport = new GradcheckReport(result, problem, at, names, hessian, performance.now() - t0);
+  if (params) report.params = params;
+  return report;
+}
+
+/** `{ f, jacobian | vjp | jvp }`: the Jacobian check (see src/numeric/check-jacobian.ts for the policy). */
+function jacobianCheck(target: UserJacobianModel, opts: GradcheckOptions, t0: number): TreeGradcheckReport {
+  const method = oneOf("method", opts.method ?? "central", METHODS);
+  if (method !== "central") throw new DslError("unsupported", `gradcheck: a Jacobian check ({ f, jacobian | vjp | jvp }) uses central differences; method "${method}" is for scalar f`, { path: "method" });
+  if (opts.hessian !== undefined && opts.hessian !== false) throw new DslError("unsupported", "gradcheck: hessian applies to a scalar f with a gradient ({ f, grad, hess | hvp }), not to a Jacobian check", { path: "hessian" });
+  if (opts.order !== undefined && opts.order !== 1) throw new DslError("unsupported", "gradcheck: order: 2 applies to a scalar f with a gradient and a second derivative ({ f, grad, hvp }); for a vector f check its jvp or vjp", { path: "order" });
+  const rtol = positive("rtol", opts.rtol ?? DEFAULT_RTOL.central);
+  const atol = atolOption("atol", opts.atol);
+  const h = positive("h", opts.h ?? STEP.central);
+  const directions = fastOption(opts.fast);
+  const seed = opts.seed === undefined ? 1 : integer("seed", opts.seed);
+  const refine = bool("refine", opts.refine ?? true);
+  const tree = isTreePoint(opts.at);
+  const layout = tree ? treeLayout(opts.at) : undefined;
+  let x: Float64Array;
+  if (layout) {
+    x = new Float64Array(layout.size);
+    layout.flattenInto(opts.at as Tree, x, "gradcheck: at");
+  } else {
+    const at = opts.at as ArrayLike<number>;
+    if (!isArrayLike(at) || at.length === 0) throw new DslError("bad-point", `gradcheck: at must be a non-empty array of numbers or a parameter tree, got ${describe(opts.at)}`, { path: "at" });
+    x = Float64Array.from({ length: at.length }, (_, i) => finite(`at[${i}]`, at[i]));
+  }
+  const defaultNames = layout ? layout.paths : Array.from({ length: x.length }, (_, i) => `x[${i}]`);
+  if (opts.names !== undefined && (!Array.isArray(opts.names) || opts.names.length !== x.length || opts.names.some((s) => typeof s !== "string")))
+    throw new DslError("bad-option", `gradcheck: names must be ${x.length} strings (one per parameter), got ${describe(opts.names)}`, { path: "names" });
+  const names = opts.names ?? defaultNames;
+  for (let i = 0; i < x.length; i++) finite(`at: ${names[i]}`, x[i]);
+  const { F, D } = userJacobian(target, x, names, layout, "gradcheck");
+  const res = checkJacobian(F, D, x, { rtol, atol, h, refine, directions, seed, label: D.kind });
+  const report: TreeGradcheckReport = new GradcheckReport(res, outputProblem(res, F, x), x, names, undefined, performance.now() - t0);
+  report.jacobian = { kind: res.kind, coverage: res.coverage, products: res.products, outputs: F.outNames.slice(), inputs: names.slice() };
+  if (layout) report.params = leafChecks(layout, res.rows.filter((r) => r.inputIndex >= 0), (r) => (r as JacobianRow).inputIndex);
+  return report;
+}
+
+/** One output of a vector f as a scalar problem (the first failing one): what the V curve of a failing Jacobian check shows. */
+function outputProblem(res: JacobianCheckResult, F: { n: number; m: number; inNames: readonly string[]; outNames: readonly string[]; valueInto(x: Float64Array, out: Float64Array): void }, x: Float64Array): Problem {
+  const bad = res.failures[0] !== undefined ? res.rows[res.failures[0]]!.output : F.outNames[0];
+  const o = Math.max(0, F.outNames.indexOf(bad!));
+  const buf = new Float64Array(F.m);
+  const valueAt = (p: Float64Array) => {
+    F.valueInto(p, buf);
+    return buf[o]!;
+  };
+  return {
+    n: F.n,
+    names: F.inNames,
+    valueAt,
+    valueAndGradInto: (p: Float64Array, g: Float64Array) => {
+      g.set(res.analyticRow(o, p));
+      return valueAt(p);
+    },
+  } as unknown as Problem;
+}
+
+function precisionOption(v: unknown): 32 | 64 {
+  if (v === 32 || v === 64) return v;
+  throw new DslError("bad-option", `gradcheck: precision must be 32 or 64 (the float width f computes in), got ${describe(v)}`, { path: "precision" });
+}
+
+/**
+ * float32 when user code returns its gradient as a Float32Array, or when f is exactly a float32
+ * at the point and at a point off float32's grid (a float64 f lands on float32's grid by chance
+ * with probability ~2⁻²⁹; integer values, which every format holds, prove nothing). Costs one
+ * evaluation, only where f's value at the point is a non-integer float32.
+ */
+function detectPrecision(p: Problem, x: Float64Array): 32 | 64 {
+  if ((p as { precision?: number }).precision === 32) return 32;
+  if (p instanceof UserModelProblem && p.gradIsFloat32) return 32;
+  const f0 = p.valueAt(Float64Array.from(x));
+  const on32 = (v: number) => Number.isFinite(v) && Math.fround(v) === v && !Number.isInteger(v);
+  if (!on32(f0)) return 64;
+  // Off float32's grid: x_i + ε₆₄-scale offsets that float32 cannot hold.
+  const off = Float64Array.from(x, (v) => v + Math.max(Math.abs(v), 1) * 3.3e-12);
+  return on32(p.valueAt(off)) ? 32 : 64;
+}
+
+function orderOption(v: unknown): 1 | 2 {
+  if (v === undefined || v === 1) return 1;
+  if (v === 2) return 2;
+  throw new DslError("bad-option", `gradcheck: order must be 1 or 2, got ${describe(v)}`, { path: "order" });
 }
 
 function checkOptionNames(opts: unknown): asserts opts is GradcheckOptions {
@@ -131,13 +328,56 @@ function isProblem(t: unknown): t is Problem {
   return typeof p === "object" && p !== null && typeof p.valueAt === "function" && typeof p.valueAndGradInto === "function" && Number.isInteger(p.n);
 }
 
-function toProblem(target: GradcheckTarget, opts: GradcheckOptions): Problem {
+/** The tree layout of a problem over a parameter tree (user code with a tree `at`, a network's loss). */
+function layoutOfProblem(p: Problem): Layout | undefined {
+  const l = (p as { layout?: Layout }).layout;
+  return l && Array.isArray(l.leaves) && l.size === p.n ? l : undefined;
+}
+
+/** Per leaf: size, failing entries, the largest relative error of its rows, and a hint (a factor common to the leaf, a transpose). */
+function leafChecks(layout: Layout, rows: readonly GradRow[], indexOf: (r: GradRow) => number = (r) => r.index): LeafCheck[] {
+  return layout.leaves.map((l) => {
+    const mine = rows.filter((r) => indexOf(r) >= l.offset && indexOf(r) < l.offset + l.size);
+    const bad = mine.flatMap((r, k) => (r.ok ? [] : [k]));
+    const failing = bad.length;
+    const leaf: LeafCheck = { path: l.path, size: l.size, ok: failing === 0, failing, maxRelError: mine.reduce((m, r) => Math.max(m, r.kink ? 0 : r.relError), 0) };
+    const hint = failing > 0 ? (commonFactorHint(mine, bad) ?? permutationHint(mine, bad) ?? (failing === mine.length && mine.length > 1 ? "every entry fails" : undefined)) : undefined;
+    if (hint) leaf.hint = hint;
+    return leaf;
+  });
+}
+
+/** "the failures are all in W (b, c agree)" when one leaf of several holds every failure. */
+function withLeafSummary(message: string, params: readonly LeafCheck[]): string {
+  const bad = params.filter((l) => !l.ok);
+  if (params.length < 2 || bad.length !== 1) return message;
+  const good = params.filter((l) => l.ok).map((l) => l.path || "(root)");
+  const b = bad[0]!;
+  return `${message}. All ${b.failing} failing entr${b.failing === 1 ? "y is" : "ies are"} in ${b.path || "(root)"} (${good.join(", ")} agree${good.length === 1 ? "s" : ""})${b.hint ? `: ${b.hint}` : ""}`;
+}
+
+function treeLayout(at: unknown): Layout {
+  try {
+    return layoutOf(at as Tree, "gradcheck: at");
+  } catch (e) {
+    if (e instanceof DslError) throw new DslError("bad-point", e.message, { path: e.path ? `at${e.path.startsWith("[") ? "" : "."}${e.path}` : "at" });
+    throw e;
+  }
+}
+
+function toProblem(target: GradcheckTarget<any>, opts: GradcheckOptions): Problem {
   if (isProblem(target)) return target;
+  const tfjs = tfjsProblem(target, opts);
+  if (tfjs) return tfjs;
   if (isUserModel(target)) {
-    const n = pointLength(opts.at, target.names ?? opts.names);
+    if (!target.names && isTreePoint(opts.at)) {
+      const layout = treeLayout(opts.at);
+      return new UserModelProblem(target, layout.size, { who: "gradcheck", layout, ...(opts.names ? { names: opts.names } : {}), point: "at" });
+    }
+    const n = pointLength(opts.at as GradcheckOptions["at"] & ArrayLike<number>, target.names ?? opts.names);
     return new UserModelProblem(target, n, { who: "gradcheck", names: target.names ?? opts.names, point: "at" });
   }
-  throw new DslError("bad-target", `gradcheck: expected an objective or user code { f: (p) => number, grad: (p) => number[] }, got ${describe(target)}`, { path: "target" });
+  throw new DslError("bad-target", `gradcheck: expected an objective or user code { f: (p) => number, grad: (p) => number[] }, got ${describe(target)} (a vector f takes { f, jacobian | vjp | jvp })`, { path: "target" });
 }
 
 function pointLength(at: GradcheckOptions["at"], names: string[] | undefined): number {
@@ -157,13 +397,25 @@ function resolveNames(p: Problem, given: string[] | undefined): readonly string[
 }
 
 function resolvePoint(at: GradcheckOptions["at"], p: Problem, names: readonly string[]): Float64Array {
-  if (isArrayLike(at)) {
+  if (isArrayLike(at) && !isTreePoint(at)) {
     if (at.length !== p.n) throw new DslError("bad-point", `gradcheck: at has ${at.length} value${at.length === 1 ? "" : "s"}, but the objective has ${p.n} variable${p.n === 1 ? "" : "s"} (${names.join(", ")})`, { path: "at" });
     const x = new Float64Array(p.n);
     for (let i = 0; i < p.n; i++) x[i] = finite(`at[${i}]`, at[i]);
     return x;
   }
   if (typeof at !== "object" || at === null) throw new DslError("bad-point", `gradcheck: at must be an array of numbers or a record by name, got ${describe(at)}`, { path: "at" });
+  const layout = (p as { layout?: Layout }).layout;
+  if (layout && typeof (p as { point?: unknown }).point !== "function" && typeof layout.flattenInto === "function") {
+    const x = new Float64Array(p.n);
+    try {
+      layout.flattenInto(at as Tree, x, "gradcheck: at");
+    } catch (e) {
+      if (e instanceof DslError) throw new DslError("bad-point", e.message, { path: e.path ? `at${e.path.startsWith("[") ? "" : "."}${e.path}` : "at" });
+      throw e;
+    }
+    for (let i = 0; i < p.n; i++) finite(`at.${names[i]}`, x[i]);
+    return x;
+  }
   // An objective knows its own record forms (e.g. { w: [..] } for w[1], w[2], …): let it convert.
   const own = (p as { point?: unknown }).point;
   if (typeof own === "function") return Float64Array.from((own as (x: unknown, what: string) => ArrayLike<number>).call(p, at, "gradcheck's point `at`"));
@@ -230,4 +482,145 @@ function hessianOption(v: unknown): { rtol: number; atol: number | "auto"; h: nu
     atol: atolOption("hessian.atol", rec.atol),
     h: positive("hessian.h", rec.h ?? STEP.central),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// TensorFlow.js functions: f(p) returns a tf.Scalar; p is a tf.Tensor for an array `at`, or a tree
+// of tensors (one per leaf, of the leaf's shape) for a tree `at`. The gradient is tf.grads of f
+// over the leaves (so a tf.customGrad inside f is what gets checked), or the user's grad(p)
+// returning tensors or numbers. Checked as float32 (tfjs computes in float32).
+
+interface TfLike {
+  tensor(values: Float32Array, shape: number[]): TensorLike;
+  tidy<T>(fn: () => T): T;
+  grads(f: (...xs: TensorLike[]) => TensorLike): (xs: TensorLike[]) => TensorLike[];
+}
+interface TensorLike {
+  shape: number[];
+  dtype: string;
+  dataSync(): ArrayLike<number>;
+  dispose(): void;
+}
+
+const isTensor = (v: unknown): v is TensorLike => typeof v === "object" && v !== null && typeof (v as TensorLike).dataSync === "function" && Array.isArray((v as TensorLike).shape);
+
+let tfCache: TfLike | null | undefined;
+/** tfjs-core, the instance a cell's `import * as tf from "@tensorflow/tfjs"` shares (null when not installed). */
+function tfSync(): TfLike | null {
+  if (tfCache !== undefined) return tfCache;
+  try {
+    tfCache = createRequire(import.meta.url)("@tensorflow/tfjs-core") as TfLike;
+  } catch {
+    tfCache = null;
+  }
+  return tfCache;
+}
+
+/** `{ f }` (or `{ f, grad }`) whose f returns a tfjs tensor, as a float32 Problem; undefined for other targets. */
+function tfjsProblem(target: unknown, opts: GradcheckOptions): Problem | undefined {
+  const t = target as { f?: unknown; grad?: unknown; jacobian?: unknown; vjp?: unknown; jvp?: unknown };
+  if (typeof t !== "object" || t === null || typeof t.f !== "function") return undefined;
+  // Nobody built a tensor unless tfjs is loaded: ordinary user code never pays for this.
+  if ((globalThis as { _tfengine?: unknown })._tfengine === undefined) return undefined;
+  if (isJacobianModel(target)) return undefined;
+  const tf = tfSync();
+  if (!tf) return undefined;
+  const layout = isTreePoint(opts.at) ? treeLayout(opts.at) : undefined;
+  const at = opts.at as ArrayLike<number>;
+  const n = layout ? layout.size : isArrayLike(at) ? at.length : 0;
+  if (n === 0) return undefined;
+  const leaves = layout ? layout.leaves.map((l) => ({ offset: l.offset, size: l.size, shape: [...l.shape] })) : [{ offset: 0, size: n, shape: [n] }];
+  const f = t.f as (p: unknown) => unknown;
+  const user = typeof t.grad === "function" ? (t.grad as (p: unknown) => unknown) : undefined;
+  const tensors = (x: Float64Array): TensorLike[] => leaves.map((l) => tf.tensor(Float32Array.from(x.subarray(l.offset, l.offset + l.size)), l.shape));
+  const assemble = (ts: TensorLike[]): unknown => {
+    if (!layout) return ts[0];
+    // The tree of tensors: unflatten a tree of leaf indices, then put the tensors in.
+    const marks = new Float64Array(n);
+    leaves.forEach((l, k) => marks.fill(k, l.offset, l.offset + l.size));
+    return rebuild(layout.unflatten(marks) as unknown, ts);
+  };
+  const scalar = (v: unknown, what: string): number => {
+    if (typeof v === "number") return v;
+    if (!isTensor(v)) throw new DslError("bad-output", `gradcheck: ${what} must return a tf.Scalar (or a number), got ${describe(v)}`, { path: "f" });
+    const d = v.dataSync();
+    if (d.length !== 1) throw new DslError("bad-output", `gradcheck: ${what} must return a scalar tensor, got a tensor of shape [${v.shape.join(", ")}]`, { path: "f" });
+    return d[0]!;
+  };
+  // { f, grad } is ordinary user code unless f returns a tensor when given tensors.
+  if (isUserModel(target)) {
+    const answer = (() => {
+      try {
+        return tf.tidy(() => isTensor(f(assemble(tensors(pointOf(opts.at, n, layout))))) ? 1 : 0);
+      } catch {
+        return 0;
+      }
+    })();
+    if (answer !== 1) return undefined;
+  }
+  const problem = {
+    n,
+    names: opts.names ?? (layout ? layout.paths : Array.from({ length: n }, (_, i) => `x[${i}]`)),
+    precision: 32 as const,
+    ...(layout ? { layout } : {}),
+    valueAt: (x: Float64Array) => tf.tidy(() => scalar(f(assemble(tensors(x))), "f(p)")),
+    valueAndGradInto: (x: Float64Array, g: Float64Array) =>
+      tf.tidy(() => {
+        const xs = tensors(x);
+        let parts: ArrayLike<unknown>;
+        if (user) {
+          const out = user(assemble(xs));
+          parts = isTensor(out) ? [out] : layout && !isArrayLike(out) ? collectTensors(out, leaves.length) : [out];
+        } else parts = tf.grads((...ys: TensorLike[]) => f(assemble(ys)) as TensorLike)(xs);
+        if (parts.length !== leaves.length) throw new DslError("bad-output", `gradcheck: grad(p) must return one tensor per leaf of p (${leaves.length}), got ${parts.length}`, { path: "grad" });
+        leaves.forEach((l, k) => {
+          const part = parts[k];
+          const d = isTensor(part) ? part.dataSync() : (part as ArrayLike<number>);
+          if (!isArrayLike(d) || d.length !== l.size) throw new DslError("bad-output", `gradcheck: the gradient of leaf ${k} must have ${l.size} entries, got ${describe(part)}`, { path: "grad" });
+          for (let i = 0; i < l.size; i++) g[l.offset + i] = d[i]!;
+        });
+        return scalar(f(assemble(xs)), "f(p)");
+      }),
+  };
+  return problem as unknown as Problem;
+}
+
+function pointOf(at: unknown, n: number, layout: Layout | undefined): Float64Array {
+  const x = new Float64Array(n);
+  if (layout) layout.flattenInto(at as Tree, x, "gradcheck: at");
+  else for (let i = 0; i < n; i++) x[i] = Number((at as ArrayLike<number>)[i]);
+  return x;
+}
+
+/** Replaces each leaf of a tree of leaf indices (numbers, possibly nested arrays) by its tensor. */
+function rebuild(node: unknown, ts: TensorLike[]): unknown {
+  if (typeof node === "number") return ts[node];
+  if (node instanceof Float64Array) return ts[node[0]!];
+  if (Array.isArray(node)) {
+    // A numeric (nested) array is one tensor leaf: its first number is the leaf's index.
+    let first: unknown = node;
+    while (Array.isArray(first)) first = first[0];
+    if (typeof first === "number" && isNumericArray(node)) return ts[first];
+    return node.map((c) => rebuild(c, ts));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) out[k] = rebuild(v, ts);
+  return out;
+}
+
+function isNumericArray(a: unknown): boolean {
+  return Array.isArray(a) ? a.every(isNumericArray) : typeof a === "number";
+}
+
+/** The tensors (or arrays) of a gradient tree, in leaf order. */
+function collectTensors(tree: unknown, count: number): unknown[] {
+  const out: unknown[] = [];
+  const walk = (v: unknown) => {
+    if (isTensor(v) || typeof v === "number" || v instanceof Float64Array || v instanceof Float32Array || isNumericArray(v)) out.push(typeof v === "number" ? [v] : isNumericArray(v) ? (v as unknown[]).flat(Infinity) : v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === "object" && v !== null) Object.values(v).forEach(walk);
+  };
+  walk(tree);
+  void count;
+  return out;
 }

@@ -33,6 +33,7 @@ import {
   type PointInput,
   type Sym,
 } from "../src/symbolic/index.js";
+import { formatOf, isStructuredPoint, type Tree } from "../src/tree/index.js";
 import { dataLatex, derivativeLabel, objectiveBundle, signature, type Shown } from "./objective-display.js";
 import { checkOptions, type ObjectiveOptions } from "./objective-options.js";
 
@@ -56,6 +57,9 @@ export interface ObjectiveIR {
 
 /** A point: values in `vars` order, or a record by variable name (`{ x: [..] }` fills x[1], x[2], …). */
 export type ObjectivePoint = PointInput;
+
+/** A point whose gradient comes back as a number[]: an array, or a record of numbers by name. */
+export type FlatPoint = ArrayLike<number> | Readonly<Record<string, number>>;
 
 
 /**
@@ -99,30 +103,44 @@ export class Objective implements Problem {
   // ---- user-facing, checked -------------------------------------------------------------
 
   /** f(x). Throws `non-finite` when the value is NaN or infinite. */
-  value(x: ObjectivePoint): number {
+  value(x: ObjectivePoint | Tree): number {
     const p = this.point(x);
     const v = this.core.problem.valueAt(p);
     if (!Number.isFinite(v)) throw this.nonFinite(`the value is ${v}`, p);
     return v;
   }
 
-  /** ∇f(x) as numbers in `vars` order. Throws `non-finite` naming the bad entries. */
-  grad(x: ObjectivePoint): number[] {
+  /**
+   * ∇f(x) as numbers in `vars` order; for a point given as a tree with array entries
+   * (`{ W: [[..]], b: [..] }`), in the point's structure. Throws `non-finite` naming the bad entries.
+   */
+  grad(x: FlatPoint): number[];
+  grad(x: ObjectivePoint | Tree): number[] | Tree;
+  grad(x: ObjectivePoint | Tree): number[] | Tree {
     return this.valueAndGrad(x).grad;
   }
 
-  /** f(x) and ∇f(x) together (one compiled pass sharing subexpressions). */
-  valueAndGrad(x: ObjectivePoint): { value: number; grad: number[] } {
+  /** f(x) and ∇f(x) together (one compiled pass sharing subexpressions); the gradient shaped as `grad(x)`. */
+  valueAndGrad(x: FlatPoint): { value: number; grad: number[] };
+  valueAndGrad(x: ObjectivePoint | Tree): { value: number; grad: number[] | Tree };
+  valueAndGrad(x: ObjectivePoint | Tree): { value: number; grad: number[] | Tree } {
     const p = this.point(x);
     const g = new Float64Array(this.n);
     const v = this.core.problem.valueAndGradInto(p, g);
     this.checkVector(g, p, "gradient", (i) => `∂${this.fname}/∂${this.vars[i]}`);
     if (!Number.isFinite(v)) throw this.nonFinite(`the value is ${v}`, p);
-    return { value: v, grad: Array.from(g) };
+    return { value: v, grad: this.shaped(x, g) };
+  }
+
+  /** `v` (in `vars` order) in the structure of the point `x` when that is a tree with array entries, else a number[]. */
+  shaped(x: unknown, v: Float64Array): number[] | Tree {
+    if (!isStructuredPoint(x)) return Array.from(v);
+    const format = formatOf(x as Tree, (t) => this.point(t as ObjectivePoint));
+    return format ? format.toTree(v) : Array.from(v);
   }
 
   /** ∇²f(x) as rows (exactly symmetric). */
-  hess(x: ObjectivePoint): number[][] {
+  hess(x: ObjectivePoint | Tree): number[][] {
     const p = this.point(x);
     const H = new Float64Array(this.n * this.n);
     this.core.problem.hessianInto(p, H);
@@ -130,14 +148,16 @@ export class Objective implements Problem {
     return Array.from({ length: this.n }, (_r, i) => Array.from(H.subarray(i * this.n, (i + 1) * this.n)));
   }
 
-  /** ∇²f(x)·v without forming the Hessian. */
-  hvp(x: ObjectivePoint, v: ObjectivePoint): number[] {
+  /** ∇²f(x)·v without forming the Hessian (in the structure of `v` when that is a tree with array entries). */
+  hvp(x: ObjectivePoint | Tree, v: FlatPoint): number[];
+  hvp(x: ObjectivePoint | Tree, v: ObjectivePoint | Tree): number[] | Tree;
+  hvp(x: ObjectivePoint | Tree, v: ObjectivePoint | Tree): number[] | Tree {
     const p = this.point(x);
     const d = this.point(v, "the direction v");
     const out = new Float64Array(this.n);
     this.core.problem.hvpInto(p, d, out);
     this.checkVector(out, p, "Hessian-vector product", (i) => `(∇²${this.fname}·v)[${this.vars[i]}]`);
-    return Array.from(out);
+    return this.shaped(v, out);
   }
 
   /** The declared model family of a data-backed objective (option `family`), if any. */
@@ -198,7 +218,7 @@ export class Objective implements Problem {
    * Converts a point (array in `vars` order, or record by name) to a Float64Array, with errors
    * in the user's terms: wrong length, a missing or unknown name, a value that is not a finite number.
    */
-  point(x: ObjectivePoint, what = "the point"): Float64Array {
+  point(x: ObjectivePoint | Tree, what = "the point"): Float64Array {
     try {
       return toPoint(x, this.vars, `objective ${quote(this.source)}`, what);
     } catch (e) {

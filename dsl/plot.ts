@@ -11,10 +11,11 @@
  * plot.contour(f, c);           // trajectories over log-spaced contours
  * plot.hessian(f, { at: [1, 1] }); // eigenvalues at the minimum: "minimum (κ = 2508)"
  */
-import { registerRenderer } from "../src/display/index.js";
+import { registerRenderer, type Displayable } from "../src/display/index.js";
 import { DslError, describe } from "../src/errors/index.js";
 import {
   Figure, LiveChart, attach, basinsMap, configurePlots, convergenceRates, gradcheckCurve, gradcheckDisplay, hessianAlong, hessianSpectrum, landscape,
+  activationStatsChart, gradNormsChart, type LayerStatsRow,
   liveDisplayAvailable, lossCurves, plotlyjsDisplay, resultChart, runDisplay, runsOf, scheduleChart, scheduleDisplay, setDisplayHook, surface3d, sweepHeatmap,
   type BasinsGrid, type Curvature, type DisplayHook, type EigenTrack, type ErrorSeries, type FdScheme, type FigureSpec,
   type LandscapeOptions, type LiveChartOptions, type LossCurveOptions, type LrSeries, type PlotSettings, type RatesOptions,
@@ -399,6 +400,51 @@ function live(opts: LiveChartOptions = {}): LiveChart {
  * `plot.figure`, `plot.live`, `plot.plotlyjs` (embed plotly.js again), `plot.configure`
  * (static images on/off, image size).
  */
+/** A run-like object's per-leaf gradient norms, or undefined. */
+function leafNormsOf(r: unknown): Record<string, readonly number[]> | undefined {
+  const v = r !== null && typeof r === "object" ? (r as { leafGradNorms?: unknown }).leafGradNorms : undefined;
+  return v !== null && typeof v === "object" ? (v as Record<string, readonly number[]>) : undefined;
+}
+
+/**
+ * Per-leaf (per-layer) gradient norms along runs of a model, log scale: vanishing or exploding
+ * gradients at a glance. Takes a run, a comparison, an array of runs or `{ name: run }`; the runs
+ * must come from a model's loss (`nn.loss`), whose runs record `run.leafGradNorms`.
+ *
+ * @example
+ * plot.gradNorms(optimize(nn.loss(model, data, "mse"), sgd({ lr: 0.1 }), { steps: 100 }));
+ */
+function gradNorms(runs: unknown, opts: { title?: string } = {}): Figure {
+  checkPlotOptions("plot.gradNorms", opts, TITLE_OPTIONS);
+  const entries: [string, unknown][] =
+    leafNormsOf(runs) ? [[(runs as { name?: string }).name ?? "run", runs]]
+    : runs instanceof Object && "runs" in (runs as object) && typeof (runs as { runs: unknown }).runs === "object" ? Object.entries((runs as { runs: Record<string, unknown> }).runs)
+    : Array.isArray(runs) ? runs.map((r, i) => [(r as { name?: string })?.name ?? `run ${i}`, r] as [string, unknown])
+    : runs !== null && typeof runs === "object" ? Object.entries(runs as Record<string, unknown>)
+    : [];
+  const series = entries.map(([name, r]) => {
+    const norms = leafNormsOf(r);
+    if (!norms) throw new DslError("bad-argument", `plot.gradNorms: ${name} has no per-leaf gradient norms (runs of a model's loss from nn.loss record them); got ${describe(r)}`, { path: "plot.gradNorms" });
+    return { name, norms };
+  });
+  if (series.length === 0) throw new DslError("bad-argument", `plot.gradNorms: expected a run of a model (optimize(nn.loss(...), ...)), a comparison or runs by name, got ${describe(runs)}`, { path: "plot.gradNorms" });
+  return gradNormsChart(series, opts);
+}
+
+/**
+ * Activation statistics per layer (from `nn.activationStats(model, params, X)`) as bars of the
+ * saturated and dead fractions with the activations' std.
+ *
+ * @example
+ * plot.activations(nn.activationStats(model, model.params, X));
+ */
+function activations(stats: unknown, opts: { title?: string } = {}): Figure {
+  checkPlotOptions("plot.activations", opts, TITLE_OPTIONS);
+  const layers = stats !== null && typeof stats === "object" ? (stats as { layers?: unknown }).layers : undefined;
+  if (!Array.isArray(layers)) throw new DslError("bad-argument", `plot.activations: expected nn.activationStats(model, params, X), got ${describe(stats)}`, { path: "plot.activations" });
+  return activationStatsChart(layers as LayerStatsRow[], opts);
+}
+
 export const plot = {
   // One-line docs on each member: a cell's inspect (Shift+Tab) on `plot.loss` shows them.
   /** Loss curves of runs (log y when positive), with gradient-norm and learning-rate panels: `plot.loss(runs, { fStar?, yScale?, panels? })`. */
@@ -421,12 +467,16 @@ export const plot = {
   sweep,
   /** Basins of attraction: which minimum each start on a grid reaches: `plot.basins(sweepResult)` or plain `{ x, y, labels, minima }`. */
   basins,
+  /** Per-layer gradient norms along runs of a model (log y): `plot.gradNorms(run | comparison | runs)`. */
+  gradNorms,
+  /** Activation statistics per layer (saturated / dead fractions, std): `plot.activations(nn.activationStats(model, params, X))`. */
+  activations,
   /** Any Plotly figure spec as a displayable chart: `plot.figure({ data, layout?, config? })`. */
   figure,
   /** A chart that follows runs while they go (see `LiveChart`); displays nothing outside a kernel. */
   live,
   /** An output carrying plotly.js, for a saved notebook whose first chart (which carried it) is gone. */
-  plotlyjs: plotlyjsDisplay,
+  plotlyjs: plotlyjsDisplay as () => Displayable, // a named type: a cell can keep it in a const
   /** Chart output settings: `{ staticImage: "auto" | true | false, imageSize: { width, height, scale } }`. */
   configure: (patch: Partial<PlotSettings>): PlotSettings => configurePlots(patch),
 };

@@ -17,6 +17,7 @@ import { DslError, describe } from "../src/errors/index.js";
 import type { Problem } from "../src/problem/index.js";
 import { runSweep, Sweep, type HyperPoint, type RandomRange, type SweepResult } from "../src/sweep/index.js";
 import { withKernelSignal } from "./kernel-signal.js";
+import { isTreePoint, pointIn } from "../src/optim/index.js";
 
 /** Options of `sweep`. */
 export interface SweepOptions {
@@ -33,7 +34,7 @@ export interface SweepOptions {
   /** Random search: number of configurations (default 20). */
   samples?: number;
   /** One start point (number[] in variable order, or a record by name). */
-  from?: readonly number[] | Record<string, number>;
+  from?: readonly number[] | Record<string, number> | Readonly<Record<string, unknown>>;
   /** Several starts: a list of points, or a grid by variable `{ x: [...], y: [...] }` (basins of attraction). */
   starts?: readonly (readonly number[])[] | Record<string, readonly number[]>;
   /** Optimizer steps per run (default 100). */
@@ -127,7 +128,8 @@ function toProblem(target: unknown): Problem {
  * float32 accuracy.
  *
  * In the kernel, interrupting the cell stops the sweep (between runs, or chunks of 50 steps);
- * elsewhere pass `signal`. Either way the promise rejects with a DslError, code "aborted".
+ * elsewhere pass `signal`. Either way the promise rejects with a DslError, code "aborted", whose
+ * `result` is a `Sweep` of the hyperparameter points whose runs all finished (no `grid`).
  *
  * @param objective - an `objective(...)` (symbolic: tfjs backends compile it).
  * @param options - see `SweepOptions`.
@@ -145,7 +147,10 @@ export async function sweep(objective: object, options: SweepOptions): Promise<S
   }
   check(options as unknown as Record<string, unknown>);
   const signal = withKernelSignal(options.signal);
-  return runSweep(toProblem(objective), { ...options, ...(signal ? { signal } : {}) } as never, "sweep");
+  const problem = toProblem(objective);
+  // a start given as a tree the objective reads ({ W: [[..]], b: [..] }, { x: [..] }) runs from its flat point
+  const from = options.from !== undefined && isTreePoint(options.from) ? { from: Array.from(pointIn(problem, options.from, "sweep", "from")) } : {};
+  return runSweep(problem, { ...options, ...from, ...(signal ? { signal } : {}) } as never, "sweep");
 }
 
 export { Sweep, type SweepResult };

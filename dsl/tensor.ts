@@ -78,6 +78,14 @@ export async function optimizeTensor(objective: unknown, optimizer: unknown, opt
   // read before the first await: the signal of the cell that started the run
   const signal = withKernelSignal(options.signal);
   checkRunOptions(who, options as unknown as Record<string, unknown>);
+  // a network's loss (nn.loss) runs its own layers on tfjs (src/nn/tfjs-run.ts)
+  const own = objective !== null && typeof objective === "object" ? (objective as { runOnTensors?: unknown }).runOnTensors : undefined;
+  if (typeof own === "function") {
+    const name = options.backend === undefined || options.backend === "auto" ? "wasm" : options.backend;
+    if (name === "float64") throw new DslError("bad-backend", `${who}: optimizeTensor runs on a tfjs backend ("cpu", "wasm", "webgpu", "tensorflow"); use optimize for "float64"`, { path: `${who}.backend` });
+    const t = toTransform(optimizer, who);
+    return (own as (e: unknown, t: Transform, o: unknown, who: string) => Promise<Run>).call(objective, await tensorEngine(name), t, { ...options, ...(signal ? { signal } : {}) }, who);
+  }
   const target = symbolicOf(objective);
   if (!target) throw new DslError("backend-capability", `${who}: backend "${options.backend}" compiles symbolic objectives (objective("...")); a hand-written { f, grad } runs on backend "float64"`, { path: `${who}.backend` });
   const transform = toTransform(optimizer, who);

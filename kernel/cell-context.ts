@@ -3,8 +3,10 @@
  * with the request as parent), its interrupt signal, and the promise of its pending displays.
  *
  * Every async continuation a cell starts carries its context (AsyncLocalStorage), so output from
- * work a cell left running (a timer, an interrupted promise) goes to that cell's output, never to
- * the cell that runs next.
+ * work a cell left running (a timer, an unawaited promise) goes to that cell's output, never to
+ * the cell that runs next. Once a cell was interrupted and answered, its context is closed: what
+ * its leftover work prints or displays is dropped (the front end has moved on; the interrupt
+ * asked for that work to stop, and DSL work stops through the cell's AbortSignal).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Message } from "./wire.js";
@@ -15,8 +17,11 @@ export type Publish = (msgType: string, content: Record<string, unknown>, metada
 /** The error that interrupts awaited work. */
 export class InterruptError extends Error {
   override name = "InterruptError";
-  constructor() {
+  /** Where the interrupt ended code that blocked the kernel (a stack), or "". */
+  where: string;
+  constructor(where = "") {
     super("interrupted by the user");
+    this.where = where;
   }
 }
 
@@ -43,6 +48,10 @@ export class CellContext {
   interrupted = false;
   /** The execution count of an `execute_request` (null when not counted or not a cell). */
   count: number | null = null;
+  /** Set by `close()`: outputs are dropped from then on. */
+  closed = false;
+  /** Outputs dropped after `close()`. */
+  dropped = 0;
 
   constructor(
     readonly parent: Message | null,
@@ -66,6 +75,10 @@ export class CellContext {
    */
   write(name: "stdout" | "stderr", text: string): void {
     if (this.options.silent || text === "") return;
+    if (this.closed) {
+      this.dropped++;
+      return;
+    }
     if (this.busy) {
       if (!this.queuedStream) {
         const segs: Segment[] = [];
@@ -112,6 +125,10 @@ export class CellContext {
 
   /** Sends a message even for silent requests (status, comm traffic). */
   publishAlways(msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Buffer[]): void {
+    if (this.closed && msgType !== "status") {
+      this.dropped++;
+      return;
+    }
     this.flush();
     this.publishRaw(msgType, content, metadata, buffers);
   }
@@ -133,11 +150,17 @@ export class CellContext {
     this.flush();
   }
 
+  /** Closes the context (after an interrupted cell was answered): later outputs are dropped. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
   /** Interrupts: aborts the signal and rejects `abort`. */
-  interrupt(): void {
+  interrupt(where = ""): void {
     if (this.interrupted) return;
     this.interrupted = true;
-    const e = new InterruptError();
+    const e = new InterruptError(where);
     this.controller.abort(e);
     this.rejectAbort(e);
   }

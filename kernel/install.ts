@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir, platform } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { packageRoot, packageVersion } from "./package-root.js";
 
 /** Where to install. */
@@ -36,7 +36,7 @@ export function kernelSpec(o: Pick<InstallOptions, "displayName" | "env"> = {}):
     argv: [process.execPath, join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "-f", "{connection_file}"],
     display_name: o.displayName ?? "TypeScript (optlab)",
     language: "typescript",
-    interrupt_mode: "signal",
+    interrupt_mode: "message", // served by the io worker, whatever a cell does with SIGINT (kernel/interrupt.ts)
     ...(o.env && Object.keys(o.env).length ? { env: o.env } : {}),
     metadata: { debugger: false, optlab: { version: packageVersion() } },
   };
@@ -78,4 +78,31 @@ export function install(o: InstallOptions): string {
     if (existsSync(src)) copyFileSync(src, join(dir, logo));
   }
   return dir;
+}
+
+/** npm's cache directory: `$npm_config_cache` (set by npm/npx for what they run), else npm's default. */
+export function npmCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.npm_config_cache) return env.npm_config_cache;
+  return platform() === "win32" ? join(env.LocalAppData ?? join(homedir(), "AppData", "Local"), "npm-cache") : join(homedir(), ".npm");
+}
+
+/**
+ * Why installing from this copy of optlab would not last, or null: `npx optlab install` runs
+ * optlab from npx's temporary cache (`…/_npx/<hash>/node_modules/optlab`, under npm's cache
+ * directory), which npm may clean or replace at any time; a kernelspec pointing there then
+ * breaks.
+ *
+ * @param root the optlab package directory (default: this one).
+ * @example
+ * ephemeralInstall("/home/me/.npm/_npx/1a2b/node_modules/optlab"); // "optlab runs from npx's temporary cache …"
+ */
+export function ephemeralInstall(root: string = packageRoot(), env: NodeJS.ProcessEnv = process.env): string | null {
+  const cache = npmCacheDir(env);
+  const inNpx = root.split(/[\\/]/).includes("_npx");
+  if (!inNpx && !(root + sep).startsWith(join(cache, sep))) return null;
+  return (
+    `optlab runs from ${inNpx ? "npx's temporary cache" : "npm's cache"} (${root}); the kernelspec would point there, ` +
+    "and npm may delete that cache at any time, which breaks the kernel. To install for good: " +
+    "`npm i -g optlab && optlab install`, or in a project `npm i optlab && npx optlab install`."
+  );
 }

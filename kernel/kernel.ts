@@ -6,6 +6,10 @@
  * outputs are all sent before its idle. After an error with `stop_on_error`, execute requests
  * that were already waiting are answered "aborted" (as the IPython kernel does).
  *
+ * Every request that expects a reply gets exactly one: a handler that fails is answered with a
+ * `KernelError` reply, a second reply is dropped. Interrupts can stop any cell code, also code
+ * that blocks the main thread (interrupt.ts).
+ *
  * The TypeScript compiler is heavy (about a second to start): the kernel answers `kernel_info`
  * at once and warms the compiler right after, so the first cell waits only for what is left.
  */
@@ -17,12 +21,14 @@ import { Comms } from "./comms.js";
 import { createDisplay } from "./display.js";
 import { Executor } from "./executor.js";
 import { HANDLERS, type Request } from "./handlers/index.js";
+import { InterruptController } from "./interrupt.js";
 import { History } from "./history.js";
+import { createIdleGc } from "./idle-gc.js";
 import { createHooks, KERNEL_HOOKS } from "./hooks.js";
 import { packageRoot } from "./package-root.js";
 import { loadPrelude, type Prelude } from "./prelude.js";
-import { errorText, guardExit, guardProcess, type GuardedEvent, type ProcessGuard } from "./process-guards.js";
-import { cellLabel } from "./traceback.js";
+import { errorText, guardBuiltins, guardExit, guardProcess, guardPromiseProtocol, type BuiltinsGuard, type GuardedEvent, type ProcessGuard } from "./process-guards.js";
+import { cellLabel, interruptError } from "./traceback.js";
 import type { Transport } from "./transport.js";
 import { loadTsHost, type Converter, type TsHost } from "./ts-host.js";
 import { decode, encode, reply, Signer, WireError, type Envelope, type Message } from "./wire.js";
@@ -53,6 +59,8 @@ export interface KernelOptions {
 type QueueItem = { kind: "request"; env: Envelope } | { kind: "stop-aborting" };
 
 const SEEN_SIGNATURES = 16384;
+/** How long after a termination the kernel waits for the interrupted cell's own answer (see `rescue`). */
+const RESCUE_MS = 3000;
 
 export class Kernel {
   readonly session = randomUUID();
@@ -84,6 +92,22 @@ export class Kernel {
   private releaseExit: (() => void) | null = null;
   /** Background errors that arrived while no cell ran: shown on the next cell's stderr. */
   private pendingErrors: string[] = [];
+  /** Collects the compiler's garbage between requests (idle-gc.ts). */
+  private readonly idleGc = createIdleGc();
+  /** Interrupts that can stop code blocking the main thread (with a transport that has a worker). */
+  readonly interrupts = new InterruptController();
+  /** The promise built-ins, as they were before any cell (process-guards.ts). */
+  private readonly promiseGuard = guardPromiseProtocol();
+  /** The other built-ins: the kernel's while kernel code runs, the cells' while cells run (taken once the compiler is loaded). */
+  private builtins: BuiltinsGuard | null = null;
+  /** The id of the execute request running now (0: none), as the interrupt state names it. */
+  private runningCell = 0;
+  /** How many times a cell's code was terminated (it blocked the main thread on interrupt). */
+  terminations = 0;
+  /** The shell request being handled now. */
+  private shellRequest: Request | null = null;
+  /** Counts queue drains: a rescued request's old drain loop stops (see `rescue`). */
+  private drainGeneration = 0;
 
   constructor(readonly options: KernelOptions) {
     this.signer = new Signer(options.key, options.signatureScheme ?? "hmac-sha256");
@@ -115,9 +139,13 @@ export class Kernel {
       this.releaseExit = guardExit(() => cellStore.getStore() !== undefined);
     }
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = this.hooks;
+    this.interrupts.install();
+    this.interrupts.onTerminated = (stack) => this.terminated(stack);
     await this.options.transport.start({
       shell: (frames) => this.receive(frames, "shell"),
       control: (frames) => this.receive(frames, "control"),
+      interrupt: (seq, cell) => this.transportInterrupt(seq, cell),
+      interruptState: this.interrupts.state,
     });
     this.publish(null, "status", { execution_state: "starting" });
     this.scheduleWarm(this.options.warmDelayMs ?? 250);
@@ -170,7 +198,17 @@ export class Kernel {
       converter = host.createConverter();
       shared?.set(rootDir, converter);
     }
-    const ex = new Executor({ host, prelude, packageRoot: packageRoot(), rootDir, ...(shared ? { converter } : { converter, ownsConverter: true }) });
+    const ex = new Executor({
+      host,
+      prelude,
+      packageRoot: packageRoot(),
+      rootDir,
+      ...(shared ? { converter } : { converter, ownsConverter: true }),
+      isolation: this.interrupts,
+      beforeUserCode: () => this.builtins?.enterUser(),
+      afterUserCode: () => this.afterUserCode(),
+    });
+    this.builtins = guardBuiltins();
     await tick();
     ex.warm();
     // Completions are needed later than the first cell: load them when the kernel is idle.
@@ -214,14 +252,44 @@ export class Kernel {
 
   private async drain(): Promise<void> {
     this.processing = true;
+    const generation = this.drainGeneration;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while (this.queue.length > 0 && !this.closed && generation === this.drainGeneration) {
         const item = this.queue.shift()!;
         if (item.kind === "stop-aborting") this.aborting = false;
         else await this.handle(item.env, "shell");
       }
     } finally {
+      if (generation === this.drainGeneration) this.processing = false;
+    }
+  }
+
+  /**
+   * The last resort after a termination: when the interrupted cell has not been answered
+   * `RESCUE_MS` later (the termination dropped something its answer waited on), the kernel
+   * answers it itself and goes on with the next requests; whatever of the old handling comes
+   * back later can no longer reply (one reply per request) or hold the queue.
+   */
+  private rescue(r: Request): void {
+    if (r.replied || this.shellRequest !== r || this.closed) return;
+    this.log("optlab kernel: interrupt: the interrupted cell did not finish; answering it and going on");
+    const error = interruptError();
+    try {
+      this.builtins?.enterKernel();
+      r.ctx.publish("error", { ...error });
+      this.reply(r, "execute_reply", { status: "error", execution_count: this.executionCount, ...error }, { status: "error" });
+      r.ctx.close();
+    } finally {
+      r.finished = true;
+      this.publish(r.env.msg, "status", { execution_state: "idle" });
+      this.running = null;
+      this.runningCell = 0;
+      this.interrupts.end();
+      this.shellRequest = null;
+      this.drainGeneration++;
       this.processing = false;
+      if ((r.env.msg.content as { stop_on_error?: unknown }).stop_on_error !== false) this.abortQueued();
+      else if (this.queue.length > 0) void this.drain();
     }
   }
 
@@ -242,25 +310,62 @@ export class Kernel {
       ids: env.ids,
       silent: type === "execute_request" && msg.content.silent === true,
     });
-    const r: Request = { env, channel, ctx };
+    const r: Request = { env, channel, ctx, replied: false };
+    if (channel === "shell") this.shellRequest = r;
     this.publish(msg, "status", { execution_state: "busy" });
+    const handler = HANDLERS[type] as (typeof HANDLERS)[string] | undefined;
     try {
       if (this.aborting && type === "execute_request" && channel === "shell") {
         this.reply(r, "execute_reply", { status: "aborted" }, { status: "aborted" });
         return;
       }
-      const handler = HANDLERS[type];
       if (!handler) {
         this.log(`optlab kernel: unknown message type ${JSON.stringify(type)} on ${channel}`);
         return;
       }
       await handler(this, r);
     } catch (e) {
-      this.log(`optlab kernel: ${type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      const text = errorText(e);
+      this.log(`optlab kernel: ${type} failed: ${text}`);
+      // Exactly one reply: a request whose handler failed before answering gets an error reply.
+      if (handler && !r.replied && type.endsWith("_request")) this.failedReply(r, type, text);
     } finally {
-      ctx.flush();
-      this.publish(msg, "status", { execution_state: "idle" });
+      try {
+        ctx.flush();
+      } catch (e) {
+        this.log(`optlab kernel: could not send a cell's output: ${errorText(e)}`);
+      }
+      if (channel === "shell" && this.shellRequest === r) this.shellRequest = null;
+      if (!r.finished) this.publish(msg, "status", { execution_state: "idle" });
+      r.finished = true;
+      this.idleGc.afterRequest();
     }
+  }
+
+  /** The error reply of a request whose handler failed (the reply type is the request's with `_reply`). */
+  private failedReply(r: Request, type: string, text: string): void {
+    const first = text.split("\n")[0] ?? text;
+    const content: Record<string, unknown> = { status: "error", ename: "KernelError", evalue: `the kernel failed while answering ${type}: ${first}`, traceback: [`KernelError: the kernel failed while answering ${type}`, ...text.split("\n")] };
+    if (type === "execute_request") content.execution_count = this.executionCount;
+    try {
+      this.reply(r, type.replace(/_request$/, "_reply"), content, { status: "error" });
+    } catch (e) {
+      this.log(`optlab kernel: could not answer ${type}: ${errorText(e)}`);
+    }
+  }
+
+  /**
+   * Right after a cell's code settled: the promise built-ins a cell replaced are put back (every
+   * async function in the process needs them, the kernel's too), and the cell is told.
+   */
+  private afterUserCode(): void {
+    const changed = this.promiseGuard.check();
+    this.builtins?.enterKernel();
+    if (changed.length === 0) return;
+    const text = `optlab: ${changed.join("; ")}. Every promise in this process (the kernel's included) resolves through it, so the kernel put the original back.\n`;
+    const ctx = this.running;
+    if (ctx) ctx.write("stderr", text);
+    else this.log(text.trimEnd());
   }
 
   /**
@@ -306,10 +411,16 @@ export class Kernel {
   async withRunning<T>(ctx: CellContext, fn: () => Promise<T>): Promise<T> {
     this.current = ctx;
     this.running = ctx;
+    this.runningCell = this.interrupts.begin();
     try {
       return await fn();
     } finally {
-      this.running = null;
+      // (A cell the kernel rescued may come back after a later cell started: leave that one alone.)
+      if (this.running === ctx) {
+        this.running = null;
+        this.runningCell = 0;
+        this.interrupts.end();
+      }
     }
   }
 
@@ -321,11 +432,32 @@ export class Kernel {
   /** SIGINT / `interrupt_request`: interrupts the running cell (awaited work and input waits). */
   interrupt(): void {
     this.options.transport.cancelInput();
-    this.running?.interrupt();
+    // After a termination, the stack where it stopped (the worker's message may come first).
+    this.running?.interrupt(this.interrupts.stoppedAt);
+  }
+
+  /** An interrupt the transport's worker received (`cell`: the cell that ran when it arrived). */
+  private transportInterrupt(seq: number, cell: number): void {
+    this.interrupts.ack(seq);
+    if (cell !== 0 && cell === this.runningCell) this.interrupt();
+  }
+
+  /** The io worker ended the running cell's code (it blocked the main thread): the cell ends as interrupted. */
+  private terminated(stack: string): void {
+    this.terminations++;
+    this.log(`optlab kernel: interrupt: ended cell code that blocked the kernel\n${stack}`);
+    this.interrupt();
+    const r = this.shellRequest;
+    if (r) setTimeout(() => this.rescue(r), RESCUE_MS).unref();
   }
 
   /** Sends a reply on the request's channel. */
   reply(r: Request, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}): void {
+    if (r.replied) {
+      this.log(`optlab kernel: dropped a second reply (${msgType}) to one request`);
+      return;
+    }
+    r.replied = true;
     this.options.transport.send(r.channel, encode(reply(r.env.msg, msgType, content, this.session, metadata), r.env.ids, this.signer));
   }
 
@@ -362,6 +494,7 @@ export class Kernel {
     this.releaseExit = null;
     this.pendingErrors = [];
     this.executorValue?.close();
+    this.interrupts.close();
     await this.options.transport.close();
     this.capture?.restore();
     this.capture = null;

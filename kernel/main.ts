@@ -1,6 +1,6 @@
 /**
  * `optlab kernel -f FILE`: the kernel process. Binds the sockets of the connection file,
- * interrupts the running cell on SIGINT (the kernelspec's `interrupt_mode: "signal"`), keeps
+ * interrupts the running cell on SIGINT or `interrupt_request` (io worker, interrupt.ts), keeps
  * errors thrown outside any cell from ending the process, and exits when the Jupyter process
  * that started it is gone.
  */
@@ -13,7 +13,8 @@ export async function startKernel(connectionFile: string): Promise<Kernel> {
   const info = readConnectionFile(connectionFile);
   let kernel: Kernel | null = null;
   const log = (m: string) => (kernel ? kernel.log(m) : process.stderr.write(`${m}\n`));
-  const transport = new ZmqTransport(info, log);
+  // SIGINT is watched by the io worker (it reaches a cell that blocks the main thread).
+  const transport = new ZmqTransport(info, log, { sigint: true });
   kernel = new Kernel({
     transport,
     key: info.key,

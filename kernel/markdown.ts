@@ -1,14 +1,22 @@
 /**
- * A small Markdown renderer for notebook text cells in the offline HTML: headings, paragraphs,
- * emphasis, code spans and fenced code, block quotes, nested lists, GitHub tables, links,
- * images (cell attachments included), rules, HTML passed through, and LaTeX: `$…$`, `\(…\)`
- * inline, `$$…$$`, `\[…\]` and `\begin{env}…\end{env}` blocks, handed to `o.math` (render-html
- * gives MathML) or kept verbatim. A `$` is math only when it opens before a non-space and closes
- * after a non-space and before a non-word character (Pandoc's rule), so `$5 and $10` stays text;
- * code spans and fenced code are never math.
+ * Markdown of notebook text cells (and `text/markdown` outputs) → HTML for the offline page of
+ * `optlab run --html`, with markdown-it (CommonMark, plus GitHub tables, strikethrough and
+ * autolinked `http(s)://` URLs, raw HTML passed through — what Jupyter's front ends and nbconvert
+ * accept).
  *
- * Not a full CommonMark implementation (no reference links, no setext headings).
+ * Math is kept out of Markdown's hands, as Jupyter does: `$…$`, `\(…\)`, `$$…$$` and `\[…\]`
+ * inline, and `$$…$$`, `\[…\]` and `\begin{env}…\end{env}` blocks, are handed whole (with their
+ * delimiters) to `o.math` (render-html gives MathML) or kept verbatim, so `_` and `*` inside a
+ * formula are never emphasis. A `$` is math only when it opens before a non-space and closes
+ * after a non-space and before a non-word character (Pandoc's rule), so `$5 and $10` stays text;
+ * code spans, fenced code and `\$` are never math.
+ *
+ * Headings get an `id` (lower case, punctuation dropped, spaces → `-`, `-1`, `-2`… when repeated)
+ * for links within the page; `attachment:NAME` images resolve to the cell's attachments.
+ *
+ * Reference: https://spec.commonmark.org/, https://github.com/markdown-it/markdown-it
  */
+import markdownIt, { type MarkdownIt, type StateBlock, type StateInline, type Token } from "markdown-it";
 import { escapeHtml } from "../src/display/index.js";
 
 /** Options of `renderMarkdown`. */
@@ -20,158 +28,154 @@ export interface MarkdownOptions {
    * `\begin{env}…\end{env}` block) as HTML. Default: the TeX source, escaped.
    */
   math?: (delimited: string) => string;
+  /**
+   * Heading ids given so far (id → times used): pass one map to every cell of a page to keep
+   * ids unique on it. Default: a fresh map per call.
+   */
+  headingIds?: Map<string, number>;
 }
 
-const ENV_BLOCK = /^\s*\\begin\{(equation|align|gather|multline|eqnarray|displaymath|split|alignat)(\*?)\}/;
+/** What the renderer rules see of one render (markdown-it's `env`). */
+type Env = MarkdownOptions & Record<string, unknown>;
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
-const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$/;
-const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
-const QUOTE = /^ {0,3}> ?/;
-const ITEM = /^( *)([-*+]|\d{1,9}[.)])(\s+|$)/;
-const HTML_BLOCK = /^ {0,3}(<\/?[a-zA-Z][\w-]*[\s/>]|<\/?[a-zA-Z][\w-]*$|<!--)/;
-const TABLE_SEP = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
-
-/** Markdown → HTML. */
+/**
+ * Markdown → HTML.
+ *
+ * @example
+ * renderMarkdown("# Hi\n\nSome *text* and $x^2$."); // '<h1 id="hi">Hi</h1>\n<p>Some <em>text</em> and $x^2$.</p>\n'
+ */
 export function renderMarkdown(src: string, o: MarkdownOptions = {}): string {
-  return blocks(src.replace(/\r\n?/g, "\n").split("\n"), o).join("\n");
+  return parser().render(src, { ...o } satisfies Env);
 }
 
-function startsBlock(line: string): boolean {
-  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || /^\s*(\$\$|\\\[)/.test(line) || ENV_BLOCK.test(line) || HTML_BLOCK.test(line);
+/**
+ * Inline Markdown (one paragraph's content, no `<p>`) → HTML.
+ *
+ * @example
+ * inline("**strong** `a*b`"); // "<strong>strong</strong> <code>a*b</code>"
+ */
+export function inline(text: string, o: MarkdownOptions = {}): string {
+  return parser().renderInline(text, { ...o } satisfies Env);
 }
 
-function blocks(lines: string[], o: MarkdownOptions): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i]!;
-    let m: RegExpExecArray | null;
-    if (line.trim() === "") i++;
-    else if ((m = FENCE.exec(line))) {
-      const close = new RegExp(`^ {0,3}${m[1]![0] === "`" ? "`" : "~"}{${m[1]!.length},}\\s*$`);
-      const body: string[] = [];
-      for (i++; i < lines.length && !close.test(lines[i]!); i++) body.push(lines[i]!);
-      i++;
-      const lang = m[2] ? ` class="language-${escapeHtml(m[2])}"` : "";
-      out.push(`<pre><code${lang}>${escapeHtml(body.join("\n"))}</code></pre>`);
-    } else if ((m = /^\s*(\$\$|\\\[)/.exec(line) ?? ENV_BLOCK.exec(line))) {
-      // A display block: $$ … $$, \[ … \], or \begin{env} … \end{env}, on one line or several.
-      const end = m[1] === "$$" ? /\$\$\s*$/ : m[1] === "\\[" ? /\\\]\s*$/ : new RegExp(`\\\\end\\{${m[1]}${m[2] ? "\\*" : ""}\\}\\s*$`);
-      const body = [line];
-      if (!end.test(line.trim().slice(m[0].trim().length))) for (i++; i < lines.length; i++) {
-        body.push(lines[i]!);
-        if (end.test(lines[i]!)) break;
-      }
-      i++;
-      const tex = body.join("\n").trim();
-      out.push(`<div class="math">${o.math ? o.math(tex) : escapeHtml(tex)}</div>`);
-    } else if ((m = HEADING.exec(line))) {
-      const text = m[2] ?? "";
-      out.push(`<h${m[1]!.length} id="${slug(text)}">${inline(text, o)}</h${m[1]!.length}>`);
-      i++;
-    } else if (RULE.test(line)) {
-      out.push("<hr>");
-      i++;
-    } else if (QUOTE.test(line)) {
-      const body: string[] = [];
-      for (; i < lines.length && lines[i]!.trim() !== ""; i++) body.push(lines[i]!.replace(QUOTE, ""));
-      out.push(`<blockquote>\n${blocks(body, o).join("\n")}\n</blockquote>`);
-    } else if (line.includes("|") && i + 1 < lines.length && TABLE_SEP.test(lines[i + 1]!) && lines[i + 1]!.includes("-")) {
-      i = table(lines, i, out, o);
-    } else if (ITEM.test(line)) {
-      i = list(lines, i, out, o);
-    } else if (HTML_BLOCK.test(line)) {
-      const body: string[] = [];
-      for (; i < lines.length && lines[i]!.trim() !== ""; i++) body.push(lines[i]!);
-      out.push(body.join("\n"));
-    } else {
-      const body: string[] = [];
-      for (; i < lines.length && lines[i]!.trim() !== "" && (body.length === 0 || (!startsBlock(lines[i]!) && !ITEM.test(lines[i]!))); i++) body.push(lines[i]!);
-      out.push(`<p>${inline(body.join("\n"), o)}</p>`);
+let md: MarkdownIt | undefined;
+
+function parser(): MarkdownIt {
+  if (md) return md;
+  md = markdownIt("default", { html: true, linkify: true, typographer: false });
+  // Only URLs with a scheme are linked: `README.md` or `f.py` are not domains to a reader.
+  md.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
+  md.inline.ruler.before("escape", "math_inline", mathInline);
+  md.block.ruler.before("fence", "math_block", mathBlock, { alt: ["paragraph", "reference", "blockquote", "list"] });
+  const tex = (content: string, env: Env | undefined) => (env?.math ? env.math(content) : escapeHtml(content));
+  md.renderer.rules.math_inline = (tokens, i, _o, env?: Env) => tex(tokens[i]!.content, env);
+  md.renderer.rules.math_block = (tokens, i, _o, env?: Env) => `<div class="math">${tex(tokens[i]!.content, env)}</div>\n`;
+  md.core.ruler.push("heading_ids", (state) => {
+    const env = state.env as Env;
+    const ids = (env.headingIds ??= new Map());
+    state.tokens.forEach((t, i) => {
+      if (t.type !== "heading_open") return;
+      const base = slug(headingText(state.tokens[i + 1]));
+      const n = ids.get(base) ?? 0;
+      ids.set(base, n + 1);
+      t.attrSet("id", n === 0 ? base : `${base}-${n}`);
+    });
+  });
+  const image = md.renderer.rules.image!;
+  md.renderer.rules.image = (tokens, i, o, mdEnv, self) => {
+    const env = mdEnv as Env | undefined;
+    const t = tokens[i]!;
+    const src = String(t.attrGet("src") ?? "");
+    if (src.startsWith("attachment:")) {
+      const att = env?.attachments?.[decodeURIComponent(src.slice("attachment:".length))];
+      const [mime, data] = att ? (Object.entries(att)[0] ?? []) : [];
+      if (mime && data) t.attrSet("src", `data:${mime};base64,${data}`);
     }
-  }
-  return out;
+    return image(tokens, i, o, mdEnv, self);
+  };
+  return md;
 }
 
-function table(lines: string[], i: number, out: string[], o: MarkdownOptions): number {
-  const cells = (l: string) => l.trim().replace(/^\|/, "").replace(/\|$/, "").split(/(?<!\\)\|/).map((c) => c.trim());
-  const aligns = cells(lines[i + 1]!).map((c) => (c.startsWith(":") && c.endsWith(":") ? "center" : c.endsWith(":") ? "right" : c.startsWith(":") ? "left" : ""));
-  const row = (l: string, tag: string) => `<tr>${cells(l).map((c, k) => `<${tag}${aligns[k] ? ` style="text-align:${aligns[k]}"` : ""}>${inline(c, o)}</${tag}>`).join("")}</tr>`;
-  const body: string[] = [];
-  let j = i + 2;
-  for (; j < lines.length && lines[j]!.trim() !== "" && lines[j]!.includes("|"); j++) body.push(row(lines[j]!, "td"));
-  out.push(`<table>\n<thead>${row(lines[i]!, "th")}</thead>\n<tbody>\n${body.join("\n")}\n</tbody>\n</table>`);
-  return j;
-}
-
-function list(lines: string[], i: number, out: string[], o: MarkdownOptions): number {
-  const first = ITEM.exec(lines[i]!)!;
-  const base = first[1]!.length;
-  const ordered = /\d/.test(first[2]!);
-  const items: string[] = [];
-  let loose = false;
-  while (i < lines.length) {
-    const m = ITEM.exec(lines[i]!);
-    if (!m || m[1]!.length !== base || /\d/.test(m[2]!) !== ordered) break;
-    const contentIndent = base + m[2]!.length + Math.max(1, Math.min(m[3]!.length, 4));
-    const body = [lines[i]!.slice(Math.min(lines[i]!.length, base + m[2]!.length + m[3]!.length))];
-    for (i++; i < lines.length; i++) {
-      const l = lines[i]!;
-      const indent = l.length - l.trimStart().length;
-      if (l.trim() === "") {
-        const next = lines.slice(i + 1).find((x) => x.trim() !== "");
-        const nextIndent = next === undefined ? 0 : next.length - next.trimStart().length;
-        if (next === undefined || (nextIndent < contentIndent && !(ITEM.test(next) && nextIndent === base))) break;
-        loose = true;
-        body.push("");
-      } else if (indent >= contentIndent) body.push(l.slice(contentIndent));
-      else if (ITEM.test(l) && indent <= base) break;
-      else if (ITEM.test(l)) body.push(l.slice(Math.min(indent, contentIndent)));
-      else if (startsBlock(l)) break;
-      else body.push(l.trim());
-    }
-    items.push(blocks(body, o).join("\n"));
-  }
-  const tight = (h: string) => (loose ? h : h.replace(/^<p>([\s\S]*?)<\/p>/, "$1"));
-  const start = ordered && parseInt(first[2]!, 10) !== 1 ? ` start="${parseInt(first[2]!, 10)}"` : "";
-  out.push(`<${ordered ? "ol" : "ul"}${start}>\n${items.map((h) => `<li>${tight(h)}</li>`).join("\n")}\n</${ordered ? "ol" : "ul"}>`);
-  return i;
+function headingText(t: Token | undefined): string {
+  return (t?.children ?? []).filter((c) => c.type === "text" || c.type === "code_inline").map((c) => c.content).join("");
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/<[^>]*>|[^\w\s-]/g, "").trim().replace(/\s+/g, "-");
+  return text.toLowerCase().replace(/[^\w\s-]/g, "").trim().replace(/\s+/g, "-");
 }
 
-/** Inline Markdown → HTML. */
-export function inline(text: string, o: MarkdownOptions = {}): string {
-  const keep: string[] = [];
-  const hold = (html: string) => `\u0000${keep.push(html) - 1}\u0000`;
-  let s = text
-    .replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_, _t, code: string) => hold(`<code>${escapeHtml(code.trim())}</code>`))
-    .replace(/\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)|(?<![\\$\w])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\w)/g, (math) => hold(o.math ? o.math(math) : escapeHtml(math)))
-    .replace(/<(https?:\/\/[^\s>]+)>/g, (_, url: string) => hold(`<a href="${attr(url)}">${escapeHtml(url)}</a>`))
-    .replace(/<\/?[a-zA-Z][\w-]*(?:\s+[\w:-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*\/?>|<!--[\s\S]*?-->/g, (tag) => hold(tag))
-    .replace(/\\([\\`*_{}[\]()#+\-.!|$<>~])/g, (_, c: string) => hold(escapeHtml(c)));
-  s = escapeHtml(s);
-  s = s
-    .replace(/!\[([^\]]*)\]\(\s*([^\s)]+)(?:\s+&quot;([^"]*?)&quot;)?\s*\)/g, (_, alt: string, src: string, title?: string) => hold(`<img src="${attr(url(src, o))}" alt="${alt}"${title ? ` title="${title}"` : ""}>`))
-    .replace(/\[([^\]]+)\]\(\s*([^\s)]+)(?:\s+&quot;([^"]*?)&quot;)?\s*\)/g, (_, label: string, href: string, title?: string) => `<a href="${attr(url(href, o))}"${title ? ` title="${title}"` : ""}>${label}</a>`)
-    .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*|__(?=\S)([\s\S]*?\S)__(?!\w)/g, (_, a?: string, b?: string) => `<strong>${a ?? b}</strong>`)
-    .replace(/\*(?=[^\s*])([\s\S]*?[^\s*])\*|(?<![\w])_(?=[^\s_])([\s\S]*?[^\s_])_(?![\w])/g, (_, a?: string, b?: string) => `<em>${a ?? b}</em>`)
-    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, "<del>$1</del>")
-    .replace(/(?: {2,}|\\)\n/g, "<br>\n");
-  return s.replace(/\u0000(\d+)\u0000/g, (_, k: string) => keep[+k]!).replace(/\u0000(\d+)\u0000/g, (_, k: string) => keep[+k]!);
+const DOLLAR = 0x24;
+const BACKSLASH = 0x5c;
+const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
+const isWord = (c: string | undefined) => c !== undefined && /\w/.test(c);
+
+/** `$$…$$`, `$…$` (Pandoc's rule), `\(…\)`, `\[…\]` inside a paragraph. Runs before `escape`. */
+function mathInline(state: StateInline, silent: boolean): boolean {
+  const { src, pos, posMax } = state;
+  const c = src.charCodeAt(pos);
+  let end: number;
+  if (c === BACKSLASH) {
+    const open = src[pos + 1];
+    if (open !== "(" && open !== "[") return false;
+    const close = src.indexOf(open === "(" ? "\\)" : "\\]", pos + 2);
+    if (close < 0 || close + 2 > posMax || close === pos + 2) return false;
+    end = close + 2;
+  } else if (c === DOLLAR && src.charCodeAt(pos + 1) === DOLLAR) {
+    const close = src.indexOf("$$", pos + 2);
+    if (close < 0 || close + 2 > posMax || close === pos + 2) return false;
+    end = close + 2;
+  } else if (c === DOLLAR) {
+    // Opens after a non-word character and before a non-space; the next `$` must close after a
+    // non-space and before a non-word character, else this `$` is text (`$5 and $10`).
+    if (isWord(src[pos - 1]) || src[pos - 1] === "$" || isSpace(src[pos + 1]) || src[pos + 1] === "$") return false;
+    const close = src.indexOf("$", pos + 1);
+    if (close < 0 || close >= posMax || isSpace(src[close - 1]) || src[close - 1] === "\\" || isWord(src[close + 1])) return false;
+    end = close + 1;
+  } else return false;
+  if (!silent) {
+    const t = state.push("math_inline", "math", 0);
+    t.content = src.slice(pos, end);
+  }
+  state.pos = end;
+  return true;
 }
 
-function url(u: string, o: MarkdownOptions): string {
-  const raw = u.replace(/&amp;/g, "&");
-  if (!raw.startsWith("attachment:")) return raw;
-  const att = o.attachments?.[raw.slice("attachment:".length)];
-  const [mime, data] = att ? Object.entries(att)[0] ?? [] : [];
-  return mime && data ? `data:${mime};base64,${data}` : raw;
-}
+const ENV_OPEN = /^\\begin\{(equation|align|gather|multline|eqnarray|displaymath|split|alignat)(\*?)\}/;
 
-function attr(s: string): string {
-  return s.replace(/&(?!amp;)/g, "&amp;").replace(/"/g, "&quot;");
+/**
+ * A display block: `$$ … $$`, `\[ … \]` or `\begin{env} … \end{env}`, on one line or several,
+ * starting a line and with nothing but spaces after its closing delimiter (else the line is a
+ * paragraph and the math inline).
+ */
+function mathBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
+  const lineText = (l: number) => state.src.slice(state.bMarks[l]! + state.tShift[l]!, state.eMarks[l]);
+  const first = lineText(startLine);
+  let open: string;
+  let close: string;
+  const env = ENV_OPEN.exec(first);
+  if (first.startsWith("$$")) [open, close] = ["$$", "$$"];
+  else if (first.startsWith("\\[")) [open, close] = ["\\[", "\\]"];
+  else if (env) [open, close] = ["", `\\end{${env[1]}${env[2]}}`];
+  else return false;
+  const lines: string[] = [];
+  for (let l = startLine; l < endLine; l++) {
+    const text = l === startLine ? first : lineText(l);
+    const from = l === startLine ? open.length + (open ? 0 : env![0].length) : 0;
+    const at = text.indexOf(close, from);
+    if (at < 0) {
+      lines.push(text);
+      continue;
+    }
+    if (text.slice(at + close.length).trim() !== "") return false;
+    if (silent) return true;
+    lines.push(text.slice(0, at + close.length));
+    const t = state.push("math_block", "div", 0);
+    t.content = lines.join("\n").trim();
+    t.map = [startLine, l + 1];
+    t.block = true;
+    state.line = l + 1;
+    return true;
+  }
+  return false;
 }

@@ -189,3 +189,190 @@ function realStderr(text: string): void {
     /* nowhere left to say it */
   }
 }
+
+/** The promise protocol: what the engine itself looks up whenever any promise resolves. */
+export interface PromiseProtocolGuard {
+  /**
+   * Puts back what a cell changed; returns one line per change, e.g.
+   * `"Promise.prototype.then was replaced"`.
+   */
+  check(): string[];
+}
+
+/**
+ * Guards the few built-ins that no code can keep its own reference to: V8 looks up `then` on
+ * every object a promise resolves with (so an `Object.prototype.then` turns every object into a
+ * "thenable" that never settles) and calls `Promise.prototype.then` when it adopts a promise. A
+ * cell that replaces them stops every `async` function in the process — the kernel's, the DSL's,
+ * zeromq.js's — so the kernel would never answer again. `check()` (run by the kernel right after
+ * a cell's code settles) restores:
+ *
+ * - `globalThis.Promise`, and `then`, `catch`, `finally`, `constructor` of `Promise.prototype`,
+ *   `Promise.resolve`, `reject`, `all`, `race`, `allSettled`, `any`, `Promise[Symbol.species]`;
+ * - a `then` added to `Object.prototype`, `Array.prototype`, `Function.prototype`,
+ *   `Error.prototype`, `Map.prototype`, `Set.prototype`, `RegExp.prototype`, `Date.prototype`
+ *   (removed, or its original put back).
+ *
+ * Everything else a cell changes stays changed; the kernel keeps its own references to the
+ * built-ins it needs (JSON in wire.ts, `then` in executor.ts).
+ */
+export function guardPromiseProtocol(): PromiseProtocolGuard {
+  type Slot = { owner: object; key: PropertyKey; label: string; original: PropertyDescriptor | undefined };
+  const getOwn = Object.getOwnPropertyDescriptor;
+  const define = Object.defineProperty;
+  const remove = Reflect.deleteProperty;
+  const slots: Slot[] = [];
+  const add = (owner: object, key: PropertyKey, label: string) => slots.push({ owner, key, label, original: getOwn(owner, key) });
+  add(globalThis, "Promise", "Promise");
+  for (const k of ["then", "catch", "finally", "constructor"]) add(Promise.prototype, k, `Promise.prototype.${k}`);
+  for (const k of ["resolve", "reject", "all", "race", "allSettled", "any"]) add(Promise, k, `Promise.${k}`);
+  add(Promise, Symbol.species, "Promise[Symbol.species]");
+  const protos: [object, string][] = [
+    [Object.prototype, "Object"],
+    [Array.prototype, "Array"],
+    [Function.prototype, "Function"],
+    [Error.prototype, "Error"],
+    [Map.prototype, "Map"],
+    [Set.prototype, "Set"],
+    [RegExp.prototype, "RegExp"],
+    [Date.prototype, "Date"],
+  ];
+  for (const [p, name] of protos) add(p, "then", `${name}.prototype.then`);
+  const same = (a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined) =>
+    a === b || (a !== undefined && b !== undefined && a.value === b.value && a.get === b.get && a.set === b.set && a.writable === b.writable && a.configurable === b.configurable && a.enumerable === b.enumerable);
+  return {
+    check() {
+      const changed: string[] = [];
+      for (const s of slots) {
+        let now: PropertyDescriptor | undefined;
+        try {
+          now = getOwn(s.owner, s.key);
+        } catch {
+          now = undefined;
+        }
+        if (same(now, s.original)) continue;
+        try {
+          if (s.original) define(s.owner, s.key, s.original);
+          else remove(s.owner, s.key);
+          changed.push(`${s.label} was ${s.original ? "replaced" : "added"}`);
+        } catch {
+          changed.push(`${s.label} was ${s.original ? "replaced" : "added"} and could not be put back (the object was frozen)`);
+        }
+      }
+      return changed;
+    },
+  };
+}
+
+/** Swaps between the built-ins as the kernel needs them and as the cells changed them. */
+export interface BuiltinsGuard {
+  /** The kernel's code runs from now on: the originals are put in, a cell's changes saved. */
+  enterKernel(): void;
+  /** A cell's code runs from now on: its changes are put back. */
+  enterUser(): void;
+  /** The names a cell has changed (as `JSON.stringify`), for tests and the log. */
+  readonly changed: readonly string[];
+}
+
+/**
+ * The built-ins the kernel's code and the libraries it runs on (the TypeScript compiler, the
+ * display formatters, zeromq.js) call — `JSON`, `Object`, `Array.prototype`, `String.prototype`,
+ * `Reflect`, `Math`, `Number`, `Symbol`, `Date.prototype`, `Error`, `Map`/`Set` prototypes,
+ * `Function.prototype`, `Buffer`, ... — as they were when the kernel started, while the kernel's
+ * code runs; the cells' own versions while cells run. A cell that sets
+ * `JSON.stringify = () => { throw ... }` keeps its `JSON.stringify` in its own code and in later
+ * cells, and the kernel still compiles, formats and sends (it swaps at the edges of cell code:
+ * `enterUser` before, `enterKernel` after). Work a cell left running (a timer) that runs between
+ * cells sees the originals. The promise protocol is not swapped but restored
+ * (`guardPromiseProtocol`). Built-ins a cell *adds* (a new method) are left alone.
+ */
+export function guardBuiltins(): BuiltinsGuard {
+  type Slot = { owner: object; key: PropertyKey; label: string; original: PropertyDescriptor; user: PropertyDescriptor | null | undefined };
+  const getOwn = Object.getOwnPropertyDescriptor;
+  const define = Object.defineProperty;
+  const remove = Reflect.deleteProperty;
+  const ownKeys = Reflect.ownKeys;
+  const slots: Slot[] = [];
+  const owners: [object, string][] = [
+    [JSON, "JSON"],
+    [Object, "Object"],
+    [Object.prototype, "Object.prototype"],
+    [Array, "Array"],
+    [Array.prototype, "Array.prototype"],
+    [String, "String"],
+    [String.prototype, "String.prototype"],
+    [Number, "Number"],
+    [Number.prototype, "Number.prototype"],
+    [Boolean.prototype, "Boolean.prototype"],
+    [Symbol, "Symbol"],
+    [Symbol.prototype, "Symbol.prototype"],
+    [Reflect, "Reflect"],
+    [Math, "Math"],
+    [Function.prototype, "Function.prototype"],
+    [Error, "Error"],
+    [Error.prototype, "Error.prototype"],
+    [Map.prototype, "Map.prototype"],
+    [Set.prototype, "Set.prototype"],
+    [WeakMap.prototype, "WeakMap.prototype"],
+    [Date, "Date"],
+    [Date.prototype, "Date.prototype"],
+    [RegExp.prototype, "RegExp.prototype"],
+    [Buffer, "Buffer"],
+    [Object.getPrototypeOf(Uint8Array.prototype) as object, "TypedArray.prototype"],
+    [Uint8Array.prototype, "Uint8Array.prototype"],
+    [ArrayBuffer, "ArrayBuffer"],
+    [globalThis, "globalThis"],
+  ];
+  const GLOBALS = new Set<PropertyKey>(["JSON", "Object", "Array", "String", "Number", "Boolean", "Symbol", "Reflect", "Math", "Error", "TypeError", "RangeError", "Map", "Set", "WeakMap", "Date", "RegExp", "Buffer", "Uint8Array", "ArrayBuffer", "Function", "parseInt", "parseFloat", "isNaN", "isFinite", "encodeURIComponent", "decodeURIComponent"]);
+  for (const [owner, name] of owners) {
+    for (const key of ownKeys(owner)) {
+      if (owner === globalThis && !GLOBALS.has(key)) continue;
+      if (owner === Object.prototype && key === "__proto__") continue;
+      const d = getOwn(owner, key);
+      if (!d || !d.configurable) continue; // non-configurable: no cell can replace it either
+      slots.push({ owner, key, label: `${name === "globalThis" ? "" : `${name}.`}${String(key)}`, original: d, user: undefined });
+    }
+  }
+  const same = (a: PropertyDescriptor | undefined, b: PropertyDescriptor) =>
+    a !== undefined && a.value === b.value && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;
+  let changed: string[] = [];
+  return {
+    enterKernel() {
+      const names: string[] = [];
+      for (const s of slots) {
+        let now: PropertyDescriptor | undefined;
+        try {
+          now = getOwn(s.owner, s.key);
+        } catch {
+          continue;
+        }
+        if (same(now, s.original)) {
+          s.user = undefined;
+          continue;
+        }
+        try {
+          define(s.owner, s.key, s.original);
+          s.user = now ?? null; // null: the cell deleted it
+          names.push(s.label);
+        } catch {
+          s.user = undefined;
+        }
+      }
+      changed = names;
+    },
+    enterUser() {
+      for (const s of slots) {
+        if (s.user === undefined) continue;
+        try {
+          if (s.user === null) remove(s.owner, s.key);
+          else define(s.owner, s.key, s.user);
+        } catch {
+          /* leave the original */
+        }
+      }
+    },
+    get changed() {
+      return changed;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 /**
- * Executed notebook → one self-contained HTML page that works offline: markdown, code with
- * prompts, and every output type. Outputs pick the richest MIME type a renderer exists for
+ * Executed notebook → one self-contained HTML page that works offline: markdown (CommonMark
+ * through markdown-it, ./markdown.ts), code with prompts, and every output type (ANSI colors
+ * through ansi_up, ./ansi.ts). Outputs pick the richest MIME type a renderer exists for
  * (`MIME_ORDER`: HTML first, as JupyterLab shows it).
  *
  * plotly.js comes once per page, as the charts' own compact payload (gzip+base64, ~2 MB, see
@@ -132,10 +133,10 @@ export function renderOutput(o: Output, page: Page): string {
   }
 }
 
-function cellHtml(cell: Cell, page: Page): string {
+function cellHtml(cell: Cell, page: Page, headingIds: Map<string, number>): string {
   const source = joinText(cell.source);
   if (cell.cell_type === "markdown") {
-    return `<div class="cell markdown">${renderMarkdown(source, { math: delimitedToMathml, ...(cell.attachments ? { attachments: cell.attachments } : {}) })}</div>`;
+    return `<div class="cell markdown">${renderMarkdown(source, { math: delimitedToMathml, headingIds, ...(cell.attachments ? { attachments: cell.attachments } : {}) })}</div>`;
   }
   if (cell.cell_type !== "code") return `<div class="cell raw"><pre>${escapeHtml(source)}</pre></div>`;
   const count = cell.execution_count ?? " ";
@@ -185,7 +186,8 @@ export function renderNotebookHtml(nb: Notebook, o: { title?: string } = {}): st
     },
     id: (prefix) => `${prefix}-${++ids}`,
   };
-  const body = nb.cells.map((c) => cellHtml(c, page)).join("\n");
+  const headingIds = new Map<string, number>();
+  const body = nb.cells.map((c) => cellHtml(c, page, headingIds)).join("\n");
   const title = escapeHtml(o.title ?? "notebook");
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${title}</title>\n<style>${CSS}</style>\n${[...head.values()].join("\n")}\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
 }

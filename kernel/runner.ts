@@ -6,9 +6,14 @@
  * notebooks in the same directory share one TypeScript compiler, which is the slow part to
  * start. A cell error stops that notebook (later cells are not run) unless `allowErrors` is set
  * or the cell is tagged `raises-exception`, as with `jupyter nbconvert --execute`.
+ *
+ * Where the executed notebook goes (`executedPath`): over its input with `inplace`, else into
+ * `out`, else next to the HTML (`html`); with none of them it is not written (the run still
+ * checks that every cell runs). The input is never overwritten without `inplace`; the CLI
+ * refuses an `--out` or `--html` directory that would.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { kernelInfoContent } from "./handlers/kernel-info.js";
@@ -22,9 +27,11 @@ import { decode, encode, newHeader, Signer, type Message } from "./wire.js";
 export interface RunOptions {
   /** Write an HTML page per notebook into this directory. */
   html?: string;
-  /** Write the executed notebooks here (default: the HTML directory, else in place). */
+  /** Write the executed notebooks here (default: the HTML directory). */
   out?: string;
-  /** Keep running after a cell error. */
+  /** Write the executed notebook over its input (`out` is then ignored; the HTML still goes to `html`). */
+  inplace?: boolean;
+  /** Keep running after a cell error; the notebook still counts as run (`ok`), its errors are listed. */
   allowErrors?: boolean;
   /** Interrupt a cell after this long. */
   timeoutMs?: number;
@@ -32,25 +39,63 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
+/** One notebook's run. */
 export interface NotebookResult {
   path: string;
+  /** No cell raised, or only cells tagged `raises-exception`, or `allowErrors` was set. */
   ok: boolean;
-  ipynb: string;
+  /** Where the executed notebook was written (absent: not written, see `executedPath`). */
+  ipynb?: string;
   html?: string;
+  /** Code cells run. */
   cells: number;
-  errors: { cell: number; ename: string; evalue: string }[];
+  /** Of `cells`: the code cells of the notebook. */
+  codeCells: number;
+  /**
+   * Cells that raised: `cell` is the index in the notebook's `cells` (markdown included, from 0);
+   * `expected` for a cell tagged `raises-exception`. A notebook that could not be read has one
+   * error with `cell` -1.
+   */
+  errors: { cell: number; ename: string; evalue: string; expected: boolean }[];
   seconds: number;
 }
 
-/** Expands directories to the notebooks in them (sorted). */
+/** Expands directories to the notebooks in them (sorted); throws a one-line error for a path that does not exist. */
 export function notebookPaths(args: string[]): string[] {
   const out: string[] = [];
   for (const a of args) {
     const p = resolve(a);
+    if (!existsSync(p)) throw new Error(`${a}: no such file or directory`);
     if (statSync(p).isDirectory()) out.push(...readdirSync(p).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort().map((f) => join(p, f)));
     else out.push(p);
   }
   return out;
+}
+
+/** Where the executed copy of `path` goes under `o` (see the module comment); undefined: not written. */
+export function executedPath(path: string, o: Pick<RunOptions, "out" | "html" | "inplace">): string | undefined {
+  if (o.inplace) return resolve(path);
+  const dir = o.out ?? o.html;
+  return dir !== undefined ? join(resolve(dir), basename(path)) : undefined;
+}
+
+/** The line `optlab run` prints for a notebook. */
+export function summaryLine(r: NotebookResult): string {
+  const name = basename(r.path);
+  const where = [r.ipynb ?? "executed notebook not saved (--out DIR, --html DIR or --inplace saves it)", ...(r.html ? [r.html] : [])].join(", ");
+  const unread = r.errors.find((e) => e.cell < 0);
+  if (unread) return `${name}: FAILED, ${unread.evalue}`;
+  const raised = r.errors.filter((e) => !e.expected);
+  const list = raised.map((e) => `cell ${e.cell + 1}: ${e.ename}: ${firstLine(e.evalue)}`).join("; ");
+  const plural = (n: number) => `${n} cell${n === 1 ? "" : "s"}`;
+  const cells = r.cells === r.codeCells ? plural(r.cells) : `${r.cells} of ${plural(r.codeCells)}`;
+  const status = raised.length === 0 ? "ok" : r.ok ? `ERRORS allowed by --allow-errors, ${plural(raised.length)} raised (${list})` : `FAILED (${list})`;
+  return `${name}: ${cells} in ${r.seconds.toFixed(1)} s, ${status} → ${where}`;
+}
+
+function firstLine(s: string): string {
+  const line = s.split("\n", 1)[0]!;
+  return line.length > 200 ? line.slice(0, 200) + "…" : line;
 }
 
 /** Runs notebooks one after the other. */
@@ -59,10 +104,17 @@ export async function runNotebooks(args: string[], o: RunOptions = {}): Promise<
   const results: NotebookResult[] = [];
   const converters = new Map<string, Converter>();
   for (const path of notebookPaths(args)) {
-    const r = await runNotebook(path, o, converters);
+    let r: NotebookResult;
+    try {
+      r = await runNotebook(path, o, converters);
+    } catch (e) {
+      // A file that is not a notebook fails that notebook, not the whole run.
+      if (!(e instanceof NotebookReadError)) throw e;
+      const evalue = e.message.startsWith(path + ": ") ? e.message.slice(path.length + 2) : e.message;
+      r = { path, ok: false, cells: 0, codeCells: 0, errors: [{ cell: -1, ename: "NotebookReadError", evalue, expected: false }], seconds: 0 };
+    }
     results.push(r);
-    const status = r.ok ? "ok" : `FAILED (${r.errors.map((e) => `cell ${e.cell}: ${e.ename}: ${e.evalue}`).join("; ")})`;
-    log(`${basename(path)}: ${r.cells} cells in ${r.seconds.toFixed(1)} s, ${status} → ${r.ipynb}${r.html ? `, ${r.html}` : ""}`);
+    log(summaryLine(r));
   }
   for (const c of converters.values()) c.close();
   return { ok: results.every((r) => r.ok), results };
@@ -71,7 +123,12 @@ export async function runNotebooks(args: string[], o: RunOptions = {}): Promise<
 /** Runs one notebook and writes the results. */
 export async function runNotebook(path: string, o: RunOptions = {}, converters?: Map<string, Converter>): Promise<NotebookResult> {
   const started = performance.now();
-  const nb = readNotebook(path);
+  let nb: Notebook;
+  try {
+    nb = readNotebook(path);
+  } catch (e) {
+    throw new NotebookReadError((e as Error).message);
+  }
   const dir = dirname(path);
   const cwd = process.cwd();
   const transport = new MemoryTransport();
@@ -90,8 +147,9 @@ export async function runNotebook(path: string, o: RunOptions = {}, converters?:
       const ok = await runCell(client, cell, displays, o.timeoutMs);
       cellsRun++;
       if (!ok.ok) {
-        errors.push({ cell: i, ename: ok.ename, evalue: ok.evalue });
-        if (!o.allowErrors && !cell.metadata.tags?.includes("raises-exception")) break;
+        const expected = cell.metadata.tags?.includes("raises-exception") === true;
+        errors.push({ cell: i, ename: ok.ename, evalue: ok.evalue, expected });
+        if (!o.allowErrors && !expected) break;
       }
     }
   } finally {
@@ -99,18 +157,21 @@ export async function runNotebook(path: string, o: RunOptions = {}, converters?:
     await kernel.close();
     process.chdir(cwd);
   }
-  const failed = errors.some((e) => !(nb.cells[e.cell] as CodeCell).metadata.tags?.includes("raises-exception"));
+  const failed = errors.some((e) => !e.expected);
   finishMetadata(nb);
-  const outDir = o.out ?? o.html;
-  const ipynb = outDir ? join(resolve(outDir), basename(path)) : path;
-  if (outDir) mkdirSync(resolve(outDir), { recursive: true });
-  writeNotebook(ipynb, nb);
+  const ipynb = executedPath(path, o);
+  if (ipynb) {
+    mkdirSync(dirname(ipynb), { recursive: true });
+    writeNotebook(ipynb, nb);
+  }
   let html: string | undefined;
   if (o.html) {
     html = join(resolve(o.html), basename(path, extname(path)) + ".html");
+    mkdirSync(dirname(html), { recursive: true });
     writeFileSync(html, renderNotebookHtml(nb, { title: basename(path, extname(path)) }));
   }
-  return { path, ok: !failed || o.allowErrors === true, ipynb, ...(html ? { html } : {}), cells: cellsRun, errors, seconds: (performance.now() - started) / 1000 };
+  const codeCells = nb.cells.filter((c) => c.cell_type === "code").length;
+  return { path, ok: !failed || o.allowErrors === true, ...(ipynb ? { ipynb } : {}), ...(html ? { html } : {}), cells: cellsRun, codeCells, errors, seconds: (performance.now() - started) / 1000 };
 }
 
 async function runCell(client: InProcessClient, cell: CodeCell, displays: Map<string, (DisplayOutput | ResultOutput)[]>, timeoutMs?: number): Promise<{ ok: true } | { ok: false; ename: string; evalue: string }> {
@@ -132,6 +193,11 @@ function startWatchdog(ms: number): Worker {
   const w = new Worker(`setTimeout(() => process.kill(process.pid, "SIGINT"), ${Math.round(ms)});`, { eval: true });
   w.unref();
   return w;
+}
+
+/** A notebook file that cannot be read or is not nbformat 4 (a one-line message naming the file). */
+export class NotebookReadError extends Error {
+  override name = "NotebookReadError";
 }
 
 function finishMetadata(nb: Notebook): void {

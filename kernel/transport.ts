@@ -16,6 +16,14 @@ export type SendChannel = "shell" | "control" | "iopub";
 export interface TransportHandlers {
   shell(frames: Buffer[]): void;
   control(frames: Buffer[]): void;
+  /**
+   * An interrupt the transport received outside the main thread (SIGINT, `interrupt_request`):
+   * `seq` numbers it, `cell` is the id of the cell that ran when it arrived (interrupt.ts). Called
+   * before `control` gets the `interrupt_request` itself.
+   */
+  interrupt?(seq: number, cell: number): void;
+  /** Shared with a transport that can stop a blocked main thread (interrupt.ts `SLOT`). */
+  interruptState?: Int32Array;
 }
 
 /** The sockets, abstracted. */

@@ -10,13 +10,16 @@
  * 2. `import ... from "optlab"` type-checks wherever the notebook lives: paths under any
  *    `node_modules/optlab/` are served from this package (tslab fakes `node_modules/tslab` the
  *    same way). The executor's `require` does the same at run time.
- * 3. Automatic type inclusion is limited to `@types/node` (`types: ["node"]`): a kernel started
+ * 3. `@tensorflow/tfjs*` imports type-check against optlab's copies (`paths`, see
+ *    shared-modules.ts); the executor's `require` loads those same copies.
+ * 4. Automatic type inclusion is limited to `@types/node` (`types: ["node"]`): a kernel started
  *    inside a project would otherwise parse every `@types/*` package there before the first cell
  *    (imports still find a package's own types).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { compilerPaths } from "./shared-modules.js";
 
 /** A position in a diagnostic (0-based line and character, in the cell). */
 export interface DiagnosticPos {
@@ -125,7 +128,7 @@ export function loadTsHost(packageRoot: string): TsHost {
   const maps = new Map<string, RawMaps>();
   const cached = treq.cache[tsPath];
   if (!cached) throw new Error("optlab kernel: TypeScript did not load through require");
-  cached.exports = patchedTs(realTs, maps);
+  cached.exports = patchedTs(realTs, maps, compilerPaths(packageRoot));
   patchSys(realTs.sys, packageRoot.replace(/\\/g, "/"));
   const converter = treq("./dist/converter.js") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
   const metadata = treq("./dist/metadata.js") as { getCodeMetadata(src: string): CodeMetadata };
@@ -153,14 +156,14 @@ export function loadTsHost(packageRoot: string): TsHost {
 const MAP_PREFIX = "//# sourceMappingURL=data:application/json;base64,";
 
 /** A copy of TypeScript's module object (its exports are non-configurable getters) with two functions wrapped. */
-function patchedTs(realTs: TsModule, maps: Map<string, RawMaps>): TsModule {
+function patchedTs(realTs: TsModule, maps: Map<string, RawMaps>, paths: Record<string, string[]>): TsModule {
   const copy: Record<string, unknown> = {};
   for (const k of Object.keys(realTs)) Object.defineProperty(copy, k, { get: () => realTs[k], enumerable: true, configurable: true });
   const define = (k: string, value: unknown) => Object.defineProperty(copy, k, { value, enumerable: true, configurable: true });
   define("createWatchCompilerHost", (roots: string[], options: Record<string, unknown>, ...rest: unknown[]) => {
     const typeRoots = (options.typeRoots as string[] | undefined) ?? [];
     const hasNodeTypes = typeRoots.some((r) => realTs.sys.fileExists(`${r}/node/package.json`));
-    return realTs.createWatchCompilerHost(roots, { ...options, inlineSourceMap: true, ...(hasNodeTypes ? { types: ["node"] } : {}) }, ...rest);
+    return realTs.createWatchCompilerHost(roots, { ...options, inlineSourceMap: true, paths: { ...paths, ...(options.paths as Record<string, string[]> | undefined) }, ...(hasNodeTypes ? { types: ["node"] } : {}) }, ...rest);
   });
   define("transpileModule", (input: string, options: { compilerOptions?: Record<string, unknown> }) => {
     const i = input.lastIndexOf(MAP_PREFIX);

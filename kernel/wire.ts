@@ -11,6 +11,14 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 
+// The kernel's own JSON and clock, taken before any cell can replace them (a cell that sets
+// `JSON.stringify = ...` must not silence the kernel).
+const jsonStringify = JSON.stringify;
+const jsonParse = JSON.parse;
+const toISOString = Date.prototype.toISOString;
+const NativeDate = Date;
+const reflectApply = Reflect.apply;
+
 /** The protocol version this kernel speaks. */
 export const PROTOCOL_VERSION = "5.3";
 
@@ -110,7 +118,7 @@ const PART_NAMES = ["header", "parent_header", "metadata", "content"] as const;
 
 function parseJson(b: Buffer, what: string): unknown {
   try {
-    return JSON.parse(b.toString("utf8"));
+    return jsonParse(b.toString("utf8"));
   } catch (e) {
     throw new WireError(`message ${what} is not JSON: ${(e as Error).message}`);
   }
@@ -120,10 +128,10 @@ function parseJson(b: Buffer, what: string): unknown {
 export function encode(msg: Message<unknown>, ids: readonly Buffer[], signer: Signer): Buffer[] {
   // Encoded once: the same bytes are signed and sent.
   const parts = [
-    Buffer.from(JSON.stringify(msg.header), "utf8"),
-    Buffer.from(JSON.stringify(msg.parent_header), "utf8"),
-    Buffer.from(JSON.stringify(msg.metadata), "utf8"),
-    Buffer.from(JSON.stringify(msg.content ?? {}, jsonSafe), "utf8"),
+    Buffer.from(jsonStringify(msg.header), "utf8"),
+    Buffer.from(jsonStringify(msg.parent_header), "utf8"),
+    Buffer.from(jsonStringify(msg.metadata), "utf8"),
+    Buffer.from(jsonStringify(msg.content ?? {}, jsonSafe), "utf8"),
   ];
   const frames: Buffer[] = [...ids, DELIMITER, Buffer.from(signer.sign(parts)), ...parts];
   for (const b of msg.buffers ?? []) frames.push(Buffer.isBuffer(b) ? b : Buffer.from(b as Uint8Array));
@@ -139,7 +147,7 @@ function jsonSafe(_key: string, value: unknown): unknown {
 
 /** A fresh header for a message of `msgType` in `session`. */
 export function newHeader(msgType: string, session: string, username = "optlab"): Header {
-  return { msg_id: randomUUID(), msg_type: msgType, session, username, date: new Date().toISOString(), version: PROTOCOL_VERSION };
+  return { msg_id: randomUUID(), msg_type: msgType, session, username, date: reflectApply(toISOString, new NativeDate(), []) as string, version: PROTOCOL_VERSION };
 }
 
 /** A message answering (or caused by) `parent`. */

@@ -24,10 +24,37 @@ interface ExecuteContent {
   stop_on_error?: unknown;
 }
 
+/**
+ * What is wrong with an `execute_request`'s content (naming the field), or null. Only `code` is
+ * required; the optional fields must have their types when present.
+ */
+export function badExecuteContent(content: unknown): string | null {
+  const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return `execute_request: the content must be an object with a string "code", got ${kind(content)}`;
+  const c = content as ExecuteContent;
+  if (!("code" in c)) return 'execute_request: content.code is missing (expected the cell\'s source, a string)';
+  if (typeof c.code !== "string") return `execute_request: content.code must be a string, got ${kind(c.code)}`;
+  for (const f of ["silent", "store_history", "allow_stdin", "stop_on_error"] as const) {
+    if (c[f] !== undefined && typeof c[f] !== "boolean") return `execute_request: content.${f} must be a boolean, got ${kind(c[f])}`;
+  }
+  if (c.user_expressions !== undefined && (typeof c.user_expressions !== "object" || c.user_expressions === null || Array.isArray(c.user_expressions))) {
+    return `execute_request: content.user_expressions must be an object of expressions by name, got ${kind(c.user_expressions)}`;
+  }
+  return null;
+}
+
 /** Runs an `execute_request` (see the module comment for the message sequence). */
 export async function execute(k: Kernel, r: Request): Promise<void> {
-  const c = r.env.msg.content as ExecuteContent;
-  const code = typeof c.code === "string" ? c.code : "";
+  const raw = r.env.msg.content as unknown;
+  const bad = badExecuteContent(raw);
+  if (bad !== null) {
+    const error = { ename: "BadRequest", evalue: bad, traceback: [`\u001b[0;31mBadRequest\u001b[0m: ${bad}`] };
+    r.ctx.publish("error", error);
+    k.reply(r, "execute_reply", { status: "error", execution_count: k.executionCount, ...error }, { status: "error" });
+    return;
+  }
+  const c = raw as ExecuteContent;
+  const code = c.code as string;
   const silent = c.silent === true;
   const storeHistory = !silent && c.store_history !== false;
   if (storeHistory) k.executionCount++;
@@ -36,7 +63,7 @@ export async function execute(k: Kernel, r: Request): Promise<void> {
   if (storeHistory) r.ctx.count = count;
   k.beforeCell(r.ctx);
   if (storeHistory) k.history.add(count, code);
-  const run: RunContext = { count: storeHistory ? count : null, abort: r.ctx.abort, enter: (fn) => cellStore.run(r.ctx, fn) };
+  const run: RunContext = { count: storeHistory ? count : null, abort: r.ctx.abort, enter: (fn) => cellStore.run(r.ctx, fn), interrupted: () => r.ctx.interrupted };
 
   const { outcome, userExpressions } = await k.withRunning(r.ctx, async () => {
     let ex: Executor;
@@ -72,6 +99,8 @@ export async function execute(k: Kernel, r: Request): Promise<void> {
   const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
   r.ctx.publish("error", error);
   k.reply(r, "execute_reply", { status: "error", execution_count: count, ...error }, { status: "error" });
+  // Work the interrupted cell left behind (timers, promises) no longer writes into it.
+  if (r.ctx.interrupted) r.ctx.close();
   if (c.stop_on_error !== false) k.abortQueued();
 }
 

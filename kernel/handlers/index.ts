@@ -19,6 +19,10 @@ export interface Request {
   env: Envelope;
   channel: "shell" | "control";
   ctx: CellContext;
+  /** Set once the request was answered (the kernel sends exactly one reply). */
+  replied?: boolean;
+  /** Set once its idle status was sent. */
+  finished?: boolean;
 }
 
 /** Handles one request (the kernel publishes busy before and idle after). */

@@ -1,7 +1,8 @@
 /**
- * `interrupt_request` (control): interrupts awaited work of the running cell. The kernelspec asks
- * for `interrupt_mode: "signal"` (SIGINT), which also stops synchronous loops; this message is
- * for clients that send it anyway.
+ * `interrupt_request` (control), what the kernelspec's `interrupt_mode: "message"` makes Jupyter
+ * send. Under ZeroMQ the io worker has already acted on it (interrupt.ts: it also ends cell code
+ * that blocks the kernel); here the running cell is interrupted (again: idempotent) and the
+ * request answered.
  */
 import type { Kernel } from "../kernel.js";
 import type { Request } from "./index.js";

@@ -5,7 +5,7 @@
  */
 export type { Ops, Scalar } from "./ops.js";
 export { float64Ops } from "./float64.js";
-export { loadTf, startTfjs, type TF, type Tensor, type TensorLike, type TfjsBackendName, type TfjsEngine } from "./tfjs.js";
+export { loadTf, startTfjs, tfjsMemory, type TfjsMemory, type TF, type Tensor, type TensorLike, type TfjsBackendName, type TfjsEngine } from "./tfjs.js";
 export { tfjsOps } from "./tfjs-ops.js";
 export { ensureRuntimeDir, setupWebGpu, type WebGpuProbe } from "./webgpu-setup.js";
 export {

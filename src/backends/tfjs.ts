@@ -67,6 +67,40 @@ export function loadTf(): Promise<TF> {
   })());
 }
 
+/** What `tfjsMemory` reports. */
+export interface TfjsMemory {
+  /** Live tensors (every backend together, as `tf.memory()` counts them). */
+  numTensors: number;
+  /** Bytes held by those tensors' data. */
+  numBytes: number;
+  /** The active backend, or null when TensorFlow.js is not loaded or no backend started yet. */
+  backend: string | null;
+}
+
+/**
+ * TensorFlow.js's tensor count and bytes (`tf.memory()`) and its active backend, synchronously,
+ * without loading tfjs: when nothing has loaded `@tensorflow/tfjs-core` (optlab at its first
+ * tensor backend, or a kernel cell through kernel/shared-modules.ts, which loads this same copy)
+ * there can be no tensors, and the answer is zeros.
+ *
+ * @example
+ * tfjsMemory(); // { numTensors: 0, numBytes: 0, backend: null } before any tfjs work
+ */
+export function tfjsMemory(): TfjsMemory {
+  const req = createRequire(import.meta.url);
+  let tf: TF | undefined;
+  try {
+    const file = req.resolve("@tensorflow/tfjs-core");
+    if (req.cache[file]) tf = req(file) as TF;
+  } catch {
+    /* not installed: no tensors */
+  }
+  const backend = tf ? ((tf.getBackend() as string | null | undefined) ?? null) : null;
+  if (!tf || !backend) return { numTensors: 0, numBytes: 0, backend: null };
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes, backend };
+}
+
 const engines = new Map<TfjsBackendName, Promise<TfjsEngine>>();
 
 /**

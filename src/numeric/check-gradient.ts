@@ -29,12 +29,25 @@ import { coordinateProbes, directionProbes, firstLook, type Probe, type Scratch 
 import { Romberg } from "./romberg.js";
 import { SecondLook, isKinkCandidate, secondLook } from "./second-look.js";
 import { EPS, STEP } from "./step-size.js";
+import { ROUNDING } from "./line-derivative.js";
+import { measureNoise } from "./noise.js";
 
 /**
  * The rounding level of a gradient entry, in units of ε·‖g‖∞: an analytic formula whose terms are
  * of the gradient's size may cancel to anything below ~2¹⁰ε·‖g‖∞ ≈ 2.3e-13·‖g‖∞.
  */
 export const GRAD_ROUNDING = 1024;
+
+/**
+ * Margin on a measured noise floor σ: one evaluation is taken to round by up to 4σ (σ is a
+ * standard deviation, measured; ROUNDING's 16 is a margin on a guess).
+ */
+export const NOISE_MARGIN = 4;
+/** A noise floor grows the step by at most this factor (the second look then measures truncation). */
+export const MAX_GROW = 1000;
+
+/** A numeric error below WEAK_SCALE·rtol·‖g‖∞ never makes a row "uncertain" (weak). */
+export const WEAK_SCALE = 1e-3;
 
 /** The outcome of a gradient check. */
 export type Verdict = "pass" | "fail" | "kink";
@@ -56,7 +69,16 @@ export interface CheckSettings {
   refine: boolean;
   /** Coordinate names (length n). */
   names: readonly string[];
+  /**
+   * The precision f is computed in (default 64). With 32, f's rounding is taken as float32's
+   * (ε₃₂ = 2⁻²³ relative), or the noise floor measured at the point when that is larger: the
+   * rounding estimates, the kink test's noise level and the gradient's rounding floor all follow.
+   */
+  precision?: 32 | 64;
 }
+
+/** ε₃₂/ε₆₄ = 2²⁹: how much coarser float32 rounds than float64. */
+export const FLOAT32_RATIO = 2 ** 29;
 
 /** One row of the report: a coordinate (or, in fast mode, a direction). */
 export interface GradRow {
@@ -93,6 +115,8 @@ export interface GradRow {
   reducedStep?: boolean;
   /** A guess at the kind of bug ("sign flipped?", "swapped with y?"). */
   hint?: string;
+  /** f is noisier than |f| suggests (terms that cancel): the measured noise floor σ of one evaluation, used for this row's step and tolerance. */
+  noise?: number;
 }
 
 /** Plain-data result of `checkGradient`. */
@@ -143,10 +167,20 @@ export function checkGradient(p: Problem, x: Float64Array, s: CheckSettings): Gr
   p.valueAndGradInto(work, g);
   work.set(x);
   const probes = s.directions > 0 ? directionProbes(p, x, g, s) : coordinateProbes(p, work, g, s);
+  // float32: f rounds like a float64 function of magnitude 2²⁹·|f| (or its measured noise floor).
+  let baseMagnitude = 0;
+  let noiseEvals = 0;
+  if (s.precision === 32 && probes.length > 0) {
+    const noise = measureNoise(probes[0]!.line, f0, probes[0]!.scale);
+    noiseEvals = noise.evals;
+    baseMagnitude = Math.max(FLOAT32_RATIO * Math.abs(f0), (NOISE_MARGIN * noise.sigma) / (ROUNDING * EPS));
+    for (const q of probes) q.line.magnitude = baseMagnitude;
+  }
+  const gradRounding = GRAD_ROUNDING * EPS * (s.precision === 32 ? FLOAT32_RATIO / 16 : 1);
   let gmax = 0;
   for (const q of probes) if (Number.isFinite(q.analytic)) gmax = Math.max(gmax, Math.abs(q.analytic));
   const rows: GradRow[] = [];
-  let evaluations = 1;
+  let evaluations = 1 + noiseEvals;
   const est = new LineEstimate();
   const scr = [new LineEstimate(), new LineEstimate(), new LineEstimate()] as const;
   const look = new SecondLook();
@@ -155,11 +189,37 @@ export function checkGradient(p: Problem, x: Float64Array, s: CheckSettings): Gr
     const q = probes[k]!;
     // The absolute floor of the automatic atol: in fast mode rtol of the typical size of a
     // random-sign sum; per coordinate only the rounding level of a gradient entry.
-    const floor = s.directions > 0 ? s.rtol * q.gscale : GRAD_ROUNDING * EPS * gmax;
-    const row = checkProbe(q, k, f0, s, floor, est, scr, look, tab);
+    const floor = s.directions > 0 ? s.rtol * q.gscale : gradRounding * gmax;
+    const row = checkProbe(q, k, f0, s, floor, s.directions > 0 ? q.gscale : gmax, est, scr, look, tab);
     evaluations += row.evals;
     rows.push(row.row);
   }
+  // Rows that fail or look like kinks: is f noisier than |f| suggests (terms that cancel)? Then
+  // judge them again with the measured noise floor and the step it calls for.
+  const doubtful = rows.filter((r) => (!r.ok || r.kink) && Number.isFinite(r.numeric)).map((r) => r.index);
+  if (doubtful.length > 0 && s.method !== "complex" && s.precision !== 32) {
+    const q0 = probes[doubtful[0]!]!;
+    const noise = measureNoise(q0.line, f0, q0.scale);
+    evaluations += noise.evals;
+    if (noise.sigma > ROUNDING * EPS * Math.abs(f0)) {
+      const magnitude = (NOISE_MARGIN * noise.sigma) / (ROUNDING * EPS);
+      const ratio = noise.sigma / (EPS * Math.max(Math.abs(f0), Number.MIN_VALUE));
+      const grow = s.method === "central" ? Math.cbrt(ratio) : s.method === "forward" ? Math.sqrt(ratio) : 1;
+      const s2 = { ...s, h: s.h * Math.min(Math.max(grow, 1), MAX_GROW) };
+      for (const k of doubtful) {
+        const q = probes[k]!;
+        const line = q.line;
+        line.magnitude = magnitude;
+        const floor = s.directions > 0 ? s.rtol * q.gscale : gradRounding * gmax;
+        const again = checkProbe(q, k, f0, s2, floor, s.directions > 0 ? q.gscale : gmax, est, scr, look, tab);
+        line.magnitude = baseMagnitude;
+        evaluations += again.evals;
+        again.row.noise = noise.sigma;
+        rows[k] = again.row;
+      }
+    }
+  }
+  for (const q of probes) q.line.magnitude = 0;
   return summarize(rows, s, f0, g, evaluations);
 }
 
@@ -169,6 +229,8 @@ interface Settled {
   error: number;
   left: number | undefined;
   right: number | undefined;
+  /** Estimated error of the one-sided derivatives at a kink. */
+  sideError: number;
   kink: boolean;
   refined: boolean;
   /** Step used. */
@@ -186,6 +248,7 @@ function settle(q: Probe, f0: number, s: CheckSettings, atolOf: (e: number) => n
     error: est.error,
     left: Number.isFinite(est.left) ? est.left : undefined,
     right: Number.isFinite(est.right) ? est.right : undefined,
+    sideError: 0,
     kink: first.kink,
     refined: false,
     t: first.t,
@@ -204,6 +267,7 @@ function settle(q: Probe, f0: number, s: CheckSettings, atolOf: (e: number) => n
   if (look.kink) {
     out.left = look.left;
     out.right = look.right;
+    out.sideError = Math.max(look.leftError, look.rightError);
   } else if (look.refined) {
     out.value = look.value;
     out.error = look.error;
@@ -212,7 +276,7 @@ function settle(q: Probe, f0: number, s: CheckSettings, atolOf: (e: number) => n
   return out;
 }
 
-function checkProbe(q: Probe, k: number, f0: number, s: CheckSettings, floor: number, est: LineEstimate, scr: Scratch, look: SecondLook, tab: Romberg): { row: GradRow; evals: number } {
+function checkProbe(q: Probe, k: number, f0: number, s: CheckSettings, floor: number, scale: number, est: LineEstimate, scr: Scratch, look: SecondLook, tab: Romberg): { row: GradRow; evals: number } {
   const atolOf = (e: number) => (s.atol === "auto" ? Math.max(floor, e) : s.atol);
   const e = settle(q, f0, s, atolOf, est, scr, look, tab);
   const a = q.analytic;
@@ -229,15 +293,18 @@ function checkProbe(q: Probe, k: number, f0: number, s: CheckSettings, floor: nu
     numeric: d,
     absError,
     relError: Number.isNaN(relError) ? Infinity : relError,
-    ok: e.kink ? betweenOneSided(a, e.left!, e.right!, tol) : agrees(a, d, s.rtol, atol),
+    ok: e.kink ? betweenOneSided(a, e.left!, e.right!, Math.max(tol, Number.isFinite(e.sideError) ? 2 * e.sideError : 0)) : agrees(a, d, s.rtol, atol),
     tol,
     numericError: e.error,
     h: e.t,
     kink: e.kink,
     refined: e.refined,
-    // Uncertain: the numeric error exceeds rtol of every scale the gradient has here (the
-    // one-sided slopes keep a stationary point, where a = d = 0, from counting as uncertain).
-    uncertain: !e.kink && e.error > floor && e.error > s.rtol * Math.max(Math.abs(d), Math.abs(e.left ?? 0), Math.abs(e.right ?? 0)),
+    // Uncertain ("weak"): the numeric error exceeds rtol of every scale the gradient has here (the
+    // one-sided slopes keep a stationary point, where a = d = 0, from counting as uncertain), and
+    // is not negligible next to the gradient's largest entry: an error below 1e-3·rtol·‖g‖∞ cannot
+    // hide a bug that matters at the gradient's scale (a zero derivative measured to 1e-10 while
+    // ‖g‖∞ ≈ 1 is good evidence, not weak).
+    uncertain: !e.kink && e.error > floor && e.error > s.rtol * Math.max(Math.abs(d), Math.abs(e.left ?? 0), Math.abs(e.right ?? 0), WEAK_SCALE * scale),
   };
   if (e.left !== undefined) row.left = e.left;
   if (e.right !== undefined) row.right = e.right;

@@ -18,22 +18,40 @@ const NAMED = 4;
  * Builds the message and warnings of a check, and sets `hint` on failing rows.
  * Example message: `gradcheck: relative error 3.2e-2 at x[1] (analytic 4.00, numeric 3.87) is above tol 1e-6`.
  */
-export function describeFailures(rows: GradRow[], failures: number[], kinks: number[], s: CheckSettings, verdict: Verdict, maxRelError: number): { message: string; warnings: string[] } {
+export function describeFailures(
+  rows: GradRow[],
+  failures: number[],
+  kinks: number[],
+  s: CheckSettings,
+  verdict: Verdict,
+  maxRelError: number,
+  words: { unit?: string; who?: string } = {},
+): { message: string; warnings: string[] } {
   for (const k of failures) rows[k]!.hint = hintFor(rows, k, failures);
-  const what = s.directions > 0 ? `${rows.length} random direction${rows.length === 1 ? "" : "s"}` : `${rows.length} coordinate${rows.length === 1 ? "" : "s"}`;
+  const common = commonFactorHint(rows, failures);
+  if (common) for (const k of failures) rows[k]!.hint = common;
+  const perm = common ? undefined : permutationHint(rows, failures);
+  const what = words.unit
+    ? `${rows.length} ${words.unit}`
+    : s.directions > 0
+      ? `${rows.length} random direction${rows.length === 1 ? "" : "s"}`
+      : `${rows.length} coordinate${rows.length === 1 ? "" : "s"}`;
+  const who = words.who ?? "gradcheck";
   const parts: string[] = [];
   if (verdict === "pass") {
-    parts.push(`gradcheck: pass — ${what} ${rows.length === 1 ? "agrees" : "agree"} (${METHOD_WORDS[s.method]}, max relative error ${sci(maxRelError)} ≤ rtol ${sci(s.rtol)})`);
+    parts.push(`${who}: pass — ${what} ${rows.length === 1 ? "agrees" : "agree"} (${METHOD_WORDS[s.method]}, max relative error ${sci(maxRelError)} ≤ rtol ${sci(s.rtol)})`);
   } else if (failures.length > 0) {
     const named = failures.slice(0, NAMED).map((k) => failureText(rows[k]!, s.rtol));
-    const head = failures.length === 1 ? "gradcheck: " : `gradcheck: ${failures.length} of ${what} fail (${METHOD_WORDS[s.method]}): `;
+    const head = failures.length === 1 ? `${who}: ` : `${who}: ${failures.length} of ${what} fail (${METHOD_WORDS[s.method]}): `;
     let text = head + named.join("; ");
     if (failures.length > NAMED) text += `; and ${failures.length - NAMED} more (${failures.slice(NAMED, NAMED + 8).map((k) => rows[k]!.name).join(", ")}${failures.length > NAMED + 8 ? ", …" : ""})`;
     if (failures.length === 1) text += ` (${METHOD_WORDS[s.method]})`;
     parts.push(text);
-    if (s.directions > 0) parts.push("fast mode checks random directions, not coordinates: run without `fast` to name the coordinates at fault");
+    if (common) parts.push(`every failing entry has the same ratio: ${common}`);
+    if (perm) parts.push(perm);
+    if (s.directions > 0 && !words.unit) parts.push("fast mode checks random directions, not coordinates: run without `fast` to name the coordinates at fault");
   } else {
-    parts.push(`gradcheck: kink — ${what}: no bug found, but f has no derivative at the point along ${kinks.map((k) => rows[k]!.name).join(", ")}`);
+    parts.push(`${who}: kink — ${what}: no bug found, but f has no derivative at the point along ${kinks.map((k) => rows[k]!.name).join(", ")}`);
   }
   if (kinks.length > 0) parts.push(kinks.slice(0, NAMED).map((k) => kinkText(rows[k]!)).join("; ") + (kinks.length > NAMED ? `; and ${kinks.length - NAMED} more` : ""));
   const warnings: string[] = [];
@@ -42,7 +60,10 @@ export function describeFailures(rows: GradRow[], failures: number[], kinks: num
     const r = uncertain[0]!;
     warnings.push(
       `the numeric derivative is less accurate than rtol at ${uncertain.length === 1 ? r.name : `${uncertain.length} ${s.directions > 0 ? "directions" : "coordinates"} (e.g. ${r.name})`} ` +
-        `(estimated error ${sci(r.numericError)} vs |numeric| ${fmt(Math.abs(r.numeric), 3)}): the check is weaker there; try method "richardson" or "complex"`,
+        `(estimated error ${sci(r.numericError)} vs |numeric| ${fmt(Math.abs(r.numeric), 3)}): the check is weaker there; ` +
+        (r.noise !== undefined
+          ? `f scatters by ±${sci(r.noise)} per evaluation (measured), far more than its value's rounding: it is built from larger terms that cancel, so no step resolves the derivative better`
+          : 'try method "richardson" or "complex"'),
     );
   }
   // A pass resting on numeric derivatives less accurate than rtol is weak evidence: the message
@@ -66,6 +87,84 @@ function failureText(r: GradRow, rtol: number): string {
 
 function kinkText(r: GradRow): string {
   return `kink at ${r.name}: one-sided derivatives ${fmt(r.left!, 3)} (left) and ${fmt(r.right!, 3)} (right) differ; analytic ${fmt(r.analytic, 3)} ${r.ok ? "lies between them (a valid choice, not a bug)" : "does not lie between them"}`;
+}
+
+/**
+ * A factor common to every failing entry (at least 2) and to every entry with a clear numeric
+ * value: `analytic = c·numeric` for one constant c — a missing 1/N of a mean, a λ, a step size.
+ */
+export function commonFactorHint(rows: readonly GradRow[], failures: readonly number[]): string | undefined {
+  if (failures.length < 2) return undefined;
+  const ratios = failures.map((k) => rows[k]!).filter((r) => Number.isFinite(r.analytic) && Number.isFinite(r.numeric) && !r.kink && Math.abs(r.numeric) > r.tol && r.analytic !== 0);
+  if (ratios.length !== failures.length) return undefined;
+  const c = ratios[0]!.analytic / ratios[0]!.numeric;
+  if (ratios.some((r) => Math.abs(r.analytic / r.numeric - c) > 1e-4 * Math.abs(c))) return undefined;
+  // Entries that pass while their numeric value is clearly nonzero would not share the factor.
+  if (rows.some((r, k) => r.ok && !r.kink && Math.abs(r.numeric) > 10 * r.tol && !failures.includes(k))) return undefined;
+  return factorWords(c);
+}
+
+function factorWords(c: number): string {
+  const near = (v: number) => Math.abs(v - Math.round(v)) < 1e-4 * Math.abs(v) && Math.round(v) !== 0;
+  const sign = c < 0 ? "−" : "";
+  const a = Math.abs(c);
+  if (Math.abs(c + 1) < 1e-4) return "analytic = −numeric everywhere: the sign is flipped";
+  if (a > 1 && near(a)) return `analytic = ${sign}${Math.round(a)}× the numeric in every entry: a factor 1/${Math.round(a)} missing (a mean over ${Math.round(a)} samples taken as a sum?)${c < 0 ? " and the sign flipped" : ""}`;
+  if (a < 1 && near(1 / a)) return `analytic = ${sign}1/${Math.round(1 / a)} of the numeric in every entry: a factor ${Math.round(1 / a)} too few (a sum over ${Math.round(1 / a)} samples divided by N, or a factor ${Math.round(1 / a)} dropped?)${c < 0 ? " and the sign flipped" : ""}`;
+  return `analytic = ${fmt(c, 6)}× the numeric in every entry: a constant factor (a λ, a scale, a step size?)`;
+}
+
+/**
+ * Failing entries whose analytic values are the numeric values of other failing entries (a
+ * permutation): names the first pair, and a transpose when every pair of a leaf `W[i,j]`
+ * maps as W[i,j] ↔ (the entry a [cols][rows] array would put there).
+ */
+export function permutationHint(rows: readonly GradRow[], failures: readonly number[]): string | undefined {
+  if (failures.length < 2) return undefined;
+  const used = new Set<number>();
+  const pairs: [GradRow, GradRow][] = [];
+  for (const k of failures) {
+    const r = rows[k]!;
+    const j = failures.find((j) => j !== k && !used.has(j) && close(r.analytic, rows[j]!.numeric, Math.max(r.tol, rows[j]!.tol)));
+    if (j === undefined) return undefined;
+    used.add(j);
+    pairs.push([r, rows[j]!]);
+  }
+  if (pairs.every(([a, b]) => isSwap(a.name, b.name))) return `the failing entries are transposed: analytic at ${pairs[0]![0].name} is the numeric at ${pairs[0]![1].name} (a weight's gradient transposed?)`;
+  const t = transposeShape(pairs);
+  if (t) return `the failing entries of ${t.base} are a transposed [${t.cols}][${t.rows}] array read as [${t.rows}][${t.cols}]: analytic at ${pairs[0]![0].name} is the numeric at ${pairs[0]![1].name} (the gradient of a [${t.rows}][${t.cols}] weight computed as its transpose?)`;
+  return `the failing entries are permuted: analytic at ${pairs[0]![0].name} is the numeric at ${pairs[0]![1].name}${pairs.length > 1 ? `, at ${pairs[1]![0].name} the numeric at ${pairs[1]![1].name}` : ""} (indices mixed up?)`;
+}
+
+const ENTRY = /^(.*)\[(\d+),(\d+)\]$/;
+
+function isSwap(a: string, b: string): boolean {
+  const x = ENTRY.exec(a);
+  const y = ENTRY.exec(b);
+  return !!x && !!y && x[1] === y[1] && x[2] === y[3] && x[3] === y[2];
+}
+
+/** Every pair within one leaf `base[i,j]` of shape [R][C] maps flat k = i·C + j to the transpose read row-major. */
+function transposeShape(pairs: [GradRow, GradRow][]): { base: string; rows: number; cols: number } | undefined {
+  const m0 = ENTRY.exec(pairs[0]![0].name);
+  if (!m0) return undefined;
+  const base = m0[1]!;
+  let R = 0;
+  let C = 0;
+  const parsed = pairs.map(([a, b]) => [ENTRY.exec(a.name), ENTRY.exec(b.name)] as const);
+  for (const [a, b] of parsed) {
+    if (!a || !b || a[1] !== base || b[1] !== base) return undefined;
+    R = Math.max(R, Number(a[2]) + 1, Number(b[2]) + 1);
+    C = Math.max(C, Number(a[3]) + 1, Number(b[3]) + 1);
+  }
+  // analytic flat index k = i·C + j holds Tᵀ read row-major: k = i'·R + j' ↔ numeric at (j', i').
+  const ok = parsed.every(([a, b]) => {
+    const k = Number(a![2]) * C + Number(a![3]);
+    const i2 = Math.floor(k / R);
+    const j2 = k % R;
+    return Number(b![2]) === j2 && Number(b![3]) === i2;
+  });
+  return ok ? { base, rows: R, cols: C } : undefined;
 }
 
 /** A guess at what kind of bug makes row k fail. */

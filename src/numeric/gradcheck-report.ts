@@ -90,7 +90,10 @@ export class GradcheckReport implements GradCheckResult {
    * const v = report.vcurve(); // { h, reference, series: [{ index, name, method, error, relError }] }
    */
   vcurve(opts: VCurveOptions = {}): VCurve {
-    const failing = this.directions === 0 ? this.failures.map((k) => this.rows[k]!.index) : [];
+    // Jacobian rows name their input by `inputIndex` (their `index` is the entry's position).
+    const inputOf = (r: GradRow) => ((r as { inputIndex?: number }).inputIndex ?? r.index);
+    const jac = this.rows.length > 0 && "inputIndex" in this.rows[0]!;
+    const failing = jac ? [...new Set(this.failures.map((k) => inputOf(this.rows[k]!)).filter((i) => i >= 0))] : this.directions === 0 ? this.failures.map((k) => this.rows[k]!.index) : [];
     const indices = opts.indices ?? (failing.length > 0 ? failing.slice(0, 10) : undefined);
     return vCurve(this.#problem, this.#at, { names: this.#names, ...opts, ...(indices ? { indices } : {}) });
   }
@@ -135,7 +138,12 @@ function note(r: GradRow): string {
 }
 
 function summaryLine(r: GradcheckReport): string {
-  const what = r.directions > 0 ? `${r.rows.length} random directions (fast mode, seed ${r.seed})` : `${r.rows.length} coordinates`;
+  const jac = r.rows.length > 0 && "output" in r.rows[0]!;
+  const what = jac
+    ? `${r.rows.length} Jacobian entries${r.directions > 0 ? ` of random products (seed ${r.seed})` : ""}`
+    : r.directions > 0
+      ? `${r.rows.length} random directions (fast mode, seed ${r.seed})`
+      : `${r.rows.length} coordinates`;
   return `gradcheck ${r.verdict.toUpperCase()} — ${r.method}, rtol ${sci(r.rtol)}, atol ${r.atol === "auto" ? "auto" : sci(r.atol)}, ${what}, ${r.evaluations} evaluations of f, ${r.timeMs.toFixed(1)} ms`;
 }
 

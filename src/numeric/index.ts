@@ -23,3 +23,7 @@ export { GradcheckReport } from "./gradcheck-report.js";
 export { mulberry32, randomSignsInto } from "./prng.js";
 export { isUserModel, UserModelProblem, type UserModel, type UserModelOptions } from "./user-model.js";
 export * as curvature from "./curvature/index.js";
+export { checkJacobian, FULL_LIMIT, oneSidedOk, type AnalyticDerivative, type JacobianCheckResult, type JacobianRow, type JacobianSettings, type VectorFunction } from "./check-jacobian.js";
+export { isJacobianModel, userJacobian, type UserJacobianModel } from "./user-jacobian.js";
+export { commonFactorHint, permutationHint } from "./gradcheck-message.js";
+export { measureNoise, noiseAt } from "./noise.js";

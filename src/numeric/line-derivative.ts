@@ -52,7 +52,7 @@ export function forwardAt(line: Line, f0: number, t: number, out: LineEstimate):
   out.left = NaN;
   out.value = out.right;
   out.step = h;
-  out.fmax = Math.max(Math.abs(f0), Math.abs(fp));
+  out.fmax = Math.max(Math.abs(f0), Math.abs(fp), line.magnitude ?? 0);
   out.error = (2 * ROUNDING * EPS * out.fmax) / h;
   out.evals = 1;
   return out;
@@ -74,7 +74,7 @@ export function centralAt(line: Line, f0: number, t: number, out: LineEstimate):
   // h₊ = h₋ it is (f(x+h) − f(x−h))/(2h)).
   out.value = hp === hm ? (fp - fm) / (hp + hm) : (hm * out.right + hp * out.left) / (hp + hm);
   out.step = 0.5 * (hp + hm);
-  out.fmax = Math.max(Math.abs(f0), Math.abs(fp), Math.abs(fm));
+  out.fmax = Math.max(Math.abs(f0), Math.abs(fp), Math.abs(fm), line.magnitude ?? 0);
   out.error = (ROUNDING * EPS * out.fmax) / out.step;
   out.evals = 2;
   return out;
@@ -98,7 +98,7 @@ export function richardsonAt(line: Line, f0: number, t0: number, tab: Romberg, o
     let t = first;
     let jump = NaN;
     let prevJump = NaN;
-    let fmax = Math.abs(f0);
+    let fmax = Math.max(Math.abs(f0), line.magnitude ?? 0);
     let finite = true;
     for (;;) {
       centralAt(line, f0, t, scratch);

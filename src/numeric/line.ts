@@ -18,10 +18,16 @@ export interface Line {
   step(t: number): number;
   /** Im f(x + i·t·d) (complex step); NaN when the problem has no complex evaluation. */
   imagAt(t: number): number;
+  /**
+   * The magnitude f's rounding scales with, when more than |f| (σ/ε·(margin) from a measured
+   * noise floor σ, see noise.ts); rounding estimates use max(|f|, magnitude). Default 0.
+   */
+  magnitude?: number;
 }
 
 /** f along the coordinate axis e_i. Reuse one instance and move it with `select(i)`. */
 export class CoordLine implements Line {
+  magnitude = 0;
   private i = 0;
   private xi = 0;
   private im: Float64Array | null = null;
@@ -63,6 +69,7 @@ export class CoordLine implements Line {
 
 /** f along x + t·d for a fixed direction d (fast mode). */
 export class DirLine implements Line {
+  magnitude = 0;
   private readonly point: Float64Array;
   private im: Float64Array | null = null;
 

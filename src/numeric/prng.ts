@@ -2,7 +2,9 @@
  * A small seeded pseudo-random generator for reproducible test directions (fast gradient checks).
  *
  * mulberry32 (Tommy Ettinger, public domain, 2017): 32-bit state, period 2³², good enough to draw
- * random sign vectors; not for statistics or cryptography.
+ * random sign vectors; not for statistics or cryptography. Users' seeded randomness (`rng(seed)`:
+ * normals, uniforms, shuffles, initializers) is src/random (xoshiro128**), which this does not replace:
+ * gradient checks and curvature probes keep their documented mulberry32 directions.
  */
 
 /**

@@ -42,9 +42,15 @@ export function isKinkCandidate(e: LineEstimate): boolean {
 /** Outcome of a second look (mutable scratch). */
 export class SecondLook {
   kink = false;
-  /** One-sided quotients at the smaller step (kinks) — the two derivatives of f at the point. */
+  /**
+   * At a kink: the two one-sided derivatives of f at the point, each extrapolated from its
+   * quotients at t and t/4 (a one-sided quotient's truncation error is O(t), too large to compare
+   * an analytic one-sided choice with at rtol), with their estimated errors.
+   */
   left = NaN;
   right = NaN;
+  leftError = NaN;
+  rightError = NaN;
   /** Extrapolated derivative and its error bound (smooth case, when refined). */
   value = NaN;
   error = NaN;
@@ -73,8 +79,16 @@ export function secondLook(line: Line, f0: number, t: number, kind: "central" | 
   const jump1 = Math.abs(one.right - one.left);
   const jump2 = Math.abs(two.right - two.left);
   out.kink = jumpAboveNoise(one) && jump2 > KINK_KEEP * jump1;
-  out.left = two.left;
-  out.right = two.right;
+  // One-sided quotients: D(t) = D + c·t + …, so (4·D(t/4) − D(t))/3 removes the first-order term.
+  const rounding = (2 * ROUNDING * EPS * Math.max(one.fmax, two.fmax)) / two.step;
+  out.left = (4 * two.left - one.left) / 3;
+  out.right = (4 * two.right - one.right) / 3;
+  out.leftError = Math.abs(two.left - one.left) / 3 + rounding;
+  out.rightError = Math.abs(two.right - one.right) / 3 + rounding;
+  if (!Number.isFinite(out.left) || !Number.isFinite(out.right)) {
+    out.left = two.left;
+    out.right = two.right;
+  }
   out.value = NaN;
   out.error = NaN;
   if (out.kink || !refine || kind === "screen") return out;

@@ -4,6 +4,7 @@
  */
 import { DslError, describe } from "../errors/index.js";
 import type { Need, Transform } from "./base.js";
+import { chainF64, F64, fuse } from "./transforms/fused.js";
 
 /** Each argument must be a transform `{ init, update }`; an uncalled constructor (`scaleByAdam`) says so. */
 function checkTransforms(who: string, ts: readonly unknown[], names?: readonly string[]): void {
@@ -36,7 +37,9 @@ export function chain(...transforms: Transform[]): Transform<unknown[]> {
   const k = ts.length;
   const learningRate = ts.find((t) => t.learningRate !== undefined)?.learningRate;
   const needs = mergeNeeds(ts);
-  return {
+  // float64 kernel when every child has one (see transforms/fused.ts); the generic update otherwise
+  const f64 = chainF64(ts, ts.map((_, i) => i));
+  return fuse({
     init: (params, ops) => ts.map((t) => t.init(params, ops)),
     update(updates, state, params, ops, extra) {
       let u = updates;
@@ -45,7 +48,7 @@ export function chain(...transforms: Transform[]): Transform<unknown[]> {
     },
     ...(learningRate !== undefined ? { learningRate } : {}),
     ...(needs ? { needs } : {}),
-  };
+  }, { [F64]: f64 });
 }
 
 /**
@@ -65,7 +68,8 @@ export function namedChain(transforms: Record<string, Transform>): Transform<Rec
   const k = ts.length;
   const learningRate = ts.find((t) => t.learningRate !== undefined)?.learningRate;
   const needs = mergeNeeds(ts);
-  return {
+  const f64 = chainF64(ts, names);
+  return fuse({
     init(params, ops) {
       const s: Record<string, unknown> = {};
       for (let i = 0; i < k; i++) s[names[i]!] = ts[i]!.init(params, ops);
@@ -78,10 +82,10 @@ export function namedChain(transforms: Record<string, Transform>): Transform<Rec
     },
     ...(learningRate !== undefined ? { learningRate } : {}),
     ...(needs ? { needs } : {}),
-  };
+  }, { [F64]: f64 });
 }
 
 /** The transform that passes updates through unchanged. */
 export function identity(): Transform<Record<string, never>> {
-  return { init: () => ({}), update: (u) => u };
+  return fuse({ init: () => ({}), update: (u) => u }, { [F64]: (u: Float64Array) => u });
 }

@@ -22,9 +22,10 @@ export {
 } from "./aliases.js";
 export { editDistance, readOptions, readOptions as readOptimizerOptions, suggest, type Rule, type Rules } from "./options.js";
 export { Batcher, epochSeed, mulberry32, shuffleInPlace, splitRows } from "./data.js";
-export { Runner, runAsync, runSync } from "./run.js";
+export { Runner, runAsync, runSync, type AbortedRunError } from "./run.js";
 export { fmtTol } from "./run-diagnostics.js";
-export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, type AsyncRunOptions, type RunOptions } from "./run-options.js";
+export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
+export { isTreePoint, pointIn, treeModelProblem } from "./point-input.js";
 export { Comparison, Run, type BestPoint, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
 // -- schedules and theory helpers (engineer B2) --
 export {

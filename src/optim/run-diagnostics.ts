@@ -3,7 +3,7 @@
  * point or a saddle, exploding or vanishing gradient norms) and, when it diverged, why — the lr
  * against the stability bound 2/L (with momentum 2(1+μ)/L) at the start.
  */
-import { eigSym } from "../numeric/index.js";
+import { eigvalsSym } from "../numeric/index.js";
 import type { Problem } from "../problem/index.js";
 import type { Optimizer } from "./base.js";
 import type { RunRecord, StopReason } from "./run-record.js";
@@ -26,7 +26,8 @@ function startEigenvalues(d: Diagnosis): Float64Array | null {
   const n = rec.n;
   const H = new Float64Array(n * n);
   problem.hessianInto(rec.xs.subarray(0, n), H);
-  return eigSym(H, n).values;
+  for (const h of H) if (!Number.isFinite(h)) return null;
+  return eigvalsSym(H, n);
 }
 
 /** Warnings about a run that ended for `reason`. */

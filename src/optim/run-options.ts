@@ -4,6 +4,7 @@
  */
 import { DslError, describe } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
+import { formatOf, type Layout, type Tree } from "../tree/index.js";
 import { readOptions, type Rules } from "./options.js";
 import type { Run } from "./run-record.js";
 
@@ -11,9 +12,11 @@ import type { Run } from "./run-record.js";
 export interface RunOptions {
   /**
    * Start point: number[] in the objective's variable order, or a record by name (for an
-   * objective with indexed variables also `{ x: [..] }` for x[1], x[2], …).
+   * objective with indexed variables also `{ x: [..] }` for x[1], x[2], …, and nested arrays for
+   * W[i,j]); for a `{ f, grad }` model or an objective with a tree layout, any parameter tree
+   * (`{ W1: [[..]], b1: [..] }`). `run.params` comes back in this structure.
    */
-  from: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
+  from?: unknown;
   /** Optimizer steps (default 100, or `epochs` × batches per epoch). */
   steps?: number;
   /** Data-backed: passes over the training rows (steps = epochs × batches per epoch). */
@@ -46,7 +49,7 @@ export interface RunOptions {
 
 /** Extra options of `optimizeAsync`. */
 export interface AsyncRunOptions extends RunOptions {
-  /** Aborting rejects with a DslError (code "aborted") whose `detail.run` is the partial run. */
+  /** Aborting rejects with a DslError (code "aborted") whose `run` (and `detail.run`) is the partial run. */
   signal?: AbortSignal;
   /** Called with the live run (status "running") about every `progressEvery` ms. */
   onProgress?: (run: Run) => void;
@@ -61,9 +64,26 @@ export const DEFAULT_STATUS_TOL = 1e-6;
 export function parseStart(problem: Problem, from: unknown, who: string): Float64Array {
   const n = problem.n;
   const names = problem.names;
+  // a model's loss (nn.loss) starts from its initial params by default
+  const initial = (problem as { initial?: unknown }).initial;
+  if (from === undefined && initial instanceof Float64Array && initial.length === n) return Float64Array.from(initial);
   if (from === undefined) throw new DslError("missing-option", `${who}: the start point "from" is required (variables: ${names.join(", ")})`, { path: `${who}.from` });
   let x: Float64Array;
-  if (Array.isArray(from) || ArrayBuffer.isView(from)) {
+  const own = (problem as { point?: unknown }).point;
+  const layout = (problem as { layout?: Layout }).layout;
+  if (typeof own !== "function" && layout && typeof layout.flattenInto === "function" && !isFlat(from, n)) {
+    // A problem over a parameter tree ({ f, grad } with a tree start): the start must have the tree's structure.
+    x = new Float64Array(n);
+    try {
+      layout.flattenInto(from as never, x, `${who}: the start point`);
+    } catch (e) {
+      if (e instanceof DslError) throw new DslError("bad-start", e.message, { path: `${who}.from${e.path && !e.path.startsWith("[") ? "." : ""}${e.path}`, ...(e.detail ? { detail: e.detail } : {}) });
+      throw e;
+    }
+  } else if (Array.isArray(from) && typeof own === "function" && from.some((v) => typeof v !== "number")) {
+    // a params tree such as [{ W, b }, ...]: the problem reads its own tree
+    x = (own as (p: unknown, what: string) => Float64Array).call(problem, from, `${who}.from`);
+  } else if (Array.isArray(from) || ArrayBuffer.isView(from)) {
     const a = from as ArrayLike<number>;
     if (a.length !== n) {
       throw new DslError("bad-start", `${who}: the start point has ${a.length} value${a.length === 1 ? "" : "s"}, the objective has ${n} variable${n === 1 ? "" : "s"} (${names.join(", ")})`, { path: `${who}.from` });
@@ -90,6 +110,28 @@ export function parseStart(problem: Problem, from: unknown, who: string): Float6
     if (!Number.isFinite(x[i]!)) throw new DslError("bad-start", `${who}: the start point has a non-finite value ${x[i]} for '${names[i]}'`, { path: `${who}.from` });
   }
   return x;
+}
+
+/**
+ * How a run shapes its points like the start `from` (already accepted by `parseStart`): a
+ * Float64Array or number[] stays one, a record by name or a parameter tree comes back with the
+ * same keys and structure (see src/tree/point-format.ts).
+ */
+export function startShape(problem: Problem, from: unknown, who: string): (x: Float64Array) => unknown {
+  // no start given: a model's loss (nn.loss) started from its initial params, shaped by its layout
+  const layout = (problem as { layout?: { size?: number; unflatten?: (v: ArrayLike<number>) => unknown } }).layout;
+  if (from === undefined && layout && typeof layout.unflatten === "function" && layout.size === problem.n) return (x) => layout.unflatten!(x);
+  if (from === undefined) return (x) => Array.from(x);
+  if (from instanceof Float64Array) return (x) => Float64Array.from(x);
+  if (isFlat(from, problem.n)) return (x) => Array.from(x);
+  const format = formatOf(from as Tree, (t) => parseStart(problem, t, who));
+  return format ? (x) => format.toTree(x) : (x) => Array.from(x);
+}
+
+/** A flat point: a Float64Array, or an array of n numbers. */
+function isFlat(x: unknown, n: number): boolean {
+  if (x instanceof Float64Array) return true;
+  return Array.isArray(x) && x.length === n && x.every((v) => typeof v === "number");
 }
 
 /** The run options (shared by optimize, optimizeAsync, compare and compareAsync). */

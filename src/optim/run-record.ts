@@ -7,7 +7,9 @@
  * (xs, losses, gradNorms, lrs, names, hyperparameters, the comparison's objective) are public.
  */
 import { DISPLAY, escapeHtml, renderWith, type MimeBundle } from "../display/index.js";
+import { DslError } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
+import { runDifferences } from "./run-differences.js";
 
 /** How a run ended. "running" only while `optimizeAsync` reports progress. */
 export type RunStatus = "converged" | "max-steps" | "diverged" | "aborted" | "running";
@@ -32,6 +34,11 @@ export interface RunRecord {
   valSteps: number[] | null;
   batchesPerEpoch: number;
   evaluations: number;
+  /**
+   * Per-leaf gradient norms, when the problem has a tree layout with more than one leaf (a
+   * network's `[0].W`, `[0].b`, ...): one Float64Array per leaf, one entry per point.
+   */
+  leafGradNorms?: { leaves: readonly { path: string; offset: number; size: number }[]; values: Float64Array[] };
 }
 
 /** The best validation point of a run with a validation split. */
@@ -49,7 +56,13 @@ function fmt(v: number): string {
   return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
 }
 
-const fmtPoint = (x: readonly number[]): string => `[${x.map(fmt).join(", ")}]`;
+/** Up to this many coordinates a point shows in full; longer ones (a network's weights) show their first 4. */
+const SHOWN = 8;
+
+const fmtPoint = (x: readonly number[]): string => (x.length <= SHOWN ? `[${x.map(fmt).join(", ")}]` : `[${x.slice(0, 4).map(fmt).join(", ")}, … (${x.length} coordinates)]`);
+
+/** The coordinate names of a table row: all of them, or the first 4 and how many. */
+const fmtNames = (names: readonly string[]): string => (names.length <= SHOWN ? names.join(", ") : `${names.slice(0, 4).join(", ")}, … ${names.length}`);
 
 /**
  * One optimization run: the trajectory, losses, gradient norms, learning rates, and how it
@@ -78,6 +91,13 @@ export class Run {
   time = 0;
   /** Best validation point (data-backed runs with a validation split). */
   best: BestPoint | undefined;
+  /**
+   * The run options this run had that can differ between the entries of a `compare` (`from`,
+   * `steps`, `clipNorm`, `batchSize`, `seed`, ...), as given; set by `compare`.
+   */
+  settings: Readonly<Record<string, unknown>> = {};
+  /** Shapes a flat point like the start point (set by the runner; default a number[]). */
+  private shapePoint: (x: Float64Array) => unknown = (x) => Array.from(x);
   private cache: { len: number; xs?: number[][]; losses?: number[]; gradNorms?: number[]; lrs?: number[] } = { len: -1 };
 
   constructor(private readonly rec: RunRecord, meta: { name: string; optimizer: string; hyperparameters: Readonly<Record<string, unknown>> }) {
@@ -109,7 +129,11 @@ export class Run {
   get steps(): number {
     return this.rec.length - 1;
   }
-  /** Objective (or training-loss) evaluations, line searches included. */
+  /**
+   * Objective (or training-loss) evaluations, line searches included, counted as torch's
+   * `func_evals`: a full-batch run that used its whole step budget does not count the final
+   * point's evaluation (it only records the last loss; no step used it).
+   */
   get evaluations(): number {
     return this.rec.evaluations;
   }
@@ -131,6 +155,18 @@ export class Run {
   get gradNorms(): number[] {
     const c = this.fresh();
     return (c.gradNorms ??= Array.from(this.rec.gradNorms.subarray(0, this.rec.length)));
+  }
+  /**
+   * ‖∇f(x_k)‖₂ of each leaf of the parameter tree at each point (before clipping), by leaf path
+   * (`{ "[0].W": [...], "[0].b": [...] }`): per-layer gradient norms, for vanishing or exploding
+   * gradients. Undefined when the objective has no tree layout (recorded on the float64 engine).
+   */
+  get leafGradNorms(): Record<string, number[]> | undefined {
+    const lg = this.rec.leafGradNorms;
+    if (!lg) return undefined;
+    const out: Record<string, number[]> = {};
+    lg.leaves.forEach((l, i) => (out[l.path] = Array.from(lg.values[i]!.subarray(0, this.rec.length))));
+    return out;
   }
   /** The learning rate of each step (the schedule's value; NaN when the optimizer has none). */
   get lrs(): number[] {
@@ -183,6 +219,34 @@ export class Run {
     const { n, xs, length } = this.rec;
     return Array.from(xs.subarray((length - 1) * n, length * n));
   }
+  /** @internal How `params` shapes a point: like the start point `from` (a tree, a record by name, an array). */
+  setPointShape(f: (x: Float64Array) => unknown): void {
+    this.shapePoint = f;
+  }
+  /**
+   * The final point in the structure of the start point `from`: a tree (`{ W: [[..]], b: [..] }`)
+   * for a tree start, a record by name for a record start, a number[] (or Float64Array) otherwise.
+   * Typed `any` on purpose: its structure is the caller's `from`, and notebook cells index into it
+   * (`run.params[1].b`) without an annotation.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  get params(): any {
+    return this.paramsAt(this.steps);
+  }
+  /**
+   * The point after `k` steps (0: the start; negative counts from the end), shaped as `params`.
+   * @example
+   * run.paramsAt(0); // the start, as given
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  paramsAt(k: number): any {
+    const { n, xs, length } = this.rec;
+    const i = k < 0 ? length + k : k;
+    if (!Number.isInteger(i) || i < 0 || i >= length) {
+      throw new DslError("bad-argument", `run.paramsAt: k must be an integer step in 0..${length - 1} (or -${length}..-1 from the end), got ${k}`, { path: "k" });
+    }
+    return this.shapePoint(xs.slice(i * n, (i + 1) * n));
+  }
   /** The last loss. */
   get loss(): number {
     return this.rec.losses[this.rec.length - 1]!;
@@ -230,7 +294,7 @@ export class Run {
       ["steps", `${this.steps}${this.evaluations ? ` (${this.evaluations} evaluations)` : ""}`],
       ["loss", `${fmt(this.rec.losses[0]!)} → ${fmt(this.loss)}`],
       ["|∇f|", `${fmt(this.rec.gradNorms[0]!)} → ${fmt(this.gradNorm)}`],
-      [`x (${this.names.join(", ")})`, fmtPoint(this.x)],
+      [`x (${fmtNames(this.names)})`, fmtPoint(this.x)],
       ["time", `${fmt(this.time)} ms`],
     ];
     if (this.valLosses?.length) rows.push(["validation loss", `${fmt(this.valLosses[0]!)} → ${fmt(this.valLosses.at(-1)!)}${this.best ? ` (best ${fmt(this.best.valLoss)} after epoch ${this.best.epoch})` : ""}`]);
@@ -252,11 +316,22 @@ export class Comparison {
   /** Run names, in the order given. */
   readonly names: string[];
   /**
+   * What tells each run apart from the others, by run name: the run options that differ between
+   * entries (`start=[0, 1]`, `clipNorm=1`, `batch=8`, ...) and, among runs of one optimizer, the
+   * hyperparameters that differ (`lr=0.1`). Empty lists when everything but the optimizer is shared.
+   */
+  readonly differences: Readonly<Record<string, readonly string[]>>;
+  /** The run-option part of `differences` (legends add it to the optimizer's own hyperparameters). */
+  readonly optionDifferences: Readonly<Record<string, readonly string[]>>;
+  /**
    * @param runs the runs by name.
    * @param objective the objective they minimized (charts draw its contours when n = 2).
    */
   constructor(readonly runs: Record<string, Run>, readonly objective?: Problem) {
     this.names = Object.keys(runs);
+    const { hyper, options } = runDifferences(this.names.map((n) => runs[n]!));
+    this.optionDifferences = Object.fromEntries(this.names.map((n, i) => [n, options[i]!]));
+    this.differences = Object.fromEntries(this.names.map((n, i) => [n, [...hyper[i]!, ...options[i]!]]));
   }
   /** The run called `name`. */
   get(name: string): Run | undefined {
@@ -279,10 +354,12 @@ export class Comparison {
   /** The display without charts: a text table and an HTML table. */
   tableBundle(): MimeBundle {
     const best = this.best();
-    const head = ["name", "optimizer", "status", "steps", "final loss", "final |∇f|", "final x", "time (ms)"];
+    const differs = this.names.some((n) => this.differences[n]!.length > 0);
+    const head = ["name", ...(differs ? ["differs"] : []), "optimizer", "status", "steps", "final loss", "final |∇f|", "final x", "time (ms)"];
     const rows = this.names.map((n) => {
       const r = this.runs[n]!;
-      return [n + (r === best ? " ★" : ""), r.optimizer, r.status, String(r.steps), fmt(r.loss), fmt(r.gradNorm), fmtPoint(r.x), fmt(r.time)];
+      const d = differs ? [this.differences[n]!.join(", ") || "—"] : [];
+      return [n + (r === best ? " ★" : ""), ...d, r.optimizer, r.status, String(r.steps), fmt(r.loss), fmt(r.gradNorm), fmtPoint(r.x), fmt(r.time)];
     });
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
@@ -293,3 +370,4 @@ export class Comparison {
     return { "text/plain": text, "text/html": html };
   }
 }
+

@@ -14,8 +14,9 @@ import type { Problem } from "../problem/index.js";
 import type { Optimizer, StepContext, Transform, UpdateExtras } from "./base.js";
 import { Batcher, splitRows } from "./data.js";
 import { divergenceMessage, fmt, fmtTol, runWarnings, type Diagnosis } from "./run-diagnostics.js";
-import { DEFAULT_STATUS_TOL, parseStart, type AsyncRunOptions, type RunOptions } from "./run-options.js";
+import { DEFAULT_STATUS_TOL, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 import { Run, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
+import { f64Of, type F64Update } from "./transforms/fused.js";
 
 const now = (): number => performance.now();
 
@@ -35,11 +36,16 @@ export class Runner {
   private readonly g: Float64Array;
   private readonly gTrain: Float64Array;
   private readonly gradCopy: Float64Array | null;
+  /** The loss of the step's evaluation (see `evaluateTrain`). */
+  private readonly fx = new Float64Array(1);
   private readonly state: unknown;
+  /** The optimizer's float64 kernel (built-in transforms, see transforms/fused.ts), else undefined. */
+  private readonly f64: F64Update | undefined;
   private readonly extra: UpdateExtras;
   private readonly rec: RunRecord;
   private readonly steps: number;
-  private readonly lr: Transform["learningRate"];
+  /** The learning rate to record per step: a constant (NaN when the optimizer has none) or a schedule. */
+  private readonly lr: number | ((step: number) => number);
   private readonly batcher: Batcher | null;
   private readonly trainRows: Int32Array | null;
   private readonly valRows: Int32Array | null;
@@ -110,7 +116,8 @@ export class Runner {
     this.g = new Float64Array(n);
     this.gTrain = this.batcher ? new Float64Array(n) : this.g;
     this.gradCopy = needsProblem ? new Float64Array(n) : null;
-    this.lr = optimizer.learningRate;
+    const lr = optimizer.learningRate;
+    this.lr = typeof lr === "number" || typeof lr === "function" ? lr : NaN;
     const name = opts.name ?? (optimizer as Optimizer).name ?? "custom";
     this.rec = {
       n, names: problem.names, steps: this.steps, length: 0,
@@ -124,12 +131,17 @@ export class Runner {
       batchesPerEpoch: bpe,
       evaluations: 0,
     };
+    // per-leaf gradient norms for problems with a tree layout of several leaves (networks)
+    const leaves = (problem as { layout?: { leaves?: readonly { path: string; offset: number; size: number }[] } }).layout?.leaves;
+    if (leaves && leaves.length > 1) this.rec.leafGradNorms = { leaves, values: leaves.map(() => new Float64Array(this.steps + 1)) };
     this.run = new Run(this.rec, {
       name,
       optimizer: typeof (optimizer as Optimizer).describe === "function" ? (optimizer as Optimizer).describe() : name,
       hyperparameters: (optimizer as Optimizer).options ?? {},
     });
+    this.run.setPointShape(startShape(problem, opts.from, who));
     this.state = optimizer.init(this.x, float64Ops);
+    this.f64 = needsProblem ? undefined : f64Of(optimizer);
     const self = this;
     const context: StepContext | undefined = needsProblem
       ? {
@@ -149,6 +161,16 @@ export class Runner {
     this.evaluations++;
     return this.trainRows ? this.problem.data!.batchValueAndGradInto(x, g, this.trainRows) : this.problem.valueAndGradInto(x, g);
   }
+  /**
+   * `trainValueAndGrad` at the current point into `gTrain`, the loss into `fx[0]` (the step's
+   * evaluation): a double returned from a call V8 does not inline is boxed, one allocation per
+   * step, so the loss comes back through a buffer.
+   */
+  private evaluateTrain(): void {
+    this.evaluations++;
+    const tr = this.trainRows;
+    this.fx[0] = tr ? this.problem.data!.batchValueAndGradInto(this.x, this.gTrain, tr) : this.problem.valueAndGradInto(this.x, this.gTrain);
+  }
   private batchValueAndGrad(x: Float64Array, g: Float64Array): number {
     if (!this.batcher) return this.trainValueAndGrad(x, g);
     this.evaluations++;
@@ -167,7 +189,20 @@ export class Runner {
     for (let j = 0; j < n; j++) rec.xs[o + j] = x[j]!;
     rec.losses[i] = loss;
     rec.gradNorms[i] = gradNorm;
+    if (rec.leafGradNorms) this.recordLeafNorms(i);
     rec.length = i + 1;
+  }
+
+  /** Per-leaf gradient norms of `gTrain` at point `i` (problems with a tree layout). */
+  private recordLeafNorms(i: number): void {
+    const lg = this.rec.leafGradNorms!;
+    const g = this.gTrain;
+    for (let l = 0; l < lg.leaves.length; l++) {
+      const { offset, size } = lg.leaves[l]!;
+      let s = 0;
+      for (let j = offset; j < offset + size; j++) s += g[j]! * g[j]!;
+      lg.values[l]![i] = Math.sqrt(s);
+    }
   }
 
   private norm(g: Float64Array): number {
@@ -220,19 +255,33 @@ export class Runner {
     if (this.gradCopy) this.gradCopy.set(g);
     this.extra.loss = loss;
     const lr = this.lr;
-    rec.lrs[k] = lr === undefined ? NaN : typeof lr === "number" ? lr : typeof lr === "function" ? lr(k) : NaN;
-    const u = this.optimizer.update(g, this.state, x, float64Ops, this.extra);
+    rec.lrs[k] = typeof lr === "number" ? lr : lr(k);
+    const u = this.f64 ? this.f64(g, this.state, x, this.extra) : this.optimizer.update(g, this.state, x, float64Ops, this.extra);
     if (u === null || typeof u !== "object" || (u as ArrayLike<number>).length !== n) this.badUpdate(u);
+    // x ← x + u, recorded as point k + 1 in the same loop; then f, ∇f there, and their record
+    // (`record` written out: no doubles passed through calls, no second pass over x)
     let moved = false;
+    const xs = rec.xs;
+    const o = (k + 1) * n;
     for (let j = 0; j < n; j++) {
-      if (u[j] !== 0) moved = true;
-      x[j] = x[j]! + u[j]!;
+      const uj = u[j]!;
+      if (uj !== 0) moved = true;
+      const xj = x[j]! + uj;
+      x[j] = xj;
+      xs[o + j] = xj;
     }
     if (moved) this.lastMove = k + 1;
     this.k = k + 1;
-    const fNew = this.trainValueAndGrad(x, this.gTrain);
-    const gn = this.norm(this.gTrain);
-    this.record(fNew, gn);
+    this.evaluateTrain();
+    const fNew = this.fx[0]!;
+    const gT = this.gTrain;
+    let ss = 0;
+    for (let j = 0; j < n; j++) ss += gT[j]! * gT[j]!;
+    const gn = Math.sqrt(ss);
+    rec.losses[k + 1] = fNew;
+    rec.gradNorms[k + 1] = gn;
+    if (rec.leafGradNorms) this.recordLeafNorms(k + 1);
+    rec.length = k + 2;
     if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit) {
       this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
       return;
@@ -285,7 +334,9 @@ export class Runner {
     this.done = true;
     const rec = this.rec;
     const last = rec.gradNorms[rec.length - 1]!;
-    rec.evaluations = this.evaluations;
+    // Counted as torch's func_evals (closure calls inside step()): at the step budget, the last
+    // point's evaluation only records the final loss, which no step used, so it is not counted.
+    rec.evaluations = this.evaluations - (reason === "max-steps" && !this.batcher ? 1 : 0);
     const tol = this.tol ?? DEFAULT_STATUS_TOL;
     // A full-batch run whose optimizer stopped moving after making progress has met its own
     // convergence tests (L-BFGS's toleranceGrad/toleranceChange, a line search that finds no
@@ -318,16 +369,21 @@ export class Runner {
 }
 
 /** Runs to the end synchronously. */
-export function runSync(problem: Problem, optimizer: Transform, opts: RunOptions & { signal?: AbortSignal }, who = "optimize"): Run {
+export function runSync(problem: Problem, optimizer: Transform, opts: RunOptions & { signal?: AbortSignal }, who = "optimize", observe?: (run: Run) => void): Run {
   const r = new Runner(problem, optimizer, opts, who);
+  observe?.(r.run);
   if (opts.signal?.aborted) throw abortError(r.run, who);
   r.start();
   while (!r.done) r.step();
   return r.run;
 }
 
-function abortError(run: Run, who: string): DslError {
-  return new DslError("aborted", `${who}: aborted after ${Math.max(0, run.steps)} steps (the partial run is in error.detail.run)`, { path: who, detail: { run } });
+/** The error of an aborted run: a DslError (code "aborted") that carries the partial run as `run` (and `detail.run`). */
+export type AbortedRunError = DslError & { readonly run: Run };
+
+function abortError(run: Run, who: string): AbortedRunError {
+  const e = new DslError("aborted", `${who}: aborted after ${Math.max(0, run.steps)} steps (the partial run is in error.run)`, { path: who, detail: { run } });
+  return Object.assign(e, { run });
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -336,8 +392,9 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Runs in chunks of about `progressEvery` ms, yielding to the event loop between chunks (so a
  * kernel can interrupt and plots can update), calling `onProgress` with the live run.
  */
-export async function runAsync(problem: Problem, optimizer: Transform, opts: AsyncRunOptions, who = "optimizeAsync"): Promise<Run> {
+export async function runAsync(problem: Problem, optimizer: Transform, opts: AsyncRunOptions, who = "optimizeAsync", observe?: (run: Run) => void): Promise<Run> {
   const r = new Runner(problem, optimizer, opts, who);
+  observe?.(r.run);
   const every = opts.progressEvery ?? 100;
   if (opts.signal?.aborted) throw abortError(r.run, who);
   r.start();

@@ -6,6 +6,7 @@
 import { DslError, describe } from "../errors/index.js";
 import { fdHessianInto, isUserModel, symmetrizeInto, UserModelProblem } from "../numeric/index.js";
 import type { Problem } from "../problem/index.js";
+import { isTreePoint, pointIn, treeModelProblem } from "./point-input.js";
 import type { HessianSource, TheoryOptions } from "./theory.js";
 
 export function isMatrix(t: unknown): t is number[][] {
@@ -33,6 +34,9 @@ export function checkSymmetric(H: number[][]): number[][] {
 export function asProblem(t: unknown, at: TheoryOptions["at"]): Problem {
   const o = t as Partial<Problem>;
   if (o && typeof o === "object" && typeof o.valueAndGradInto === "function" && typeof o.n === "number") return o as Problem;
+  // { f, grad } with a tree point ({ W: [[..]], b: [..] }): f and grad get trees
+  const tree = treeModelProblem(t, at, "theory");
+  if (tree) return tree;
   if (isUserModel(t)) {
     const n = at && typeof (at as ArrayLike<number>).length === "number" ? (at as ArrayLike<number>).length : NaN;
     if (!Number.isInteger(n)) throw new DslError("missing-option", "theory: with { f, grad } give the point as an array: theory(model, { at: [x0, x1, ...] })", { path: "theory.at" });
@@ -46,6 +50,7 @@ export function readPoint(at: TheoryOptions["at"], p: Problem, target: unknown):
   // A symbolic objective converts points itself (records with vector variables, its own messages).
   const own = (target as { point?: (x: unknown, what?: string) => Float64Array }).point;
   if (typeof own === "function") return Float64Array.from(own.call(target, at, "theory's point"));
+  if ((p as { layout?: unknown }).layout && isTreePoint(at)) return pointIn(p, at, "theory");
   let x: number[];
   if (typeof (at as ArrayLike<number>).length === "number") x = Array.from(at as ArrayLike<number>);
   else if (typeof at === "object" && at !== null) {

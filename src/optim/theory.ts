@@ -18,6 +18,7 @@
  * "Analysis and Design of Optimization Algorithms via Integral Quadratic Constraints", SIAM J.
  * Optim. 26(1), 2016.
  */
+import type { Tree } from "../tree/index.js";
 import { DISPLAY, escapeHtml, renderWith, type MimeBundle } from "../display/index.js";
 import { DslError, describe } from "../errors/index.js";
 import { eigSym } from "../numeric/index.js";
@@ -49,7 +50,7 @@ export interface LinearRate {
 
 export interface TheoryOptions {
   /** The point (in the problem's variable order, or a record by name); not used with a matrix. */
-  at?: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
+  at?: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>> | Tree;
   /** An eigenvalue with |λ| ≤ tol · max|λ| counts as zero (default 1e-10). */
   tol?: number;
   /** ‖∇f(at)‖ ≤ gradTol counts as a stationary point (default 1e-6). */
@@ -64,8 +65,14 @@ export class Theory {
   readonly eigenvectors: number[][];
   /** L = λ_max (the smoothness constant on the quadratic model). */
   readonly L: number;
-  /** μ = λ_min (the strong-convexity constant when positive). */
+  /**
+   * μ = λ_min (the strong-convexity constant when positive), or exactly 0 when |λ_min| ≤ tol·max|λ|:
+   * an eigenvalue that small is rounding noise of a zero (the Hessian [0, 1, 3] computes λ_min ≈
+   * 1e−16, not a strong-convexity constant), so κ is Infinity and no rate follows.
+   */
   readonly mu: number;
+  /** The relative zero used: eigenvalues with |λ| ≤ `zeroTol` (= tol·max|λ|) count as zero. */
+  readonly zeroTol: number;
   /** κ = L/μ when μ > 0, otherwise Infinity. */
   readonly kappa: number;
   readonly classification: Classification;
@@ -94,7 +101,8 @@ export class Theory {
     this.eigenvalues = Array.from(values);
     this.eigenvectors = this.eigenvalues.map((_, k) => Array.from({ length: n }, (_, i) => vectors[i * n + k]!));
     this.L = values[n - 1]!;
-    this.mu = values[0]!;
+    this.zeroTol = tol * Math.max(...this.eigenvalues.map(Math.abs));
+    this.mu = Math.abs(values[0]!) <= this.zeroTol ? 0 : values[0]!;
     this.kappa = this.mu > 0 ? this.L / this.mu : Infinity;
     this.classification = classify(this.eigenvalues, tol);
     const { L, mu, kappa } = this;
@@ -141,6 +149,8 @@ export class Theory {
 
   toString(): string {
     const lines = [headline(this), `eigenvalues: ${this.eigenvalues.map(fmt).join(", ")}`, `L = ${fmt(this.L)}, μ = ${fmt(this.mu)}, κ = ${fmt(this.kappa)}`];
+    if (this.mu === 0 && this.eigenvalues[0] !== 0)
+      lines.push(`μ = 0: λ_min = ${fmt(this.eigenvalues[0]!)} is within the relative zero tol·max|λ| = ${fmt(this.zeroTol)}, so it counts as 0`);
     if (!(this.mu > 0)) lines.push("μ ≤ 0: not strongly convex here, so no step size or linear rate follows from L and μ alone");
     else {
       lines.push(`step sizes: 1/L = ${fmt(this.stepSizes.invL)}, 2/(L+μ) = ${fmt(this.stepSizes.optimal)}`);

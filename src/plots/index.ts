@@ -28,3 +28,5 @@ export { decodeArray, encodeArrays, type TypedArraySpec } from "./encode.js";
 export { kernelHooks, type KernelHooksLike } from "./kernel-hooks.js";
 export { attach, gradcheckDisplay, resultChart, runDisplay, scheduleDisplay } from "./result-displays.js";
 export { sideBySide, type SideBySideOptions } from "./compose.js";
+export { gradNormsChart, type GradNormsOptions, type LeafNormSeries } from "./grad-norms.js";
+export { activationStatsChart, type LayerStatsRow } from "./activation-stats.js";

@@ -86,17 +86,22 @@ function trajectories(f: Problem, runs: readonly RunSeries[]): Figure | string {
   }
 }
 
-/** Milliseconds per evaluation of f at `x` (a warm-up, then up to 5 timed calls or 20 ms). */
+/**
+ * Milliseconds per evaluation of f at `x`: a warm-up, then the fastest of up to 5 timed calls (or
+ * as many as fit in 20 ms). The fastest, not the mean: on a busy machine a call that the OS
+ * preempted would make a fast f look slow, and the chart would flip to "no contours".
+ */
 function evaluationCost(f: Problem, x: ArrayLike<number>): number {
   const p = Float64Array.from(x);
   f.valueAt(p);
   const t0 = performance.now();
-  let n = 0;
-  do {
+  let best = Infinity;
+  for (let n = 0; n < 5 && (n === 0 || performance.now() - t0 < 20); n++) {
+    const t = performance.now();
     f.valueAt(p);
-    n++;
-  } while (n < 5 && performance.now() - t0 < 20);
-  return (performance.now() - t0) / n;
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
 }
 
 function isProblem(p: unknown): p is Problem {

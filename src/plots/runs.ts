@@ -39,7 +39,9 @@ export function runsOf(value: unknown, who: string): RunSeries[] {
   if (Array.isArray(value) && value.length > 0 && value.every(isRun)) return value.map((r: RunSeries) => runSeries(r));
   if (v && typeof v === "object" && Array.isArray(v.names) && v.runs && typeof v.runs === "object") {
     const runs = v.runs as Record<string, unknown>;
-    return (v.names as string[]).map((n) => runSeries(runs[n] as RunSeries, n));
+    // compare with per-entry options: the legend also says which run options differ (clip, batch, start)
+    const notes = v.optionDifferences as Record<string, readonly string[]> | undefined;
+    return (v.names as string[]).map((n) => runSeries(runs[n] as RunSeries, n, notes?.[n]));
   }
   if (v && typeof v === "object" && !Array.isArray(v)) {
     const entries = Object.entries(v);
@@ -65,10 +67,10 @@ function isRun(v: unknown): boolean {
  * points through `flatPoints` (a point is made only when a chart reads it); the builders decimate
  * before they build arrays. Plain run-like objects are read as they are.
  */
-export function runSeries(run: RunSeries, name: string = run.name): RunSeries {
+export function runSeries(run: RunSeries, name: string = run.name, notes: readonly string[] = []): RunSeries {
   const r = run;
   const v = viewsOf(r);
-  const s: RunSeries = { name: legendName(name, r.hyperparameters), losses: v ? v.losses : r.losses };
+  const s: RunSeries = { name: legendName(name, r.hyperparameters, notes), losses: v ? v.losses : r.losses };
   if (v) {
     s.gradNorms = v.gradNorms;
     s.lrs = v.lrs;
@@ -86,10 +88,12 @@ export function runSeries(run: RunSeries, name: string = run.name): RunSeries {
 /**
  * `name (lr=0.01, momentum=0.9)`: the run's name and the hyperparameters worth telling apart
  * (the learning rate, and others where they leave their usual defaults). A name that already
- * says `=` is kept as the user wrote it.
+ * says `=` is kept as the user wrote it. `notes` (a comparison's differing run options, such as
+ * `clipNorm=1`, `batch=8`) are added after the hyperparameters.
  */
-export function legendName(name: string, hyper?: Readonly<Record<string, unknown>>): string {
-  if (!hyper || name.includes("=")) return name;
+export function legendName(name: string, hyper?: Readonly<Record<string, unknown>>, notes: readonly string[] = []): string {
+  if (name.includes("=")) return name;
+  if (!hyper) return notes.length ? `${name} (${notes.join(", ")})` : name;
   const parts: string[] = [];
   const lr = hyper.lr;
   if (typeof lr === "number") parts.push(`lr=${fmt(lr)}`);
@@ -103,5 +107,6 @@ export function legendName(name: string, hyper?: Readonly<Record<string, unknown
   if ((num("damping") ?? 0) > 0) parts.push(`damping=${fmt(num("damping")!)}`);
   for (const flag of ["amsgrad", "centered"]) if (hyper[flag] === true) parts.push(flag);
   if (typeof hyper.lineSearch === "string" && hyper.lineSearch !== "backtracking") parts.push(hyper.lineSearch);
+  parts.push(...notes);
   return parts.length ? `${name} (${parts.join(", ")})` : name;
 }

@@ -66,8 +66,22 @@ function checkpoints(signal: AbortSignal | undefined, who: string): (where: () =
 /** Default gradient-norm tolerance of `stepsToTol` (float32 gradients are noisy below ~1e-5). */
 export const SWEEP_TOL = 1e-4;
 
-/** Runs the sweep (validation of option types happens in dsl/sweep.ts). */
+/**
+ * Runs the sweep (validation of option types happens in dsl/sweep.ts). When it is aborted, the
+ * error (a DslError, code "aborted") carries `result`: a `Sweep` of the hyperparameter points
+ * whose runs all finished (without `grid`, so no heatmap of a partial grid).
+ */
 export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep"): Promise<Sweep> {
+  const partial: { sweep?: () => Sweep } = {};
+  try {
+    return await sweepRuns(problem, spec, who, partial);
+  } catch (e) {
+    if (e instanceof DslError && e.code === "aborted" && partial.sweep) Object.assign(e, { result: partial.sweep() });
+    throw e;
+  }
+}
+
+async function sweepRuns(problem: Problem, spec: SweepSpec, who: string, partial: { sweep?: () => Sweep }): Promise<Sweep> {
   const t0 = performance.now();
   const points: HyperPoint[] = spec.grid ? gridPoints(spec.grid as Record<string, unknown[]>, who) : spec.random ? randomPoints(spec.random, spec.samples ?? 20, spec.seed ?? 0, who) : [{}];
   if (spec.grid && spec.random) throw new DslError("bad-option", `${who}: give grid or random, not both`, { path: `${who}.random` });
@@ -99,6 +113,8 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
   };
   let engineLabel = "float64 loops";
   let label = "";
+  const done = new Uint8Array(B);
+  partial.sweep = () => partialSweep(cols, done, S, { ...baseInfo, engine: engineLabel, optimizer: label, time: performance.now() - t0 });
   const checkpoint = checkpoints(spec.signal, who);
   await checkpoint(() => "before the first run");
 
@@ -120,6 +136,7 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
         cols.x.set(run.x, r * n);
         cols.divergedAt[r] = run.status === "diverged" ? run.steps : -1;
         cols.stepsToTol[r] = run.gradNorms.findIndex((g) => g <= tol);
+        done[r] = 1;
       }
     }
   } else {
@@ -158,6 +175,7 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
           cols.divergedAt[r] = res.divergedAt[i]!;
           cols.stepsToTol[r] = res.stepsToTol[i]!;
           cols.x.set(res.finalX.subarray(i * n, (i + 1) * n), r * n);
+          done[r] = 1;
         });
         runsDone += g.runs.length;
       }
@@ -170,6 +188,29 @@ export async function runSweep(problem: Problem, spec: SweepSpec, who = "sweep")
     }
   }
   return new Sweep(cols, { ...baseInfo, engine: engineLabel, optimizer: label, time: performance.now() - t0 });
+}
+
+/** The points of a stopped sweep whose runs (every start) all finished, as a `Sweep`. */
+function partialSweep(cols: SweepColumns, done: Uint8Array, S: number, info: ConstructorParameters<typeof Sweep>[1]): Sweep {
+  const n = info.names.length;
+  const keep = cols.points.map((_, p) => p).filter((p) => done.subarray(p * S, (p + 1) * S).every((d) => d === 1));
+  const rows = keep.flatMap((p) => Array.from({ length: S }, (_, s) => p * S + s));
+  const pick = <A extends Float64Array | Int32Array>(a: A, make: (len: number) => A): A => {
+    const out = make(rows.length);
+    rows.forEach((r, i) => (out[i] = a[r]!));
+    return out;
+  };
+  const x = new Float64Array(rows.length * n);
+  rows.forEach((r, i) => x.set(cols.x.subarray(r * n, (r + 1) * n), i * n));
+  const { grid: _grid, ...rest } = info;
+  return new Sweep(
+    {
+      points: keep.map((p) => cols.points[p]!), starts: cols.starts,
+      finalLoss: pick(cols.finalLoss, (l) => new Float64Array(l)), finalGradNorm: pick(cols.finalGradNorm, (l) => new Float64Array(l)),
+      divergedAt: pick(cols.divergedAt, (l) => new Int32Array(l)), stepsToTol: pick(cols.stepsToTol, (l) => new Int32Array(l)), x,
+    },
+    { ...rest, points: keep.length },
+  );
 }
 
 function describeT(t: Transform): string {

@@ -4,7 +4,7 @@
  * Besides the IR's own names (`functions.ts`) the parsers accept aliases and rewrites:
  * `sqrt(u)` → u^{1/2}, `square`/`cube`, `pow(a, b)`, `log(u, b)` → log u / log b, `ln`,
  * `nthRoot(u, n)`, `relu(u)` → max(u, 0), `logistic` → sigmoid, `logSumExp` → logsumexp,
- * `sech`/`csch`/`coth` as reciprocals, and n-ary `sum(a, b, …)` / `prod(a, b, …)`.
+ * and n-ary `sum(a, b, …)` / `prod(a, b, …)`.
  */
 import { arityOk, FN_NAMES, FUNCTIONS, isFnName } from "./functions.js";
 import type { Expr } from "./ir.js";
@@ -27,9 +27,6 @@ const REWRITES: Record<string, Rewrite> = {
   logistic: { arity: 1, build: ([u]) => call("sigmoid", [u!]) },
   logSumExp: { arity: [1, Infinity], build: (a) => call("logsumexp", a) },
   LogSumExp: { arity: [1, Infinity], build: (a) => call("logsumexp", a) },
-  sech: { arity: 1, build: ([u]) => pow(call("cosh", [u!]), -1) },
-  csch: { arity: 1, build: ([u]) => pow(call("sinh", [u!]), -1) },
-  coth: { arity: 1, build: ([u]) => div(call("cosh", [u!]), call("sinh", [u!])) },
   sum: { arity: [1, Infinity], build: (a) => addList(a) },
   prod: { arity: [1, Infinity], build: (a) => mulList(a) },
   multiply: { arity: [1, Infinity], build: (a) => mul(...a) },

@@ -83,22 +83,32 @@ export const JS_CALL: { readonly [K in FnName]: (a: string[]) => string } = {
   asinh: ([a]) => `Math.asinh(${a})`,
   acosh: ([a]) => `Math.acosh(${a})`,
   atanh: ([a]) => `Math.atanh(${a})`,
+  sech: ([a]) => `R.sech(${a})`,
+  csch: ([a]) => `R.csch(${a})`,
+  coth: ([a]) => `R.coth(${a})`,
   sigmoid: ([a]) => `R.sigmoid(${a})`,
   softplus: ([a]) => `R.softplus(${a})`,
   logsumexp: (a) => `R.logsumexp(${a.join(", ")})`,
+  softmax: (a) => `R.softmax(${a.join(", ")})`,
   erf: ([a]) => `R.erf(${a})`,
   max: (a) => `Math.max(${a.join(", ")})`,
   min: (a) => `Math.min(${a.join(", ")})`,
   hypot: (a) => `Math.hypot(${a.join(", ")})`,
+  cosdir: ([k, ...a]) => `${a[Number(k) - 1]}/Math.hypot(${a.join(", ")})`,
   argmaxIs: (a) => `R.argmaxIs(${a.join(", ")})`,
   argminIs: (a) => `R.argminIs(${a.join(", ")})`,
 };
+
+/** Inline code nests at most this many node levels before a temporary breaks it. */
+const MAX_INLINE_DEPTH = 40;
 
 /** Emits statements computing temporaries, and returns the code of each root. */
 export class JsEmitter {
   /** Statements, in order; each is independent of the function it lands in (scratch mode). */
   readonly lines: string[] = [];
   private readonly code = new Map<Expr, string>();
+  /** Nesting depth of each node's inline code (0 for a temporary). */
+  private readonly depth = new Map<Expr, number>();
   private uses = new Map<Expr, number>();
   private next: number;
 
@@ -126,7 +136,13 @@ export class JsEmitter {
       // A node used twice gets a temporary, unless its code is already a name. A symbol read
       // (`x[3]`) used twice is loaded once into a local; in scratch mode it stays an array read.
       const shared = this.uses.get(e)! > 1;
-      const temp = e.kind === "sym" ? shared && !this.opts.scratch : shared && !isAtom(c);
+      // Inline code nests as deep as the expression; past MAX_INLINE_DEPTH levels it goes to a
+      // temporary, so that V8's parser (recursive) never meets thousands of nested parentheses.
+      let depth = 0;
+      for (const a of e.args) depth = Math.max(depth, this.depth.get(a) ?? 0);
+      depth++;
+      const temp = e.kind === "sym" ? shared && !this.opts.scratch : (shared || depth > MAX_INLINE_DEPTH) && !isAtom(c);
+      this.depth.set(e, temp ? 0 : depth);
       this.code.set(e, temp ? this.temp(c) : c);
     }
     return roots.map((r) => this.code.get(r)!);
@@ -174,6 +190,8 @@ export class JsEmitter {
   }
 
   private sumCode(terms: readonly Expr[]): string {
+    const diff = this.diffOfSquares(terms);
+    if (diff !== undefined) return diff;
     let s = "";
     terms.forEach((t, i) => {
       const negMul = t.kind === "mul" && t.args[0]!.kind === "num" && t.args[0]!.value < 0 && this.inline(t);
@@ -184,20 +202,63 @@ export class JsEmitter {
     return s;
   }
 
-  /** Product of factors as one quotient; `abs` drops the sign of the numeric coefficient. */
+  /**
+   * ±(1 − u²) as ±(1 − u)·(1 + u): exact near |u| = 1, where 1 − u² cancels (the derivatives of
+   * asin, acos and atanh at u = 1 − 2⁻⁴⁰ lost 4 digits). Undefined for any other sum.
+   */
+  private diffOfSquares(terms: readonly Expr[]): string | undefined {
+    if (terms.length !== 2) return undefined;
+    const [c, t] = terms as [Expr, Expr];
+    if (c.kind !== "num" || Math.abs(c.value) !== 1) return undefined;
+    if (t.kind !== "mul" || t.args.length !== 2 || t.args[0]!.kind !== "num" || t.args[0]!.value !== -c.value) return undefined;
+    const sq = t.args[1]!;
+    if (sq.kind !== "pow" || sq.exp.kind !== "num" || sq.exp.value !== 2 || !this.inline(t)) return undefined;
+    const u = this.atom(sq.base);
+    return `${c.value < 0 ? "-" : ""}(1 - ${u})*(1 + ${u})`;
+  }
+
+  /**
+   * Product of factors as one quotient; `abs` drops the sign of the numeric coefficient.
+   *
+   * A quotient with small integer powers on both sides is evaluated as a product of ratios,
+   * numerator and denominator factors paired in order: y²/h³ as (y/h)·(y/h)/h. Derivatives of
+   * quotients (hypot's Hessian y²/hypot³, cosh²/sinh², atan's 2u/(1+u²)²) have factors of like size
+   * on both sides, so the ratios stay near 1 where the separate products overflow (∞/∞ = NaN at
+   * [3e200, 4e200]) or underflow (0/0).
+   */
   private productCode(factors: readonly Expr[], abs: boolean): string {
     let coef = 1;
     const numer: string[] = [];
     const denom: string[] = [];
+    let scaled = false;
+    for (const f of factors) {
+      if (f.kind === "pow" && f.exp.kind === "num" && f.exp.value < 0 && Number.isInteger(f.exp.value) && f.exp.value >= -8) scaled = true;
+    }
+    scaled &&= factors.some((f) => f.kind !== "num" && !(f.kind === "pow" && f.exp.kind === "num" && f.exp.value < 0));
     for (const f of factors) {
       if (f.kind === "num") coef *= f.value;
-      else if (f.kind === "pow" && f.exp.kind === "num" && f.exp.value < 0 && this.inline(f)) {
+      else if (scaled && f.kind === "pow" && f.exp.kind === "num" && Number.isInteger(f.exp.value) && Math.abs(f.exp.value) <= 8) {
+        // Scaled form: every small integer power as repeated factors, shared or not.
+        const a = this.atom(f.base);
+        for (let k = 0; k < Math.abs(f.exp.value); k++) (f.exp.value < 0 ? denom : numer).push(a);
+      } else if (f.kind === "pow" && f.exp.kind === "num" && f.exp.value < 0 && this.inline(f)) {
         denom.push(this.powNumber(f.base, -f.exp.value));
       } else numer.push(p(this.code.get(f)!));
     }
     if (abs) coef = Math.abs(coef);
+    let s: string;
+    if (scaled && numer.length > 0 && denom.length > 0 && numer.length + denom.length > 2) {
+      const parts: string[] = [];
+      const m = Math.min(numer.length, denom.length);
+      for (let k = 0; k < m; k++) parts.push(`(${numer[k]}/${p(denom[k]!)})`);
+      // Unpaired numerator factors first: x·(y/h)·(y/h) keeps x·y·y/h² in range where
+      // (y/h)·(y/h)·x underflows before x brings it back.
+      s = [...(coef !== 1 && coef !== -1 ? [jsNumber(coef)] : []), ...numer.slice(m), ...parts].join("*");
+      for (const d of denom.slice(m)) s += `/${p(d)}`;
+      return coef === -1 ? `-${s}` : s;
+    }
     if (coef !== 1 && coef !== -1) numer.unshift(jsNumber(coef));
-    let s = numer.length > 0 ? numer.join("*") : "1";
+    s = numer.length > 0 ? numer.join("*") : "1";
     if (denom.length === 1) s += `/${p(denom[0]!)}`;
     else if (denom.length > 1) s += `/(${denom.map(p).join("*")})`;
     return coef === -1 ? `-${s}` : s;

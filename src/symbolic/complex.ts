@@ -148,7 +148,7 @@ class ComplexEmitter {
         return this.extremum(fn, args);
     }
     if (PIECEWISE_CONSTANT.has(fn)) return this.define(JS_CALL[fn](args.map((a) => a[0])), "0");
-    return this.firstOrder(fn, args);
+    return this.firstOrder(fn, args, e.args);
   }
 
   /** max/min: the argument whose real part wins (first on ties), imaginary part included. */
@@ -161,8 +161,9 @@ class ComplexEmitter {
   }
 
   /** f(a + ib) ≈ f(a) + i Σₖ bₖ ∂ₖf(a), with ∂ₖf from the derivative rules, compiled inline. */
-  private firstOrder(fn: FnName, args: Pair[]): Pair {
-    const holes = args.map((_a, k) => sym(`§${k}`));
+  private firstOrder(fn: FnName, args: Pair[], exprs: readonly Expr[]): Pair {
+    // Numeric arguments stay numbers (softmax's and cosdir's index k is read by their rules).
+    const holes = args.map((_a, k) => (exprs[k]!.kind === "num" ? exprs[k]! : sym(`§${k}`)));
     const self = call(fn, holes);
     const partials = holes.map((_h, k) => PARTIALS[fn](holes, self, k));
     const em = new JsEmitter({ symbol: (s) => args[Number(s.name.slice(1))]![0], scratch: false, prefix: `${this.local()}_` });

@@ -15,8 +15,26 @@ import { applyFunction, KNOWN_FUNCTIONS } from "./calls.js";
 import { closeMatches, exprError, lineCol } from "./errors.js";
 import { evaluateOne, UnboundSymbolError } from "./evaluate.js";
 import type { Expr } from "./ir.js";
-import { add, call, div, mul, neg, num, ONE, pow, sqrt, sub, sym } from "./simplify.js";
-import type { Parsed } from "./parse.js";
+import { add, addList, call, div, mul, mulList, neg, num, ONE, pow, sqrt, sub, sym } from "./simplify.js";
+import { isStackOverflow, tooDeep, type Parsed } from "./parse.js";
+
+/**
+ * Every node below `root` (compiler nodes), by an explicit stack: ts-morph's getDescendants()
+ * nests one generator per level, which overflows the stack on a sum of a few thousand terms
+ * (TypeScript parses a + b + … as a left-deep tree) and is quadratic in the depth.
+ */
+function compilerDescendants(tm: typeof TsMorph, root: TsMorph.ts.Node): TsMorph.ts.Node[] {
+  const out: TsMorph.ts.Node[] = [];
+  const stack: TsMorph.ts.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    tm.ts.forEachChild(node, (child) => {
+      out.push(child);
+      stack.push(child);
+    });
+  }
+  return out;
+}
 
 let tsMorph: typeof TsMorph | undefined;
 let project: TsMorph.Project | undefined;
@@ -53,12 +71,24 @@ export function parseFunction(fn: ((...args: never[]) => unknown) | string, cons
   if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
     throw exprError("unsupported-syntax", "objective: a built-in function has no source to read; write an arrow function such as (x, y) => x * y", { src: text });
   }
-  const { tm, project } = load();
+  const { tm, project: shared } = load();
   // A method's source has no `function` keyword: `{ f(x) { return x * x; } }.f` reads as `f(x) { … }`.
   const prefix = METHOD.test(text) && !/^\s*(async\s+)?function\b/.test(text) ? `${PREFIX}function ` : PREFIX;
-  const sf = project.createSourceFile("objective.ts", `${prefix}${text}\n);`, { overwrite: true });
-  return new TsConverter(tm, text, constants, prefix.length).run(sf);
+  // A long function gets a project of its own, dropped afterwards: replacing its source file in the
+  // shared project would make ts-morph "forget" its nodes recursively, one level per term of a
+  // long sum (a stack overflow past a few thousand terms).
+  const project = text.length > LONG_SOURCE ? new tm.Project({ useInMemoryFileSystem: true }) : shared;
+  try {
+    const sf = project.createSourceFile("objective.ts", `${prefix}${text}\n);`, { overwrite: true });
+    return new TsConverter(tm, text, constants, prefix.length).run(sf);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    throw tooDeep(text);
+  }
 }
+
+/** Source length (characters) from which a function is parsed in a throwaway ts-morph project. */
+const LONG_SOURCE = 20_000;
 
 /** A method's source text: `name(…) {`, `async name(…) {`, `*name(…) {` (an arrow has `=>` there). */
 const METHOD = /^\s*(async\s+)?(\*\s*)?[A-Za-z_$][\w$]*\s*\([^()]*\)\s*(:[^{=]*)?\{/;
@@ -99,8 +129,8 @@ class TsConverter {
     const init = sf.getVariableDeclarations()[0]?.getInitializer();
     let fn: TsMorph.Node | undefined = init;
     while (fn !== undefined && Node.isParenthesizedExpression(fn)) fn = fn.getExpression();
-    const bad = sf.getDescendants().find((d) => d.getKind() === this.tm.SyntaxKind.Unknown);
-    if (bad !== undefined || fn === undefined || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+    const bad = compilerDescendants(this.tm, sf.compilerNode).some((d) => d.kind === this.tm.SyntaxKind.Unknown);
+    if (bad || fn === undefined || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
       throw exprError("unsupported-syntax", `objective: expected an arrow function such as (x, y) => (1 - x) ** 2 + 100 * (y - x ** 2) ** 2, got ${JSON.stringify(this.text.slice(0, 60))}`, { src: this.text });
     }
     // An async function returns a promise and a generator an iterator, not a number: no objective.
@@ -108,9 +138,9 @@ class TsConverter {
       this.fail("unsupported-syntax", `objective: ${fn.isAsync() ? "async functions" : "generator functions"} are not supported: an objective function returns a number`, fn);
     }
     // A parameter indexed anywhere in the body (w[0]) is a vector; the others are scalars.
-    for (const el of fn.getDescendantsOfKind(this.tm.SyntaxKind.ElementAccessExpression)) {
-      const obj = el.getExpression();
-      if (Node.isIdentifier(obj)) this.indexed.add(obj.getText());
+    const ts = this.tm.ts;
+    for (const el of compilerDescendants(this.tm, fn.compilerNode)) {
+      if (ts.isElementAccessExpression(el) && ts.isIdentifier(el.expression)) this.indexed.add(el.expression.text);
     }
     for (const p of fn.getParameters()) this.parameter(p);
     const body = fn.getBody();
@@ -208,13 +238,34 @@ class TsConverter {
     const k = op.getKind();
     const arith = [SyntaxKind.PlusToken, SyntaxKind.MinusToken, SyntaxKind.AsteriskToken, SyntaxKind.SlashToken, SyntaxKind.AsteriskAsteriskToken];
     if (!arith.includes(k)) this.fail("unsupported-syntax", `objective: the operator '${op.getText()}' is not supported in objective functions; use + - * / **`, op);
-    const a = this.expr(node.getLeft());
-    const b = this.expr(node.getRight());
-    if (k === SyntaxKind.PlusToken) return add(a, b);
-    if (k === SyntaxKind.MinusToken) return sub(a, b);
-    if (k === SyntaxKind.AsteriskToken) return mul(a, b);
-    if (k === SyntaxKind.SlashToken) return div(a, b);
-    return pow(a, b);
+    if (k !== SyntaxKind.AsteriskAsteriskToken) return this.chain(node, k === SyntaxKind.PlusToken || k === SyntaxKind.MinusToken);
+    return pow(this.expr(node.getLeft()), this.expr(node.getRight()));
+  }
+
+  /**
+   * A left-deep chain a + b − c + … (or a·b/c·…), as TypeScript parses it, walked in a loop into
+   * one flat sum (product): no recursion per term, so sums of any length convert (3000 terms
+   * overflowed the stack when each operator was a recursive call).
+   */
+  private chain(node: TsMorph.BinaryExpression, additive: boolean): Expr {
+    const { Node, SyntaxKind } = this.tm;
+    const [plus, minus] = additive ? [SyntaxKind.PlusToken, SyntaxKind.MinusToken] : [SyntaxKind.AsteriskToken, SyntaxKind.SlashToken];
+    const right: TsMorph.Node[] = [];
+    const inverse: boolean[] = [];
+    let c: TsMorph.Node = node;
+    while (Node.isBinaryExpression(c)) {
+      const k = c.getOperatorToken().getKind();
+      if (k !== plus && k !== minus) break;
+      right.push(c.getRight());
+      inverse.push(k === minus);
+      c = c.getLeft();
+    }
+    const parts: Expr[] = [this.expr(c)];
+    for (let i = right.length - 1; i >= 0; i--) {
+      const e = this.expr(right[i]!);
+      parts.push(!inverse[i] ? e : additive ? neg(e) : pow(e, -1));
+    }
+    return additive ? addList(parts) : mulList(parts);
   }
 
   private callExpr(node: TsMorph.CallExpression): Expr {

@@ -16,8 +16,9 @@ export type FnName =
   | "sin" | "cos" | "tan" | "sec" | "csc" | "cot"
   | "asin" | "acos" | "atan" | "atan2"
   | "sinh" | "cosh" | "tanh" | "asinh" | "acosh" | "atanh"
-  | "sigmoid" | "softplus" | "logsumexp" | "erf"
-  | "max" | "min" | "hypot"
+  | "sech" | "csch" | "coth"
+  | "sigmoid" | "softplus" | "logsumexp" | "softmax" | "erf"
+  | "max" | "min" | "hypot" | "cosdir"
   | "argmaxIs" | "argminIs";
 
 /** What a target needs to know about one function. */
@@ -67,13 +68,18 @@ export const FUNCTIONS: { readonly [K in FnName]: FnInfo } = {
   asinh: { arity: 1, eval: Math.asinh, doc: "inverse hyperbolic sine" },
   acosh: { arity: 1, eval: Math.acosh, doc: "inverse hyperbolic cosine" },
   atanh: { arity: 1, eval: Math.atanh, doc: "inverse hyperbolic tangent" },
+  sech: { arity: 1, eval: RUNTIME.sech, doc: "hyperbolic secant 1/cosh, without overflow" },
+  csch: { arity: 1, eval: RUNTIME.csch, doc: "hyperbolic cosecant 1/sinh, without overflow" },
+  coth: { arity: 1, eval: RUNTIME.coth, doc: "hyperbolic cotangent cosh/sinh, without ∞/∞" },
   sigmoid: { arity: 1, eval: RUNTIME.sigmoid, doc: "logistic 1/(1 + e^{-x})" },
   softplus: { arity: 1, eval: RUNTIME.softplus, doc: "log(1 + e^x)" },
   logsumexp: { arity: [1, Infinity], eval: RUNTIME.logsumexp, doc: "log(e^{x₁} + … + e^{xₙ})" },
+  softmax: { arity: [2, Infinity], eval: RUNTIME.softmax, doc: "softmax(k, x₁, …, xₙ) = e^{x_k}/(e^{x₁} + … + e^{xₙ}), the k-th weight (the gradient of logsumexp)" },
   erf: { arity: 1, eval: RUNTIME.erf, doc: "error function" },
   max: { arity: [1, Infinity], eval: Math.max, doc: "largest argument (subgradient: active branch)" },
   min: { arity: [1, Infinity], eval: Math.min, doc: "smallest argument (subgradient: active branch)" },
   hypot: { arity: [1, Infinity], eval: Math.hypot, doc: "√(x₁² + … + xₙ²)" },
+  cosdir: { arity: [2, Infinity], eval: RUNTIME.cosdir, doc: "cosdir(k, x₁, …, xₙ) = x_k/hypot(x₁, …, xₙ), the k-th direction cosine (the gradient of hypot)" },
   argmaxIs: { arity: [2, Infinity], eval: RUNTIME.argmaxIs, doc: "1 if u_k is the first maximum of u₁…uₙ" },
   argminIs: { arity: [2, Infinity], eval: RUNTIME.argminIs, doc: "1 if u_k is the first minimum of u₁…uₙ" },
 };

@@ -47,14 +47,15 @@ export function latexNumber(v: number): string {
 /** Functions written as operators (`\sin^{2}(x)` for powers). */
 const OPERATOR: Partial<Record<FnName, string>> = {
   sin: "\\sin", cos: "\\cos", tan: "\\tan", sec: "\\sec", csc: "\\csc", cot: "\\cot",
-  sinh: "\\sinh", cosh: "\\cosh", tanh: "\\tanh", asin: "\\arcsin", acos: "\\arccos", atan: "\\arctan",
+  sinh: "\\sinh", cosh: "\\cosh", tanh: "\\tanh", coth: "\\coth", asin: "\\arcsin", acos: "\\arccos", atan: "\\arctan",
   log: "\\log", log2: "\\log_{2}", log10: "\\log_{10}", max: "\\max", min: "\\min",
 };
 const NAMED: Partial<Record<FnName, string>> = {
+  sech: "\\operatorname{sech}", csch: "\\operatorname{csch}",
   asinh: "\\operatorname{arsinh}", acosh: "\\operatorname{arcosh}", atanh: "\\operatorname{artanh}",
   atan2: "\\operatorname{atan2}", sign: "\\operatorname{sign}", round: "\\operatorname{round}",
-  sigmoid: "\\sigma", softplus: "\\operatorname{softplus}", logsumexp: "\\operatorname{logsumexp}",
-  erf: "\\operatorname{erf}", hypot: "\\operatorname{hypot}",
+  sigmoid: "\\sigma", softplus: "\\operatorname{softplus}", logsumexp: "\\operatorname{logsumexp}", softmax: "\\operatorname{softmax}",
+  erf: "\\operatorname{erf}", hypot: "\\operatorname{hypot}", cosdir: "\\operatorname{cosdir}",
 };
 
 const tall = (s: string): boolean => /\\frac|\\sum|\\begin|\\left|\\sqrt/.test(s);
@@ -150,6 +151,14 @@ class LatexPrinter {
         return [`\\left\\lfloor ${args[0]} \\right\\rfloor`, Prec.Atom];
       case "ceil":
         return [`\\left\\lceil ${args[0]} \\right\\rceil`, Prec.Atom];
+      case "softmax":
+        // softmax(k, u₁…uₙ): the k-th weight e^{u_k}/Σ e^{u_j}
+        return [`\\operatorname{softmax}_{${args[0]}}${parens(args.slice(1).join(", "))}`, Prec.Atom];
+      case "cosdir": {
+        // cosdir(k, u₁…uₙ) = u_k / hypot(u₁…uₙ)
+        const k = (e.args[0] as { value?: number }).value ?? 1;
+        return [`\\frac{${args[k]}}{\\operatorname{hypot}${parens(args.slice(1).join(", "))}}`, Prec.Atom];
+      }
       case "argmaxIs":
       case "argminIs":
         return [`\\left[\\operatorname{arg${e.fn === "argmaxIs" ? "max" : "min"}}(${args.slice(1).join(", ")}) = ${args[0]}\\right]`, Prec.Atom];

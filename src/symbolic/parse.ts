@@ -8,6 +8,14 @@
  * - indexed sums and products `sum(body, i, lo, hi)` / `prod(…)`, expanded term by term (the
  *   second argument is an index when it is a bare name that occurs in the body);
  * - `pi`/`PI`, `e`/`E`, `Infinity` are constants unless declared as symbols.
+ *
+ * Size: mathjs parses a chain `a + b − c + …` or `a·b/c·…` in a loop (10⁵ terms in ~1 s), into a
+ * left-deep tree as deep as the chain is long; the conversion here walks such chains in a loop too
+ * and builds one flat n-ary sum or product (`addList`/`mulList`), so sums and products of any
+ * length convert without recursion (`objective(Array(3000).fill("x^2").join("+"))` overflowed the
+ * stack when each `+` was a recursive call). What stays recursive is nesting: parentheses, calls
+ * and powers inside each other (mathjs's own parser recurses there). Nesting past the stack gives
+ * a "too-deep" error that says so, instead of a RangeError.
  */
 import { createRequire } from "node:module";
 import { applyFunction, KNOWN_FUNCTIONS } from "./calls.js";
@@ -78,15 +86,44 @@ export function parseExpression(src: string, opts: ParseOptions = {}): Parsed {
   try {
     root = loadMathjs().parse(src);
   } catch (e) {
+    if (isStackOverflow(e)) throw tooDeep(src);
     const err = e as { message?: string; char?: number };
     const pos = typeof err.char === "number" ? err.char - 1 : undefined;
     const msg = (err.message ?? String(e)).replace(/\s*\(char \d+\)$/, "");
     throw exprError("parse", `objective: cannot parse ${quote(src)}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}${pos === undefined ? "" : ` at char ${pos + 1}`}`, { src, pos });
   }
   const conv = new Converter(src, opts);
-  const expr = conv.convert(root);
+  let expr: Expr;
+  try {
+    expr = conv.convert(root);
+  } catch (e) {
+    if (isStackOverflow(e)) throw tooDeep(src);
+    throw e;
+  }
   return { expr, order: conv.order, builtins: conv.builtins };
 }
+
+/** True for the RangeError of a JavaScript stack overflow. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/** The error for an expression nested deeper than the stack allows. */
+export function tooDeep(src: string): Error {
+  const shown = src.length > 80 ? `${src.slice(0, 60)} … (${src.length} characters)` : src;
+  return exprError(
+    "too-deep",
+    `objective: ${quote(shown)} is nested too deeply (parentheses, calls or powers inside each other, thousands of levels): flat sums and products of any length are fine, so write a long sum as a + b + … or sum(term, i, lo, hi), a long product as prod(factor, i, lo, hi)`,
+    { src: shown },
+  );
+}
+
+const CHAIN: Record<string, { kind: "add" | "mul"; inverse: boolean }> = {
+  add: { kind: "add", inverse: false },
+  subtract: { kind: "add", inverse: true },
+  multiply: { kind: "mul", inverse: false },
+  divide: { kind: "mul", inverse: true },
+};
 
 class Converter {
   readonly order: string[] = [];
@@ -142,7 +179,32 @@ class Converter {
     }
   }
 
+  /**
+   * A left-deep chain of + and − (or of · and /), as mathjs builds it for a + b − c + …, walked
+   * in a loop: one flat sum (product) node, with no recursion per term.
+   */
+  private chain(n: MathNode, kind: "add" | "mul"): Expr {
+    const right: MathNode[] = [];
+    const inverse: boolean[] = [];
+    let c = n;
+    for (;;) {
+      const link = c.type === "OperatorNode" && c.args!.length === 2 ? CHAIN[c.fn as string] : undefined;
+      if (link === undefined || link.kind !== kind) break;
+      right.push(c.args![1]!);
+      inverse.push(link.inverse);
+      c = c.args![0]!;
+    }
+    const parts: Expr[] = [this.convert(c)];
+    for (let i = right.length - 1; i >= 0; i--) {
+      const e = this.convert(right[i]!);
+      parts.push(!inverse[i] ? e : kind === "add" ? neg(e) : pow(e, -1));
+    }
+    return kind === "add" ? addList(parts) : mulList(parts);
+  }
+
   private operator(n: MathNode): Expr {
+    const link = n.args!.length === 2 ? CHAIN[n.fn as string] : undefined;
+    if (link !== undefined) return this.chain(n, link.kind);
     // `b (y - 1)^2` with b declared: mathjs reads (b(y - 1))^2; the user means b·(y − 1)².
     const base = n.args![0]!;
     if (n.fn === "pow" && base.type === "FunctionNode" && base.args!.length === 1 && this.isDeclared((base.fn as MathNode).name)) {

@@ -5,7 +5,9 @@
  * `x[1]`, `x[2]`, `x[3]` (the variables of base x, in their order).
  */
 import { describe, DslError } from "../errors/index.js";
+import { layoutOf } from "../tree/index.js";
 import { listNames } from "./build.js";
+import { parseIndexed } from "./variables.js";
 
 /** What a point may be. */
 export type PointInput = ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>>;
@@ -60,6 +62,10 @@ function fromRecord(rec: Readonly<Record<string, unknown>>, vars: readonly strin
       throw new DslError("bad-point", `${label}: ${what} has a value for '${key}', which is not a variable (variables: ${listNames(vars)})`, { path: key });
     }
     const names = listNames(members.map((m) => m[0]));
+    if (Array.isArray(val) && val.some((e) => Array.isArray(e))) {
+      fillGrid(key, val, members, out, filled, label, what);
+      continue;
+    }
     if (!Array.isArray(val) && !(ArrayBuffer.isView(val) && !(val instanceof DataView))) {
       throw new DslError("bad-point", `${label}: the value of '${key}' in ${what} must be an array of ${members.length} numbers (${names}), got ${describe(val)}`, { path: key });
     }
@@ -81,4 +87,36 @@ function fromRecord(rec: Readonly<Record<string, unknown>>, vars: readonly strin
     });
   }
   return out;
+}
+
+/**
+ * `{ W: [[..], [..]] }` for variables W[i,j]: the members must fill a dense grid of indices and
+ * the value must have the grid's shape; entry [a][b] goes to W[lo₀ + a, lo₁ + b].
+ */
+function fillGrid(key: string, val: unknown[], members: (readonly [string, number])[], out: Float64Array, filled: Uint8Array, label: string, what: string): void {
+  const idx = members.map(([v]) => parseIndexed(v)[1] ?? []);
+  const rank = idx[0]!.length;
+  const where = `the value of '${key}' in ${what}`;
+  if (idx.some((ix) => ix.length !== rank)) throw new DslError("bad-point", `${label}: ${where} is a nested array, but the variables ${listNames(members.map((m) => m[0]))} do not all have the same number of indices; give them by name`, { path: key });
+  const lo = Array.from({ length: rank }, (_, d) => Math.min(...idx.map((ix) => ix[d]!)));
+  const dims = Array.from({ length: rank }, (_, d) => Math.max(...idx.map((ix) => ix[d]!)) - lo[d]! + 1);
+  const size = dims.reduce((p, q) => p * q, 1);
+  if (size !== members.length) {
+    throw new DslError("bad-point", `${label}: ${where} is a nested array, but the variables of '${key}' do not fill a [${dims.join(", ")}] grid (${members.length} of ${size} entries are variables); give them by name`, { path: key });
+  }
+  const layout = layoutOf({ [key]: val } as never, label);
+  const leaf = layout.leaves[0];
+  const shape = layout.leaves.length === 1 && leaf!.path === key ? leaf!.shape : null;
+  if (shape === null || shape.length !== rank || shape.some((d, i) => d !== dims[i])) {
+    throw new DslError("bad-point", `${label}: ${where} must be a [${dims.join(", ")}] array of numbers (${key}[${lo.join(",")}] … ${key}[${lo.map((l, d) => l + dims[d]! - 1).join(",")}]), got ${shape ? `shape [${shape.join(", ")}]` : describe(val)}`, { path: key, detail: { expected: dims, got: shape } });
+  }
+  const flat = new Float64Array(size);
+  layout.flattenInto({ [key]: val } as never, flat, label);
+  members.forEach(([v, i], k) => {
+    if (filled[i] === 1) throw twice(v, label, what);
+    let pos = 0;
+    for (let d = 0; d < rank; d++) pos = pos * dims[d]! + (idx[k]![d]! - lo[d]!);
+    out[i] = finite(flat[pos], `'${v}'`, what, label);
+    filled[i] = 1;
+  });
 }

@@ -12,6 +12,8 @@
  * the symbolic ∇f and ∇²f of the whole sum are derived only when someone asks for them.
  */
 import type { Problem } from "../problem/index.js";
+import { DslError } from "../errors/index.js";
+import { isStackOverflow } from "./parse.js";
 import { compileHvp, compileSymmetric, compileValue, compileValueGrad, upperEntries, type HvpFn, type MatrixFn, type ValueFn, type ValueGradFn } from "./compile.js";
 import { compileComplex, type ComplexFn } from "./complex.js";
 import { Differentiator, directional } from "./derivative.js";
@@ -19,6 +21,20 @@ import type { Expr, Sym } from "./ir.js";
 import { num, substituteSyms, sym } from "./simplify.js";
 import { loopComplex, loopHessian, loopHvp, loopValue, loopValueGrad } from "./sum-loops.js";
 import { planSum, type SumPlan } from "./sum-plan.js";
+
+/**
+ * Runs a recursive stage (differentiation recurses on the nesting depth of f; V8 compiles the
+ * generated source with a recursive parser) and turns a stack overflow into a "too-deep" error.
+ * Long flat sums and products never get here: they are n-ary nodes, walked in loops.
+ */
+function guardDepth<T>(stage: "differentiate" | "compile", f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    throw new DslError("too-deep", `objective: the expression is nested too deeply to ${stage} (parentheses, calls or powers inside each other, thousands of levels): flat sums and products of any length are fine, so write long sums as a + b + … or sum(term, i, lo, hi)`, { path: "objective" });
+  }
+}
 
 /** The symbolic core of an objective: f, its variables, its constants, derivatives on demand. */
 export class SymbolicProblem implements Problem {
@@ -45,13 +61,13 @@ export class SymbolicProblem implements Problem {
 
   /** ∇f as expressions (derived on first use). */
   get gradient(): readonly Expr[] {
-    this.grad ??= this.diff.gradient(this.expr, this.vars);
+    this.grad ??= guardDepth("differentiate", () => this.diff.gradient(this.expr, this.vars));
     return this.grad;
   }
 
   /** ∇²f as expressions (derived on first use from the gradient; exactly symmetric). */
   get hessian(): readonly (readonly Expr[])[] {
-    this.hess ??= this.diff.hessian(this.gradient, this.vars);
+    this.hess ??= guardDepth("differentiate", () => this.diff.hessian(this.gradient, this.vars));
     return this.hess;
   }
 
@@ -77,7 +93,7 @@ export class SymbolicProblem implements Problem {
 
   /** The compiled f (built on first use). */
   get valueFn(): ValueFn {
-    return (this.fns.value ??= this.plan ? loopValue(this.plan, this.index) : compileValue(this.boundExpr, this.index));
+    return (this.fns.value ??= guardDepth("compile", () => (this.plan ? loopValue(this.plan, this.index) : compileValue(this.boundExpr, this.index))));
   }
 
   /** The compiled (f, ∇f) (built on first use). */
@@ -86,7 +102,7 @@ export class SymbolicProblem implements Problem {
       if (this.plan) this.fns.valueGrad = loopValueGrad(this.plan, this.index);
       else {
         const [f, ...grad] = this.bind([this.expr, ...this.gradient]);
-        this.fns.valueGrad = compileValueGrad(f!, grad, this.index);
+        this.fns.valueGrad = guardDepth("compile", () => compileValueGrad(f!, grad, this.index));
       }
     }
     return this.fns.valueGrad;

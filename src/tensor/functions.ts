@@ -38,6 +38,14 @@ function firstExtremal(tf: TF, a: Value[], better: "greater" | "less"): Tensor {
   return ind;
 }
 
+/** m = max|u_k|, safe = m (1 where m = 0), s = Σ (u_k/safe)²: hypot = m·√s without overflow. */
+function scaledSquares(tf: TF, a: Value[]): { m: Tensor; safe: Tensor; s: Tensor } {
+  const m = a.slice(1).reduce<Tensor>((acc, v) => tf.maximum(acc, tf.abs(t(tf, v))), tf.abs(t(tf, a[0]!)));
+  const safe = tf.where(tf.greater(m, 0), m, tf.onesLike(m));
+  const s = a.reduce<Tensor>((acc, v) => tf.add(acc, tf.square(tf.div(t(tf, v), safe))), tf.zerosLike(m));
+  return { m, safe, s };
+}
+
 /** The table: every `FnName` mapped to tfjs ops. */
 export const TENSOR_FUNCTIONS: { readonly [K in FnName]: Impl } = {
   pi: (tf) => tf.scalar(Math.PI),
@@ -70,9 +78,25 @@ export const TENSOR_FUNCTIONS: { readonly [K in FnName]: Impl } = {
   asinh: unary((tf, x) => tf.asinh(x)),
   acosh: unary((tf, x) => tf.acosh(x)),
   atanh: unary((tf, x) => tf.atanh(x)),
+  // 2e/(1 + e²) with e = e^{−|x|}: no overflow of cosh (float32 overflows past |x| ≈ 89)
+  sech: unary((tf, x) => {
+    const e = tf.exp(tf.neg(tf.abs(x)));
+    return tf.div(tf.mul(e, 2), tf.add(tf.square(e), 1));
+  }),
+  // sign(x)·2e/(1 − e²) with e = e^{−|x|} (1/sinh below |x| = 1, where 1 − e² would cancel)
+  csch: unary((tf, x) => {
+    const e = tf.exp(tf.neg(tf.abs(x)));
+    const far = tf.div(tf.mul(tf.sign(x), tf.mul(e, 2)), tf.sub(1, tf.square(e)));
+    return tf.where(tf.less(tf.abs(x), 1), tf.reciprocal(tf.sinh(x)), far);
+  }),
+  coth: unary((tf, x) => tf.reciprocal(tf.tanh(x))),
   sigmoid: unary((tf, x) => tf.sigmoid(x)),
-  // max(x, 0) + log1p(e^{−|x|}): exact for large |x| (as the float64 runtime)
-  softplus: unary((tf, x) => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))),
+  // max(x, 0) + log1p(e^{−|x|}): exact for large |x| (as the float64 runtime); log1p(e) as
+  // e − e²/2 below e = 1e−4, since tfjs's float32 log1p loses a tiny e (softplus(−30) came out 0)
+  softplus: unary((tf, x) => {
+    const e = tf.exp(tf.neg(tf.abs(x)));
+    return tf.add(tf.relu(x), tf.where(tf.less(e, 1e-4), tf.sub(e, tf.mul(tf.square(e), 0.5)), tf.log1p(e)));
+  }),
   logsumexp: (tf, a) => {
     if (a.length === 1) return t(tf, a[0]!);
     const m = fold(tf, a, (x, y) => tf.maximum(x, y));
@@ -81,10 +105,26 @@ export const TENSOR_FUNCTIONS: { readonly [K in FnName]: Impl } = {
     const s = a.reduce<Tensor>((acc, v) => tf.add(acc, tf.exp(tf.sub(v, safe))), tf.zerosLike(m));
     return tf.where(tf.isFinite(m), tf.add(safe, tf.log(s)), m);
   },
+  softmax: (tf, a) => {
+    const k = (a[0] as number) - 1;
+    const u = a.slice(1);
+    const m = fold(tf, u, (x, y) => tf.maximum(x, y));
+    const s = u.reduce<Tensor>((acc, v) => tf.add(acc, tf.exp(tf.sub(v, m))), tf.zerosLike(m));
+    return tf.div(tf.exp(tf.sub(u[k]!, m)), s);
+  },
   erf: unary((tf, x) => tf.erf(x)),
   max: (tf, a) => fold(tf, a, (x, y) => tf.maximum(x, y)),
   min: (tf, a) => fold(tf, a, (x, y) => tf.minimum(x, y)),
-  hypot: (tf, a) => tf.sqrt(a.reduce<Tensor>((acc, v) => tf.add(acc, tf.square(t(tf, v))), tf.scalar(0))),
+  // m·√Σ(u/m)² with m = max|u|: float32's u² overflows past 1.8e19
+  hypot: (tf, a) => {
+    const { m, s } = scaledSquares(tf, a);
+    return tf.mul(m, tf.sqrt(s));
+  },
+  cosdir: (tf, a) => {
+    const u = a.slice(1);
+    const { safe, s } = scaledSquares(tf, u);
+    return tf.div(tf.div(t(tf, u[(a[0] as number) - 1]!), safe), tf.sqrt(s));
+  },
   argmaxIs: (tf, a) => firstExtremal(tf, a, "greater"),
   argminIs: (tf, a) => firstExtremal(tf, a, "less"),
 };

@@ -153,7 +153,9 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
       valLosses: valRows ? valLosses : null,
       valSteps: valRows ? valSteps : null,
       batchesPerEpoch: bpe,
-      evaluations: (batcher ? 2 : 1) * end + 1,
+      // as the float64 runner (torch's func_evals): at the step budget the last point's
+      // evaluation only records the final loss and is not counted
+      evaluations: (batcher ? 2 : 1) * end + (reason === "max-steps" && !batcher ? 0 : 1),
     };
     for (let k = 0; k <= end; k++) rec.xs.set(res.xs![k]!, k * n);
     const name = opts.name ?? (transform as Optimizer).name ?? "custom";

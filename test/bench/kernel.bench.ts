@@ -4,12 +4,15 @@
  * - start: process spawn → first `kernel_info_reply` (goal < 1 s), median of 3 starts;
  * - first result: spawn → reply and idle of a first `1 + 1` (includes the compiler's warm-up);
  * - round trip of `1 + 1`: send → reply and idle, median of 200 (goal < 3 ms);
- * - round trip of distinct cells `1 + i` (nothing cached), median of 200.
+ * - round trip of a never-seen cell: distinct cells `1 + i` (nothing cached), median of 200;
+ * - RSS growth over 2000 small cells (optlab: `const f${i} = objective("x^2+y^2"); f${i}.grad([1, 2])`
+ *   alternating with `1 + ${i}`; IPython: `f{i} = np.array([1.0, 2.0]); 2 * f{i}` alternating with
+ *   `1 + {i}`), from after a first warm cell to after the last, read from /proc/PID/status.
  *
  * Needs `npm run build` (the optlab kernel runs from dist/) and Debian's python3-ipykernel.
  * The machine is shared while it runs: compare the figures of one run with each other.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startKernel, type StartedKernel } from "../kernel/client.js";
@@ -18,6 +21,7 @@ import type { BenchRow } from "./run.js";
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const REPEATS = 200;
 const START_ROUNDS = 3;
+const MEMORY_CELLS = 2000;
 
 interface Figures {
   startMs: number;
@@ -102,14 +106,49 @@ async function measureAll(subjects: Subject[]): Promise<Figures[]> {
   }
 }
 
+/** Resident set size of a process, in MB (Linux). */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`kernel.bench: no VmRSS for process ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+/**
+ * RSS before and after `MEMORY_CELLS` cells made by `cell(i)`, after the warm-up cell `warm`.
+ * `compilerErrors` counts cells answered with optlab's CompilerError (tslab's converter failed
+ * and was restarted, issue 10: "Unexpected pending rebuildTimer"); such a cell is sent again once,
+ * as the error message asks, and the count is reported with the figures.
+ */
+async function memoryGrowth(s: Subject, warm: string, cell: (i: number) => string): Promise<{ before: number; after: number; compilerErrors: number }> {
+  const { k } = await start(s);
+  try {
+    const w = await k.client.execute(warm);
+    if (w.reply.content.status !== "ok") throw new Error(`${s.name}: ${warm} failed: ${JSON.stringify(w.reply.content)}`);
+    const before = rssMb(k.process.pid!);
+    let compilerErrors = 0;
+    for (let i = 0; i < MEMORY_CELLS; i++) {
+      let r = await k.client.execute(cell(i), {}, 60_000);
+      if (r.reply.content.ename === "CompilerError") {
+        compilerErrors++;
+        r = await k.client.execute(cell(i), {}, 60_000);
+      }
+      if (r.reply.content.status !== "ok") throw new Error(`${s.name}: cell ${i} failed: ${JSON.stringify(r.reply.content).slice(0, 300)}`);
+    }
+    return { before, after: rssMb(k.process.pid!), compilerErrors };
+  } finally {
+    await k.stop();
+  }
+}
+
 export default async function kernelBench(): Promise<BenchRow[]> {
   const cli = join(root, "dist/kernel/cli.js");
   if (!existsSync(cli)) throw new Error("kernel.bench: run `npm run build` first (dist/kernel/cli.js is missing)");
-  const [optlab, tslab, ipy] = await measureAll([
+  const subjects: Subject[] = [
     { name: "optlab", argv: [process.execPath, cli, "kernel", "-f", "{connection_file}"], env: { OPTLAB_STATIC_IMAGES: "0" } },
     { name: "tslab", argv: [join(root, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], env: {} },
     { name: "ipykernel", argv: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], env: { IPYTHONDIR: join(root, "build/bench-ipython") } },
-  ]);
+  ];
+  const [optlab, tslab, ipy] = await measureAll(subjects);
   const [optlab_, tslab_, ipy_] = [optlab!, tslab!, ipy!];
   const rows: BenchRow[] = [];
   const hung = [optlab_, tslab_, ipy_].map((f, i) => (f.hangs ? `${["optlab", "tslab", "IPython"][i]} stopped answering ${f.hangs}× (replaced, samples dropped)` : "")).filter(Boolean).join("; ");
@@ -119,8 +158,28 @@ export default async function kernelBench(): Promise<BenchRow[]> {
     rows.push({ name: `${name} (vs IPython)`, ours: optlab_[key], unit: "ms", reference: ipy_[key], referenceName: "ipykernel 6.17 (Debian)" });
   };
   pair("kernel start → first kernel_info_reply", "startMs", { text: "< 1000 ms", ok: (v) => v < 1000 });
+  const atMostIPython = (key: "firstResultMs" | "distinctMs") => ({ text: "≤ IPython's", ok: (v: number) => v <= ipy_[key] });
   pair("kernel start → first result of 1 + 1", "firstResultMs");
+  rows.at(-1)!.goal = atMostIPython("firstResultMs").text;
+  rows.at(-1)!.met = atMostIPython("firstResultMs").ok(optlab_.firstResultMs);
   pair(`round trip of 1 + 1, median of ${REPEATS}`, "sameMs", { text: "< 3 ms", ok: (v) => v < 3 });
-  pair(`round trip of distinct cells 1 + i, median of ${REPEATS}`, "distinctMs");
+  pair(`round trip of a never-seen cell (1 + i), median of ${REPEATS}`, "distinctMs");
+  rows.at(-1)!.goal = atMostIPython("distinctMs").text;
+  rows.at(-1)!.met = atMostIPython("distinctMs").ok(optlab_.distinctMs);
+
+  const mine = await memoryGrowth(subjects[0]!, "1 + 1", (i) => (i % 2 ? `1 + ${i}` : `const f${i} = objective("x^2+y^2"); f${i}.grad([1, 2])`));
+  const theirs = await memoryGrowth(subjects[2]!, "import numpy as np", (i) => (i % 2 ? `1 + ${i}` : `f${i} = np.array([1.0, 2.0]); 2 * f${i}`));
+  const growth = mine.after - mine.before;
+  const ipyGrowth = theirs.after - theirs.before;
+  rows.push({
+    name: `RSS growth over ${MEMORY_CELLS} small cells (DSL objective + grad / 1 + i; IPython: numpy)`,
+    ours: growth,
+    unit: "MB",
+    reference: ipyGrowth,
+    referenceName: "ipykernel 6.17 (Debian) + numpy",
+    goal: "≤ 2× IPython's growth",
+    met: growth <= 2 * ipyGrowth,
+    note: `RSS ${mine.before.toFixed(0)} → ${mine.after.toFixed(0)} MB (IPython ${theirs.before.toFixed(0)} → ${theirs.after.toFixed(0)} MB)${mine.compilerErrors ? `; tslab's converter failed ${mine.compilerErrors}× (restarted by the kernel, cell sent again)` : ""}`,
+  });
   return rows;
 }

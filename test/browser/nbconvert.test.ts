@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { configurePlots } from "../../src/plots/index.js";
 import { twentyChartNotebook } from "../plots/twenty-charts.js";
-import { CHART_NOTEBOOKS, CLI, ROOT, browserMissing, charts, expectedTraces, launch, screenshots, watch } from "./chrome.js";
+import { CHART_NOTEBOOKS, CLI, ROOT, browserMissing, charts, expectedTraces, launch, open, screenshots, stageOutput, watch } from "./chrome.js";
 
 const JUPYTER = "/usr/bin/jupyter";
 const REQUIRE_JS = "/usr/share/javascript/requirejs/require.min.js";
@@ -46,7 +46,7 @@ describe.skipIf(missing !== null)("nbconvert HTML of a 20-chart notebook", () =>
     expect(expected).toHaveLength(20);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const log = await watch(page, { local: { "https://cdnjs.cloudflare.com/ajax/libs/require.js": REQUIRE_JS } });
-    await page.goto(`file://${html}`);
+    await open(page, `file://${html}`);
     const state = await charts(page, 20);
     await screenshots(page, "nbconvert-twenty");
     expect(state.map((c) => c.message).filter(Boolean)).toEqual([]);
@@ -57,17 +57,17 @@ describe.skipIf(missing !== null)("nbconvert HTML of a 20-chart notebook", () =>
     expect(log.requests.filter((u) => !/cdnjs\.cloudflare\.com\/ajax\/libs\/(require\.js|mathjax)\//.test(u))).toEqual([]);
     expect(log.errors.filter((e) => !/mathjax/i.test(e))).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   test("with nothing reachable at all (no require.js either) every chart still draws", async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const log = await watch(page);
-    await page.goto(`file://${html}`);
+    await open(page, `file://${html}`);
     const state = await charts(page, 20);
     expect(state.map((c) => c.traces)).toEqual(expected);
     expect(log.errors.filter((e) => !/cdnjs\.cloudflare\.com/.test(e))).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   test("plotly.js is in the page once, and the page stays small", () => {
     const text = readFileSync(html, "utf8");
@@ -87,7 +87,7 @@ describe.skipIf(missing !== null || !existsSync(join(ROOT, "kernel/cli.ts")))("j
     execFileSync(process.execPath, [CLI, "install", "--prefix", join(dir, "prefix")], { stdio: "pipe" });
     env = { ...process.env, JUPYTER_PATH: join(dir, "prefix/share/jupyter"), JUPYTER_DATA_DIR: join(dir, "data"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), OPTLAB_STATIC_IMAGES: "0" };
     browser = await launch();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -96,15 +96,18 @@ describe.skipIf(missing !== null || !existsSync(join(ROOT, "kernel/cli.ts")))("j
 
   test.each(CHART_NOTEBOOKS.map((p) => [basename(p), p]))("%s: executed and exported, every chart draws offline", async (name, path) => {
     const out = join(dir, name.replace(/\.ipynb$/, ""));
-    // Execute to a notebook (to know each chart's trace count), then export that to HTML.
-    execFileSync(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=optlab", "--ExecutePreprocessor.timeout=300", "--output-dir", out, path], { stdio: "pipe", timeout: 400_000, env });
-    const executed = join(out, name);
-    execFileSync(JUPYTER, ["nbconvert", "--to", "html", "--output-dir", out, executed], { stdio: "pipe", timeout: 120_000, env });
+    // Execute to a notebook (to know each chart's trace count), then export that to HTML — or take
+    // both from npm test's notebooks stage, which just did exactly that.
+    const { ipynb: executed, html } = stageOutput("nbconvert", path) ?? { ipynb: join(out, name), html: join(out, name.replace(/\.ipynb$/, ".html")) };
+    if (!existsSync(executed)) {
+      execFileSync(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=optlab", "--ExecutePreprocessor.timeout=300", "--output-dir", out, path], { stdio: "pipe", timeout: 400_000, env });
+      execFileSync(JUPYTER, ["nbconvert", "--to", "html", "--output-dir", out, executed], { stdio: "pipe", timeout: 120_000, env });
+    }
     const expected = expectedTraces(JSON.parse(readFileSync(executed, "utf8")));
     expect(expected.length).toBeGreaterThan(0);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const log = await watch(page, { local: { "https://cdnjs.cloudflare.com/ajax/libs/require.js": REQUIRE_JS } });
-    await page.goto(`file://${join(out, name.replace(/\.ipynb$/, ".html"))}`);
+    await open(page, `file://${html}`);
     const state = await charts(page, expected.length);
     await screenshots(page, `nbconvert-execute-${name.replace(/\.ipynb$/, "")}`);
     expect(state.map((c) => c.message).filter(Boolean)).toEqual([]);

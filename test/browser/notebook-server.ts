@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
-import { watch, type PageLog } from "./chrome.js";
+import { BOUNDS, NOTEBOOK6_BENIGN, open, watch, type PageLog } from "./chrome.js";
 
 export interface NotebookServer {
   url: string;
@@ -56,7 +56,8 @@ export async function startNotebookServer(dir: string, jupyterPath: string[] = [
   proc.stdout!.on("data", (d) => (output += d));
   proc.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Polls the server's status API (the event: it answers) within a generous bound for a busy machine.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`notebook server exited (${proc.exitCode}):\n${output}`);
     try {
@@ -65,7 +66,7 @@ export async function startNotebookServer(dir: string, jupyterPath: string[] = [
     } catch { /* not up yet */ }
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
-      throw new Error(`notebook server did not start within 60 s:\n${output}`);
+      throw new Error(`notebook server did not start within 120 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -100,12 +101,16 @@ export interface LiveSeen {
  * (`.optlab-live`) and run all cells. Returns the page's log and a reader of what was seen live.
  */
 export async function openAndRunAll(page: Page, server: NotebookServer, name: string): Promise<{ log: PageLog; liveSeen: () => Promise<LiveSeen> }> {
-  const log = await watch(page, { allow: (u) => u.startsWith(server.url) || u.startsWith(server.url.replace("http", "ws")) });
-  await page.goto(`${server.url}/notebooks/${name}?token=${server.token}`);
+  const log = await watch(page, {
+    allow: (u) => u.startsWith(server.url) || u.startsWith(server.url.replace("http", "ws")),
+    benign: NOTEBOOK6_BENIGN,
+  });
+  await open(page, `${server.url}/notebooks/${name}?token=${server.token}`);
+  // The event to wait for: the page's kernel connected (a kernel start on a busy machine can take a while).
   await page.waitForFunction(() => {
     const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
     return J?.notebook?.kernel?.is_connected() === true;
-  }, undefined, { timeout: 60_000 });
+  }, undefined, { timeout: BOUNDS.navigationMs, polling: 100 });
   await page.evaluate(() => {
     const w = window as unknown as LiveSeen;
     w.seen = [];

@@ -11,12 +11,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { configurePlots, renderChartHtml } from "../../src/plots/index.js";
 import { twentyChartNotebook } from "../plots/twenty-charts.js";
-import { CHART_NOTEBOOKS, CLI, ROOT, browserMissing, charts, expectedTraces, launch, screenshots, watch } from "./chrome.js";
+import { CHART_NOTEBOOKS, CLI, ROOT, browserMissing, charts, expectedTraces, launch, open, screenshots, stageOutput, watch } from "./chrome.js";
 
 const missing = browserMissing();
 
@@ -45,7 +45,7 @@ describe.skipIf(missing !== null)("optlab's own HTML", () => {
     configurePlots({ staticImage: false });
     dir = mkdtempSync(join(tmpdir(), "optlab-html-"));
     browser = await launch();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -60,7 +60,7 @@ describe.skipIf(missing !== null)("optlab's own HTML", () => {
     writeFileSync(file, `<!doctype html><html><head><meta charset="utf-8"><title>charts</title></head><body>${body}</body></html>`);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const log = await watch(page);
-    await page.goto(`file://${file}`);
+    await open(page, `file://${file}`);
     const state = await charts(page, 20);
     await screenshots(page, "render-chart-html");
     expect(state.map((c) => c.message).filter(Boolean)).toEqual([]);
@@ -74,7 +74,7 @@ describe.skipIf(missing !== null)("optlab's own HTML", () => {
     expect(log.requests).toEqual([]);
     expect(log.errors).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   test.skipIf(!haveCli)("optlab run --html: a chart given only as Plotly JSON draws too, with plotly.js loaded once by the page", async () => {
     const out = join(dir, "json-only");
@@ -88,26 +88,30 @@ describe.skipIf(missing !== null)("optlab's own HTML", () => {
       ],
     };
     writeFileSync(join(out, "json-only.ipynb"), JSON.stringify(nb));
-    execFileSync(process.execPath, [CLI, "run", join(out, "json-only.ipynb"), "--html", out], { stdio: "pipe", timeout: 120_000, env: { ...process.env, OPTLAB_STATIC_IMAGES: "0" } });
+    execFileSync(process.execPath, [CLI, "run", join(out, "json-only.ipynb"), "--html", out, "--inplace"], { stdio: "pipe", timeout: 120_000, env: { ...process.env, OPTLAB_STATIC_IMAGES: "0" } });
     const text = readFileSync(join(out, "json-only.html"), "utf8");
     expect(text.match(/class="optlab-plotlyjs"/g)?.length).toBe(1);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const log = await watch(page);
-    await page.goto(`file://${join(out, "json-only.html")}`);
+    await open(page, `file://${join(out, "json-only.html")}`);
     const state = await charts(page, 2);
     expect(state.map((c) => [c.traces, c.message])).toEqual([[2, ""], [1, ""]]);
     expect(log.requests).toEqual([]);
     expect(log.errors).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   describe.skipIf(!haveCli)("optlab run --html on the chart fixture and the starter notebooks", () => {
     test.each(CHART_NOTEBOOKS.map((p) => [basename(p), p]))("%s: every chart draws, offline", async (name, path) => {
-      const out = join(dir, "run", name.replace(/\.ipynb$/, ""));
-      mkdirSync(out, { recursive: true });
-      // --out keeps the executed copy out of notebooks/ (the runner writes in place without it).
-      execFileSync(process.execPath, [CLI, "run", path, "--html", out, "--out", out], { stdio: "pipe", timeout: 300_000, env: { ...process.env, OPTLAB_STATIC_IMAGES: "0" } });
-      const html = readdirSync(out).find((f) => f.endsWith(".html"));
+      // npm test's notebooks stage just ran `optlab run --html` on the starter notebooks: open its output.
+      const done = stageOutput("run-html", path);
+      const out = done ? dirname(done.html) : join(dir, "run", name.replace(/\.ipynb$/, ""));
+      if (!done) {
+        mkdirSync(out, { recursive: true });
+        // The executed copy goes into out/ (next to the HTML), never over notebooks/.
+        execFileSync(process.execPath, [CLI, "run", path, "--html", out, "--out", out], { stdio: "pipe", timeout: 300_000, env: { ...process.env, OPTLAB_STATIC_IMAGES: "0" } });
+      }
+      const html = done ? basename(done.html) : readdirSync(out).find((f) => f.endsWith(".html"));
       expect(html, `optlab run wrote no HTML for ${name} in ${out}`).toBeDefined();
       const nb = JSON.parse(readFileSync(join(out, name), "utf8"));
       const expected = expectedTraces(nb);
@@ -119,7 +123,7 @@ describe.skipIf(missing !== null)("optlab's own HTML", () => {
       expect(text).not.toMatch(/mathjax|<script[^>]+src=/i);
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       const log = await watch(page);
-      await page.goto(`file://${file}`);
+      await open(page, `file://${file}`);
       const state = await charts(page, expected.length);
       await screenshots(page, `optlab-run-${name.replace(/\.ipynb$/, "")}`);
       expect(state.map((c) => c.message).filter(Boolean)).toEqual([]);
@@ -135,6 +139,6 @@ describe.skipIf(missing !== null)("optlab's own HTML", () => {
       expect(log.requests).toEqual([]);
       expect(log.errors).toEqual([]);
       await page.close();
-    }, 300_000);
+    }, 600_000);
   });
 });

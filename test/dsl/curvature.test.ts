@@ -53,7 +53,23 @@ test("curvature.trace, density, sharpness and noise", async () => {
 
 test("bad input is named", () => {
   expect(() => curvature.eigenvalues(rosen, {} as never)).toThrow(/the point "at" is required \(variables: x, y\)/);
-  expect(() => curvature.trace(rosen, { at: [1] })).toThrow(/"at" has 1 values, the objective has 2 variables/);
+  expect(() => curvature.trace(rosen, { at: [1] })).toThrow(/"at" has 1 value, the objective has 2 variables/);
   expect(() => curvature.noise(rosen, { at: [1, 1] })).toThrow(/not data-backed/);
   expect(() => curvature.sharpness({} as never, [[1, 1]])).toThrow(/expected an objective/);
+});
+
+test("curvature.eigenvalues: a Lanczos run stopped by its cap says so loudly in text and HTML", async () => {
+  const n = 100;
+  const terms = Array.from({ length: n - 1 }, (_, i) => `100*(x${i + 1} - x${i}^2)^2 + (1 - x${i})^2`).join(" + ");
+  const f = objective(terms, { vars: Array.from({ length: n }, (_, i) => `x${i}`) });
+  const at = Array.from({ length: n }, (_, i) => 1 + 0.1 * Math.cos(i));
+  const capped = curvature.eigenvalues(f, { at, k: 3, which: "smallest", method: "lanczos", maxIter: 8 });
+  expect(capped.converged).toBe(false);
+  const b = await format(capped);
+  expect(b["text/plain"]).toMatch(/NOT converged\): .*\n⚠ lanczos stopped at its cap of 8 iterations before the residual tolerance: the largest residual is .*raise maxIter/);
+  expect(b["text/html"]).toMatch(/⚠ warning.*lanczos stopped at its cap of 8 iterations/);
+  const full = curvature.eigenvalues(f, { at, k: 3, which: "smallest", method: "lanczos" });
+  expect(full.converged).toBe(true);
+  expect(full.warning).toBeUndefined();
+  expect((await format(full))["text/plain"]).not.toMatch(/⚠/);
 });

@@ -171,8 +171,12 @@ describe("live charts of optimizeAsync and compareAsync", () => {
 
   test("interrupting the kernel cell stops the run (the cell's abort signal), ending the live chart with the partial run", async () => {
     const k = fakeKernel("kernel");
-    setTimeout(k.abort, 30);
-    const err = await optimizeAsync(f, adam({ lr: 1e-4 }), { ...long, steps: 50_000_000 }).catch((e: unknown) => e);
+    const pending = optimizeAsync(f, adam({ lr: 1e-4 }), { ...long, steps: 50_000_000 }).catch((e: unknown) => e);
+    // Interrupt once the live chart is on screen: the event, not a fixed delay (which, on a busy
+    // machine, could pass before the first display, leaving nothing shown to check).
+    while (k.shown.length === 0) await new Promise((r) => setTimeout(r, 1));
+    k.abort();
+    const err = await pending;
     expect(err).toMatchObject({ code: "aborted" });
     const run = (err as { detail: { run: Run } }).detail.run;
     expect(run.status).toBe("aborted");

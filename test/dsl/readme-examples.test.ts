@@ -1,5 +1,5 @@
 /**
- * The ```ts examples of README.md, docs/readme/objective.md and docs/readme/optimizers.md run as written,
+ * The ```ts examples of README.md, docs/readme/objective.md, optimizers.md and trees.md run as written,
  * one guide at a time and in order, as notebook cells do (the DSL's names predeclared, later
  * blocks see what earlier ones defined), and the values their comments state are checked:
  *
@@ -140,6 +140,12 @@ describe("docs/readme examples run as written and give what their comments say",
   test("objective.md", async () => {
     const r = await run(readFileSync(new URL("../../docs/readme/objective.md", import.meta.url), "utf8"));
     expect(r.checked).toBeGreaterThanOrEqual(12);
+  });
+
+  test("trees.md", async () => {
+    const r = await run(readFileSync(new URL("../../docs/readme/trees.md", import.meta.url), "utf8"));
+    expect(r.checked).toBeGreaterThanOrEqual(30);
+    expect(r.thrown).toBeGreaterThanOrEqual(4);
   });
 
   test("optimizers.md", async () => {

@@ -103,3 +103,15 @@ describe("display", () => {
     expect(sent).toEqual([["stream", { name: "stderr", text: "display failed: no bundle\n" }], ["stream", { name: "stdout", text: "after\n" }]]);
   });
 });
+
+describe("a closed context (an interrupted cell that was answered)", () => {
+  test("drops what its leftover work writes or displays, and counts it", () => {
+    const { ctx, sent } = recorder();
+    ctx.write("stdout", "before\n");
+    ctx.close();
+    ctx.write("stdout", "after\n");
+    ctx.publish("display_data", { data: { "text/plain": "late" } });
+    expect(sent).toEqual([["stream", { name: "stdout", text: "before\n" }]]);
+    expect(ctx.dropped).toBe(2);
+  });
+});

@@ -142,8 +142,12 @@ export class KernelClient {
     });
   }
 
-  /** Executes code; resolves with the reply and the iopub messages up to idle. */
-  async execute(code: string, content: Record<string, unknown> = {}, timeoutMs = 30000): Promise<{ reply: Message; iopub: Message[] }> {
+  /**
+   * Executes code; resolves with the reply and the iopub messages up to idle. `onIopub` sees each
+   * of the request's iopub messages as it arrives, to act on an event (e.g. the first output of a
+   * cell that is running) rather than after a fixed delay.
+   */
+  async execute(code: string, content: Record<string, unknown> = {}, timeoutMs = 30000, onIopub?: (m: Message) => void): Promise<{ reply: Message; iopub: Message[] }> {
     const iopub: Message[] = [];
     let idle!: () => void;
     const gotIdle = new Promise<void>((r) => (idle = r));
@@ -156,6 +160,7 @@ export class KernelClient {
     };
     this.iopubListeners.set(msg.header.msg_id, (m) => {
       iopub.push(m);
+      onIopub?.(m);
       if (m.header.msg_type === "status" && m.content.execution_state === "idle") idle();
     });
     const reply = this.waitReply(msg.header.msg_id, timeoutMs);

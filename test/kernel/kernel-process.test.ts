@@ -35,12 +35,17 @@ describe("the kernel process", () => {
 
   test("SIGINT stops a busy loop and keeps the session", async () => {
     await k.client.execute("const before = 'kept';");
-    const running = k.client.execute("while (true) {}");
-    await new Promise((r) => setTimeout(r, 500));
-    const t0 = performance.now();
+    // SIGINT once the loop is running: its first output arrives from inside it (stream text goes
+    // out within 50 ms even from a busy loop). Not after a fixed delay, and not at execute_input,
+    // which comes before the cell is compiled. The loop never ends, so a reply at all shows the
+    // interrupt worked (no timing bound needed).
+    let started!: () => void;
+    const inLoop = new Promise<void>((r) => (started = r));
+    const loop = 'let last = Date.now();\nconsole.log("in the loop");\nwhile (true) { if (Date.now() - last > 100) { last = Date.now(); console.log("still looping"); } }';
+    const running = k.client.execute(loop, {}, 60_000, (m) => m.header.msg_type === "stream" && started());
+    await inLoop;
     k.process.kill("SIGINT");
     const { reply } = await running;
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(reply.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
     const { iopub } = await k.client.execute("before");
     expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data).toEqual({ "text/plain": "'kept'" });
@@ -50,8 +55,10 @@ describe("the kernel process", () => {
     const id = k.client.send("control", "shutdown_request", { restart: false });
     const exited = new Promise<number | null>((r) => k.process.once("exit", (code) => r(code)));
     const t0 = performance.now();
-    expect((await k.client.waitReply(id, 5000)).content).toEqual({ status: "ok", restart: false });
+    expect((await k.client.waitReply(id, 30_000)).content).toEqual({ status: "ok", restart: false });
     expect(await exited).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // The process exits by itself promptly (well under a second when quiet): a generous bound for a
+    // busy machine that still catches a kernel kept alive by a leftover timer or socket.
+    expect(performance.now() - t0).toBeLessThan(15_000);
   });
 });

@@ -2,7 +2,7 @@
  * The kernel's protocol logic over the in-memory transport (no sockets): the same Kernel class
  * the ZeroMQ kernel and the notebook runner use.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { Kernel } from "../../kernel/kernel.js";
 import { MemoryTransport } from "../../kernel/transport.js";
 import { decode, encode, newHeader, reply, Signer, type Message } from "../../kernel/wire.js";
@@ -145,7 +145,8 @@ describe("Kernel over the in-memory transport", () => {
   test("interrupt() stops awaited work, aborts the cell's signal, keeps state", async () => {
     await client.execute("const keep = 3;");
     const running = client.execute("const hooks = (globalThis as any)[Symbol.for('optlab.kernel')];\nglobalThis.__sig = hooks.signal;\nawait new Promise(() => {});");
-    await new Promise((r) => setTimeout(r, 200));
+    // Interrupt once the cell is inside its await (it set __sig: the event), not after a fixed delay.
+    while (!(globalThis as { __sig?: unknown }).__sig) await new Promise((r) => setTimeout(r, 1));
     kernel.interrupt();
     const { reply: r } = await running;
     expect(r.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
@@ -192,6 +193,57 @@ describe("Kernel over the in-memory transport", () => {
     kernel.backgroundError("uncaughtException", new TypeError("from a timer"));
     const during = (await running).iopub;
     expect(during.find((m) => m.header.msg_type === "stream")!.content.text).toMatch(/^Uncaught exception:\n.*TypeError.*: from a timer/);
+  });
+
+  test("a failure inside tslab's converter resets it and answers the cell with an error; later cells work", async () => {
+    const ex = kernel.readyExecutor!;
+    const broken = ex.converter;
+    const convert = broken.convert;
+    broken.convert = () => {
+      throw new Error("Unexpected pending rebuildTimer");
+    };
+    try {
+      const { reply: r } = await client.execute("const afterReset = 1;\nafterReset + 1");
+      expect(r.content).toMatchObject({ status: "error", ename: "CompilerError" });
+      expect(String(r.content.evalue)).toMatch(/Unexpected pending rebuildTimer.*restarted/);
+    } finally {
+      broken.convert = convert;
+    }
+    expect(ex.converter).not.toBe(broken);
+    const { reply: r2, iopub } = await client.execute("const afterReset = 1;\nafterReset + 1");
+    expect(r2.content.status).toBe("ok");
+    expect(result(iopub)).toEqual({ "text/plain": "2" });
+  });
+
+  test("a request whose handler fails gets one error reply (never silence)", async () => {
+    const ex = kernel.readyExecutor!;
+    const complete = ex.complete;
+    ex.complete = () => {
+      throw new Error("completion exploded");
+    };
+    try {
+      const { reply: r } = await client.request("complete_request", { code: "Math.", cursor_pos: 5 });
+      expect(r.header.msg_type).toBe("complete_reply");
+      expect(r.content).toMatchObject({ status: "error", ename: "KernelError" });
+      expect(String(r.content.evalue)).toMatch(/completion exploded/);
+    } finally {
+      ex.complete = complete;
+    }
+  });
+
+  test("after a termination, a cell whose own answer never comes is answered by the kernel; the queue goes on", async () => {
+    // As if the termination had dropped what the cell's answer waited on: its abort never fires.
+    const internals = kernel as unknown as { running: { interrupt(): void } | null; interrupts: { onTerminated: (stack: string) => void } };
+    const stuck = client.execute("await new Promise(() => {});");
+    await vi.waitFor(() => expect(internals.running).not.toBeNull(), { timeout: 30_000 });
+    internals.running!.interrupt = () => {};
+    const queued = client.execute("21 * 2");
+    internals.interrupts.onTerminated("    at somewhere (x.ts:1:1)");
+    const { reply: r } = await stuck;
+    expect(r.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+    // stop_on_error aborts what was already queued, then the kernel answers as usual
+    expect((await queued).reply.content.status).toBe("aborted");
+    expect(result((await client.execute("20 + 22")).iopub)).toEqual({ "text/plain": "42" });
   });
 
   test("a message with a bad signature, or a replayed one, is dropped", async () => {

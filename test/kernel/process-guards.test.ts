@@ -88,3 +88,41 @@ process.exit(7);`;
   expect(lines[1]).toBe("still alive");
   expect(r.status).toBe(7);
 });
+
+/** Runs an ES module script with the built-ins guards imported (in a child: it changes built-ins). */
+function runBuiltins(script: string): string[] {
+  const code = `import { guardBuiltins, guardPromiseProtocol } from ${JSON.stringify(guards)};\n${script}`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 20_000 });
+  expect(r.stderr).toBe("");
+  return r.stdout.trim().split("\n");
+}
+
+test("guardBuiltins: the kernel's code gets the originals, a cell's code its own versions", () => {
+  const lines = runBuiltins(`
+    const g = guardBuiltins();
+    JSON.stringify = () => "cell's";
+    delete Math.max;
+    g.enterKernel();
+    console.log(JSON.stringify(1), typeof Math.max, g.changed.join(","));
+    g.enterUser();
+    console.log(JSON.stringify(1), typeof Math.max);
+    g.enterKernel();
+    console.log(JSON.stringify(2));
+  `);
+  expect(lines).toEqual(["1 function JSON.stringify,Math.max", "cell's undefined", "2"]);
+});
+
+test("guardPromiseProtocol: a replaced then, an added Object.prototype.then and a replaced Promise are put back", async () => {
+  const lines = runBuiltins(`
+    const g = guardPromiseProtocol();
+    const then = Promise.prototype.then;
+    const P = Promise;
+    Promise.prototype.then = function () { return this; };
+    Object.prototype.then = function () {};
+    globalThis.Promise = function () {};
+    console.log(g.check().join("; "));
+    console.log(Promise.prototype.then === then, "then" in {}, globalThis.Promise === P, g.check().length);
+    console.log(await (async () => ({ a: 1 }))().then((v) => v.a));
+  `);
+  expect(lines).toEqual(["Promise was replaced; Promise.prototype.then was replaced; Object.prototype.then was added", "true false true 0", "1"]);
+});

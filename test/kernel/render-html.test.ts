@@ -113,6 +113,32 @@ describe("renderNotebookHtml", () => {
     expect(html).not.toMatch(/mathjax|<script[^>]*src=/i);
   });
 
+  test("markdown cells go through CommonMark (markdown-it): setext headings, reference links, tables, code; ids unique on the page", () => {
+    const md = (src: string) => ({ cell_type: "markdown", metadata: {}, source: src });
+    const html = renderNotebookHtml(nb([], [
+      md("Results\n=======\n\nSee [the paper][p] and `x_1 * y`.\n\n[p]: https://arxiv.org/abs/1412.6980"),
+      md("| method | rate |\n|:--|--:|\n| GD | $1 - 1/\\kappa$ |"),
+      md("# Title\n\n```ts\nconst a = 1 < 2;\n```"),
+    ]));
+    expect(html).toContain('<h1 id="results">Results</h1>');
+    expect(html).toContain('See <a href="https://arxiv.org/abs/1412.6980">the paper</a> and <code>x_1 * y</code>.');
+    expect(html).toMatch(/<th style="text-align:left">method<\/th>[\s\S]*<td style="text-align:right"><span class="katex"><math/);
+    expect(html).toContain('<pre><code class="language-ts">const a = 1 &lt; 2;\n</code></pre>');
+    // the first cell of nb() has "# Title" too: the second one gets another id
+    expect(html).toContain('<h1 id="title">Title</h1>');
+    expect(html).toContain('<h1 id="title-1">Title</h1>');
+  });
+
+  test("ANSI colors in streams, tracebacks and text/plain, bright ones included, with the page's CSS for them", () => {
+    const html = renderNotebookHtml(nb([
+      { output_type: "stream", name: "stderr", text: ["\u001b[93mwarning\u001b[0m <x>\n"] },
+      { output_type: "execute_result", execution_count: 1, metadata: {}, data: { "text/plain": ["\u001b[32mgreen\u001b[0m"] } },
+    ]));
+    expect(html).toContain('<pre class="stream stderr"><span class="ansi-bright-yellow-fg">warning</span> &lt;x&gt;\n</pre>');
+    expect(html).toContain('<pre><span class="ansi-green-fg">green</span></pre>');
+    expect(html).toMatch(/\.ansi-bright-yellow-fg\{color:#[0-9a-f]{6}\}/);
+  });
+
   test("a registered renderer takes over its MIME type", () => {
     registerMimeRenderer("application/x-optlab-test", (d) => `<i>${String(d)}</i>`, { before: "text/html" });
     expect(MIME_ORDER.indexOf("application/x-optlab-test")).toBe(MIME_ORDER.indexOf("text/html") - 1);

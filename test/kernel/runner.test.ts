@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CodeCell, Notebook } from "../../kernel/notebook.js";
-import { runNotebooks } from "../../kernel/runner.js";
+import { executedPath, runNotebooks, summaryLine, type NotebookResult } from "../../kernel/runner.js";
 
 let dir: string;
 const code = (source: string, tags?: string[]): CodeCell => ({ cell_type: "code", metadata: tags ? { tags } : {}, source, outputs: [], execution_count: null });
@@ -64,7 +64,10 @@ describe("runNotebooks", () => {
     const badCells = bad.cells as CodeCell[];
     expect(badCells[1]!.outputs[0]).toMatchObject({ output_type: "error", ename: "TSError" });
     expect(badCells[2]!.outputs).toEqual([]); // not run after the error
-    expect(results[1]!.errors).toEqual([{ cell: 1, ename: "TSError", evalue: expect.stringMatching(/nope/) }]);
+    expect(results[1]!.errors).toEqual([{ cell: 1, ename: "TSError", evalue: expect.stringMatching(/nope/), expected: false }]);
+    expect(results[0]!.errors).toEqual([{ cell: 2, ename: "Error", evalue: "expected", expected: true }]);
+    expect(lines[0]).toMatch(/^a-good\.ipynb: 3 cells in [\d.]+ s, ok → .*a-good\.ipynb, .*a-good\.html$/);
+    expect(lines[1]).toMatch(/^b-bad\.ipynb: 2 of 3 cells in [\d.]+ s, FAILED \(cell 2: TSError: .*nope/);
 
     const html = readFileSync(join(out, "a-good.html"), "utf8");
     expect(html).toContain("<h1");
@@ -99,5 +102,26 @@ describe("optlab run (the CLI, in a process of its own)", () => {
     expect(text(cells[0]!, "stream")).toMatch(/Unhandled promise rejection:.*before wasm/);
     expect(text(cells[2]!, "stream")).toMatch(/Unhandled promise rejection:.*after wasm/);
     expect(text(cells[3]!, "stream")).toMatch(/Uncaught exception:.*in a timer.*Cell In\[4\], line 1/);
+  });
+});
+
+describe("where the executed notebook goes, and the line that says so", () => {
+  test("executedPath: --inplace over the input, else --out, else next to the HTML, else nowhere", () => {
+    expect(executedPath("nb/a.ipynb", {})).toBeUndefined();
+    expect(executedPath("nb/a.ipynb", { inplace: true })).toBe(join(process.cwd(), "nb", "a.ipynb"));
+    expect(executedPath("nb/a.ipynb", { inplace: true, html: "h" })).toBe(join(process.cwd(), "nb", "a.ipynb"));
+    expect(executedPath("nb/a.ipynb", { html: "h" })).toBe(join(process.cwd(), "h", "a.ipynb"));
+    expect(executedPath("nb/a.ipynb", { html: "h", out: "o" })).toBe(join(process.cwd(), "o", "a.ipynb"));
+  });
+
+  test("summaryLine: ok, failed, errors allowed, expected errors, unreadable", () => {
+    const base: NotebookResult = { path: "/x/a.ipynb", ok: true, cells: 3, codeCells: 3, errors: [], seconds: 1.25 };
+    expect(summaryLine(base)).toBe("a.ipynb: 3 cells in 1.3 s, ok → executed notebook not saved (--out DIR, --html DIR or --inplace saves it)");
+    expect(summaryLine({ ...base, cells: 1, codeCells: 1, ipynb: "/o/a.ipynb", html: "/h/a.html" })).toBe("a.ipynb: 1 cell in 1.3 s, ok → /o/a.ipynb, /h/a.html");
+    const boom = { cell: 1, ename: "Error", evalue: "boom\nsecond line", expected: false };
+    expect(summaryLine({ ...base, ok: false, cells: 2, errors: [boom] })).toMatch(/^a\.ipynb: 2 of 3 cells in 1\.3 s, FAILED \(cell 2: Error: boom\) → /);
+    expect(summaryLine({ ...base, errors: [boom, { ...boom, cell: 2 }] })).toMatch(/, ERRORS allowed by --allow-errors, 2 cells raised \(cell 2: Error: boom; cell 3: Error: boom\) → /);
+    expect(summaryLine({ ...base, errors: [{ ...boom, expected: true }] })).toMatch(/, ok → /);
+    expect(summaryLine({ ...base, ok: false, cells: 0, errors: [{ cell: -1, ename: "NotebookReadError", evalue: "not a notebook (bad JSON)", expected: false }] })).toBe("a.ipynb: FAILED, not a notebook (bad JSON)");
   });
 });

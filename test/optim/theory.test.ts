@@ -187,6 +187,41 @@ describe("parameters and rates on known matrices", () => {
   });
 });
 
+describe("a degenerate Hessian: μ is 0 within the relative zero, κ = ∞, no finite rates", () => {
+  // Q diag(0, 1, 3) Qᵀ with a rotation Q: the computed λ_min is rounding noise (≈ 1e-16), not 0.
+  const c = Math.cos(0.7);
+  const s = Math.sin(0.7);
+  const Q = [[c, -s, 0], [s * 0.6, c * 0.6, -0.8], [s * 0.8, c * 0.8, 0.6]];
+  const D = [0, 1, 3];
+  const H = Q.map((qi) => Q.map((qj) => qi.reduce((acc, _v, k) => acc + qi[k]! * D[k]! * qj[k]!, 0)));
+  const t = theory(H);
+
+  test("the eigenvalue noise is below the relative zero, and μ reads 0", () => {
+    expect(Math.abs(t.eigenvalues[0]!)).toBeLessThan(1e-14);
+    expect(t.zeroTol).toBeCloseTo(3e-10, 20);
+    expect(t.mu).toBe(0);
+    expect(t.kappa).toBe(Infinity);
+    expect(t.classification).toBe("degenerate");
+  });
+
+  test("no finite step size from μ, no finite rate, and the text says why", () => {
+    expect(t.stepSizes.optimal).toBeNaN();
+    expect(t.heavyBall.lr).toBeNaN();
+    for (const r of Object.values(t.rates)) expect(r.rate, r.method).toBeNaN();
+    expect(String(t)).toMatch(/μ = 0: λ_min = .* is within the relative zero tol·max\|λ\| = 3e-10, so it counts as 0/);
+    expect(String(t)).toMatch(/μ ≤ 0: not strongly convex here/);
+  });
+
+  test("a small but real λ_min above the relative zero is kept (tol says where the line is)", () => {
+    const tiny = theory([[1e-8, 0], [0, 1]]);
+    expect(tiny.mu).toBe(1e-8);
+    expect(tiny.kappa).toBeCloseTo(1e8, 0);
+    const coarse = theory([[1e-8, 0], [0, 1]], { tol: 1e-6 });
+    expect(coarse.mu).toBe(0);
+    expect(coarse.kappa).toBe(Infinity);
+  });
+});
+
 describe("theory from a problem without a Hessian", () => {
   const rosen = {
     f: (p: number[]) => (1 - p[0]!) ** 2 + 100 * (p[1]! - p[0]! ** 2) ** 2,

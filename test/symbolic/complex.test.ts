@@ -19,6 +19,7 @@ const TABLE: [string, string[], number[]][] = [
   ["erf(x y) + cbrt(x - 1) + sqrt(x^2 + y^2) + hypot(x, y, 1)", ["x", "y"], [0.4, -0.3]],
   ["abs(x - y) + max(x, y^2, 0.1) + min(x, y) + sign(x) y + floor(x) + ceil(y) + round(x y)", ["x", "y"], [0.4, -0.3]],
   ["argmaxIs(1, x, y) x + argminIs(2, x, y) y + pi x", ["x", "y"], [0.4, -0.3]],
+  ["sech(x y) + csch(x + 1) + coth(2 y - 1) + softmax(2, x, y^2) + cosdir(1, x, 2 y, 1)", ["x", "y"], [0.4, -0.3]],
 ];
 
 describe("complex step through the compiled complex path", () => {

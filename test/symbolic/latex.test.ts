@@ -29,6 +29,9 @@ describe("toLatex", () => {
     ["1e-8 x", "10^{-8} x"],
     ["log1p(x)", "\\log(1 + x)"],
     ["atan2(y, x)", "\\operatorname{atan2}(y, x)"],
+    ["sech(x) + csch(y) coth(z)", "\\operatorname{sech}(x) + \\operatorname{csch}(y) \\coth(z)"],
+    ["softmax(2, x, y)", "\\operatorname{softmax}_{2}(x, y)"],
+    ["cosdir(1, x, y)", "\\frac{x}{\\operatorname{hypot}(x, y)}"],
   ])("%s → %s", (src, expected) => {
     expect(tex(src)).toBe(expected);
   });

@@ -19,15 +19,15 @@ const DOMAIN: Partial<Record<FnName, number[]>> = {
   asin: UNIT, acos: UNIT, atanh: UNIT, tan: [-1.2, -0.5, 0, 0.4, 1.1], sec: [-1.2, -0.5, 0, 0.4, 1.1], cot: [-1.2, -0.5, 0.4, 1.1],
   csc: [-1.2, -0.5, 0.4, 1.1], exp: [-20, -2, 0, 1.5, 10], expm1: [-3, -1e-3, 1e-4, 0.5, 2], softplus: [-30, -2, 0, 1.5, 30],
   sigmoid: [-30, -2, 0, 1.5, 30], sinh: [-5, -1, 0, 0.5, 4], cosh: [-5, -1, 0, 0.5, 4], floor: [-2.5, -1.3, 0.2, 1.7], ceil: [-2.5, -1.3, 0.2, 1.7],
-  round: [-2.4, -1.3, 0.2, 1.7, 2.6],
+  round: [-2.4, -1.3, 0.2, 1.7, 2.6], csch: [-3, -1.2, -0.3, 0.4, 2, 25], coth: [-3, -1.2, -0.3, 0.4, 2, 25],
 };
 
-/** One expression per function, in symbols u, v, w (argmaxIs/argminIs take k = 2 first). */
+/** One expression per function, in symbols u, v, w (argmaxIs/argminIs/softmax/cosdir take k = 2 first). */
 function exprOf(fn: FnName): Expr {
   const [u, v, w] = [sym("u"), sym("v"), sym("w")];
   const a = FUNCTIONS[fn].arity;
   if (fn === "pi") return call("pi", []);
-  if (fn === "argmaxIs" || fn === "argminIs") return call(fn, [num(2), u, v, w]);
+  if (fn === "argmaxIs" || fn === "argminIs" || fn === "softmax" || fn === "cosdir") return call(fn, [num(2), u, v, w]);
   if (a === 1) return call(fn, [u]);
   if (a === 2) return call(fn, [u, v]);
   return call(fn, [u, v, w]);

@@ -6,7 +6,7 @@
  */
 export { DENSE_MAX_N, HVP_STEP, denseHessian, hvpOperator, matrixOperator, type HvpOptions, type LinearOperator } from "./operator.js";
 export { tridiagEig, type TridiagEig } from "./tridiagonal.js";
-export { lanczos, lanczosSteps, type LanczosBasis, type LanczosOptions, type LanczosResult } from "./lanczos.js";
+export { capWarning, defaultMaxIter, lanczos, lanczosSteps, type LanczosBasis, type LanczosOptions, type LanczosResult } from "./lanczos.js";
 export { hutchinsonTrace, type HutchinsonOptions, type TraceEstimate } from "./hutchinson.js";
 export { spectralDensity, type SpectralDensity, type SpectralDensityOptions } from "./slq.js";
 export { DENSE_BELOW, hessianSpectrum, sharpnessAlong, type DenseSpectrum, type SharpnessOptions, type SharpnessTrace } from "./spectrum.js";

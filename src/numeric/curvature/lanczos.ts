@@ -112,7 +112,12 @@ export interface LanczosOptions {
    * finite-difference ones (their own relative error is ~1e-8).
    */
   tol?: number;
-  /** Most Lanczos steps (= operator products); default min(n, max(60, 20k)). Memory n·maxIter doubles. */
+  /**
+   * Most Lanczos steps (= operator products), a cap: by default Lanczos iterates until the
+   * residuals meet `tol`, up to `defaultMaxIter(n, k)` = min(n, max(60, 20k, 2²⁵/n)) steps (n
+   * steps make the Krylov space whole, so the answer is then exact; the 2²⁵/n term bounds the
+   * basis to 256 MiB). Hitting the cap before `tol` sets `converged: false` and a `warning`.
+   */
   maxIter?: number;
   /** Seed of the random start vector (standard normal), default 0. */
   seed?: number;
@@ -138,6 +143,27 @@ export interface LanczosResult {
   converged: boolean;
   /** Lanczos steps taken (operator products). */
   iterations: number;
+  /**
+   * Set when the iteration cap stopped Lanczos before `tol`: how far the residuals are, and what to
+   * do (the result display shows it as a warning line).
+   */
+  warning?: string;
+}
+
+/** The default iteration cap of {@link lanczos}: min(n, max(60, 20k, ⌊2²⁵/n⌋)). */
+export function defaultMaxIter(n: number, k: number): number {
+  return Math.min(n, Math.max(60, 20 * k, Math.floor(2 ** 25 / n)));
+}
+
+/**
+ * The warning for a Lanczos run stopped by its cap: the largest wanted residual, relative to the
+ * spectrum's scale (a Ritz value is within its residual of an eigenvalue: Golub & Van Loan §10.1).
+ */
+export function capWarning(maxIter: number, residuals: ArrayLike<number>, scale: number, tol: number): string {
+  let worst = 0;
+  for (let i = 0; i < residuals.length; i++) worst = Math.max(worst, residuals[i]!);
+  const rel = worst / Math.max(scale, Number.MIN_VALUE);
+  return `lanczos stopped at its cap of ${maxIter} iterations before the residual tolerance: the largest residual is ${worst.toPrecision(3)} (${rel.toPrecision(3)} of the largest |eigenvalue|, tol ${tol}), so the eigenvalues may be off by about that much; raise maxIter`;
 }
 
 /**
@@ -158,7 +184,7 @@ export function lanczos(op: LinearOperator, opts: LanczosOptions = {}): LanczosR
   }
   // Finite-difference products carry ~1e-8 relative noise: residuals cannot go far below it.
   const tol = opts.tol ?? (op.method === "exact" ? 1e-10 : 1e-7);
-  const maxIter = Math.min(n, opts.maxIter ?? Math.max(60, 20 * k));
+  const maxIter = Math.min(n, opts.maxIter ?? defaultMaxIter(n, k));
   if (maxIter < k) throw new DslError("bad-option", `lanczos: maxIter (${maxIter}) must be at least k (${k})`, { path: "maxIter" });
   const r = rng(opts.seed ?? 0);
   const start = opts.start ?? r.normalInto(new Float64Array(n));
@@ -192,6 +218,7 @@ export function lanczos(op: LinearOperator, opts: LanczosOptions = {}): LanczosR
   const values = Float64Array.from(idx, (i) => eig.values[i]!);
   const residuals = Float64Array.from(idx, (i) => Math.abs(bm * last[i]!));
   const result: LanczosResult = { values, residuals, converged, iterations: m };
+  if (!converged) result.warning = capWarning(maxIter, residuals, Math.max(Math.abs(eig.values[0]!), Math.abs(eig.values[m - 1]!)), tol);
   const kk = Math.min(k, m);
   if (which !== "smallest") result.largest = values.slice(0, kk);
   if (which === "smallest") result.smallest = values.slice(0, kk);

@@ -13,7 +13,7 @@
  */
 import type { Tensor, TfjsEngine } from "../../backends/index.js";
 import { DslError, describe } from "../../errors/index.js";
-import type { LanczosOptions, LanczosResult } from "./lanczos.js";
+import { capWarning, defaultMaxIter, type LanczosOptions, type LanczosResult } from "./lanczos.js";
 import { rng } from "./random.js";
 import type { SpectralDensityOptions } from "./slq.js";
 import type { HutchinsonOptions, TraceEstimate } from "./hutchinson.js";
@@ -141,7 +141,7 @@ export async function tensorLanczos(op: TensorOperator, opts: Omit<LanczosOption
   const which = opts.which ?? "largest";
   if (!Number.isInteger(k) || k < 1 || k > n) throw new DslError("bad-option", `lanczos: k must be an integer in [1, ${n}], got ${describe(k)}`, { path: "k" });
   const tol = opts.tol ?? 1e-5;
-  const maxIter = Math.min(n, opts.maxIter ?? Math.max(60, 20 * k));
+  const maxIter = Math.min(n, opts.maxIter ?? defaultMaxIter(n, k));
   const wanted = (m: number): number[] => {
     const kk = Math.min(k, m);
     const hi = Array.from({ length: kk }, (_, i) => m - 1 - i);
@@ -169,6 +169,7 @@ export async function tensorLanczos(op: TensorOperator, opts: Omit<LanczosOption
   const values = Float64Array.from(idx, (i) => ritz[i]!);
   const kk = Math.min(k, m);
   const result: LanczosResult = { values, residuals: Float64Array.from(res), converged, iterations: m };
+  if (!converged) result.warning = capWarning(maxIter, res, scale, tol);
   if (which !== "smallest") result.largest = values.slice(0, kk);
   if (which === "smallest") result.smallest = values.slice(0, kk);
   if (which === "both") result.smallest = ritz.slice(0, kk);

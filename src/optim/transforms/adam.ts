@@ -9,6 +9,7 @@ import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import type { Rules } from "../options.js";
 import { blockOptions, flag, nonNegative, positive, unit } from "./check.js";
 import { ema, emaSq } from "./ema.js";
+import { fuse, F64, F64_SCALED, f64Hyper, f64Ready, type F64Scaled, type Kernels } from "./fused.js";
 
 export interface AdamOptions {
   /** β₁ ∈ [0, 1) (default 0.9). */
@@ -57,7 +58,7 @@ const MOMENT_RULES: Rules = { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), 
  */
 export function scaleByAdam(o: AdamOptions = {}): Transform<AdamState> {
   const { b1: b1h, b2: b2h, eps: epsh, amsgrad } = blockOptions<Moments & { amsgrad: boolean }>("scaleByAdam", o, { ...MOMENT_RULES, amsgrad: flag(false, "AMSGrad") });
-  return {
+  return fuse({
     init: (p, ops) => ({ count: 0, mu: ops.zerosLike(p), nu: ops.zerosLike(p), nuMax: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
       const k = s.count++;
@@ -78,7 +79,46 @@ export function scaleByAdam(o: AdamOptions = {}): Transform<AdamState> {
       const r = ops.div(s.mu, d, d);
       return ops.scale(r, ops.sdiv(1, bc1), r);
     },
+  }, adamF64(b1h, b2h, epsh, amsgrad));
+}
+
+/**
+ * `scaleByAdam`'s float64 kernel (see fused.ts): the update above as one loop, operation for
+ * operation, times `factor` last (the learning-rate step fused in).
+ */
+function adamF64(b1h: HyperValue, b2h: HyperValue, epsh: HyperValue, amsgrad: boolean): Kernels {
+  if (!f64Ready(b1h, b2h, epsh)) return {};
+  const B1 = f64Hyper(b1h)!, B2 = f64Hyper(b2h)!, EPS = f64Hyper(epsh)!;
+  const scaled: F64Scaled<AdamState<Float64Array>> = (u, s, _p, f, fs) => {
+    const k = s.count++;
+    const t = k + 1;
+    const b1 = typeof B1 === "number" ? B1 : B1(k);
+    const b2 = typeof B2 === "number" ? B2 : B2(k);
+    const eps = typeof EPS === "number" ? EPS : EPS(k);
+    // the lr step's factor, read after this transform's hyperparameters (the order of the chain)
+    let factor = 1;
+    if (f !== null) {
+      const j = fs!.count++;
+      factor = f.sign * (typeof f.h === "number" ? f.h : f.h(j));
+    }
+    const w1 = 1 - b1, w2 = 1 - b2;
+    const c2 = 1 / Math.sqrt(1 - Math.pow(b2, t));
+    const c1 = 1 / (1 - Math.pow(b1, t));
+    const { mu, nu, nuMax } = s;
+    const n = u.length;
+    for (let i = 0; i < n; i++) {
+      const g = u[i]!;
+      const m = b1 * mu[i]! + w1 * g;
+      const v = b2 * nu[i]! + w2 * g * g;
+      mu[i] = m;
+      nu[i] = v;
+      let vh = v;
+      if (amsgrad) vh = nuMax[i] = Math.max(nuMax[i]!, v);
+      u[i] = factor * (c1 * (m / (c2 * Math.sqrt(vh) + eps)));
+    }
+    return u;
   };
+  return { [F64]: (u: Float64Array, s: AdamState<Float64Array>, p: Float64Array) => scaled(u, s, p, null, null), [F64_SCALED]: scaled };
 }
 
 export interface AdamaxState<A = any> {

@@ -4,6 +4,7 @@
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import { blockOptions, flag, unit } from "./check.js";
 import { ema } from "./ema.js";
+import { fuse, F64, F64_SCALED, f64Hyper, f64Ready, type F64Scaled, type Kernels } from "./fused.js";
 import { DslError } from "../../errors/index.js";
 
 export interface TraceMomentumOptions {
@@ -44,7 +45,7 @@ export function traceMomentum(o: TraceMomentumOptions): Transform<TraceMomentumS
     nesterov: flag(false, "Nesterov momentum"),
   });
   if (momentum === undefined) throw new DslError("missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })", { path: "traceMomentum.momentum" });
-  return {
+  return fuse({
     init: (p, ops) => ({ count: 0, buf: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
       const mu = hyperAt(momentum, s.count, ops);
@@ -57,5 +58,32 @@ export function traceMomentum(o: TraceMomentumOptions): Transform<TraceMomentumS
       s.count++;
       return nesterov ? ops.axpy(mu, s.buf, u, u) : ops.copy(s.buf, u);
     },
+  }, momentumF64(momentum, dampening, nesterov));
+}
+
+/** `traceMomentum`'s float64 kernel (see fused.ts): one loop, times `factor` last. */
+function momentumF64(muh: HyperValue, tauh: HyperValue, nesterov: boolean): Kernels {
+  if (!f64Ready(muh, tauh)) return {};
+  const MU = f64Hyper(muh)!, TAU = f64Hyper(tauh)!;
+  const scaled: F64Scaled<TraceMomentumState<Float64Array>> = (u, s, _p, f, fs) => {
+    const mu = typeof MU === "number" ? MU : MU(s.count);
+    const first = s.count === 0;
+    const w = first ? 0 : 1 - (typeof TAU === "number" ? TAU : TAU(s.count));
+    s.count++;
+    const buf = s.buf;
+    // the lr step's factor, read after this transform's hyperparameters (the order of the chain)
+    let factor = 1;
+    if (f !== null) {
+      const j = fs!.count++;
+      factor = f.sign * (typeof f.h === "number" ? f.h : f.h(j));
+    }
+    for (let i = 0; i < u.length; i++) {
+      const g = u[i]!;
+      const b = first ? g : mu * buf[i]! + w * g;
+      buf[i] = b;
+      u[i] = factor * (nesterov ? g + mu * b : b);
+    }
+    return u;
   };
+  return { [F64]: (u: Float64Array, s: TraceMomentumState<Float64Array>, p: Float64Array) => scaled(u, s, p, null, null), [F64_SCALED]: scaled };
 }

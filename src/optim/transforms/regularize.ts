@@ -4,6 +4,7 @@
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import type { CountState } from "./scale.js";
 import { hyperArg } from "./check.js";
+import { fuse, F64, f64Hyper, type Kernels } from "./fused.js";
 
 /**
  * Adds λ·x to the updates: u ← u + λx.
@@ -21,11 +22,25 @@ import { hyperArg } from "./check.js";
  */
 export function addDecayedWeights(weightDecay: HyperValue): Transform<CountState> {
   weightDecay = hyperArg("addDecayedWeights", "weightDecay", weightDecay, { min: 0, what: "λ in u ← u + λx" }, "addDecayedWeights(1e-4)");
-  return {
+  return fuse({
     init: () => ({ count: 0 }),
     update(u, s, p, ops) {
       const wd = hyperAt(weightDecay, s.count++, ops);
       return wd === 0 ? u : ops.axpy(wd, p, u, u);
+    },
+  }, decayF64(weightDecay));
+}
+
+/** `addDecayedWeights`'s float64 kernel (see fused.ts). */
+function decayF64(h: HyperValue): Kernels {
+  const H = f64Hyper(h);
+  if (H === undefined) return {};
+  return {
+    [F64]: (u: Float64Array, s: CountState, p: Float64Array) => {
+      const k = s.count++;
+      const wd = typeof H === "number" ? H : H(k);
+      if (wd !== 0) for (let i = 0; i < u.length; i++) u[i] = u[i]! + wd * p[i]!;
+      return u;
     },
   };
 }

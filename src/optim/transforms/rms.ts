@@ -5,6 +5,7 @@
 import { hyperAt, type HyperValue, type Transform } from "../base.js";
 import { blockOptions, flag, nonNegative, positive, unit } from "./check.js";
 import { ema, emaSq } from "./ema.js";
+import { fuse, F64, F64_SCALED, f64Hyper, f64Ready, type F64Scaled, type Kernels } from "./fused.js";
 
 export interface RmsState<A = any> {
   count: number;
@@ -34,7 +35,7 @@ export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?:
     eps: positive(1e-8, "added to the denominator"),
     centered: flag(false, "divide by the variance estimate"),
   });
-  return {
+  return fuse({
     init: (p, ops) => ({ count: 0, nu: ops.zerosLike(p), mu: ops.zerosLike(p), tmp: ops.zerosLike(p) }),
     update(u, s, _p, ops) {
       const k = s.count++;
@@ -53,7 +54,40 @@ export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?:
       d = ops.addScalar(d, eps, d);
       return ops.div(u, d, u);
     },
+  }, rmsF64(alphah, epsh, centered));
+}
+
+/** `scaleByRms`'s float64 kernel (see fused.ts): one loop, times `factor` last. */
+function rmsF64(alphah: HyperValue, epsh: HyperValue, centered: boolean): Kernels {
+  if (!f64Ready(alphah, epsh)) return {};
+  const ALPHA = f64Hyper(alphah)!, EPS = f64Hyper(epsh)!;
+  const scaled: F64Scaled<RmsState<Float64Array>> = (u, s, _p, f, fs) => {
+    const k = s.count++;
+    const alpha = typeof ALPHA === "number" ? ALPHA : ALPHA(k);
+    const eps = typeof EPS === "number" ? EPS : EPS(k);
+    // the lr step's factor, read after this transform's hyperparameters (the order of the chain)
+    let factor = 1;
+    if (f !== null) {
+      const j = fs!.count++;
+      factor = f.sign * (typeof f.h === "number" ? f.h : f.h(j));
+    }
+    const w = 1 - alpha;
+    const { nu, mu } = s;
+    for (let i = 0; i < u.length; i++) {
+      const g = u[i]!;
+      const v = alpha * nu[i]! + w * g * g;
+      nu[i] = v;
+      let d: number;
+      if (centered) {
+        const m = alpha * mu[i]! + w * g;
+        mu[i] = m;
+        d = Math.sqrt(v + -1 * m * m);
+      } else d = Math.sqrt(v);
+      u[i] = factor * (g / (d + eps));
+    }
+    return u;
   };
+  return { [F64]: (u: Float64Array, s: RmsState<Float64Array>, p: Float64Array) => scaled(u, s, p, null, null), [F64_SCALED]: scaled };
 }
 
 export interface AdagradState<A = any> {

@@ -258,6 +258,14 @@ function power(t: Trace, b: number | { n: number }, x: number | { n: number }): 
   return { n: t.node("pow", [B, t.constant(x)]) };
 }
 
+/** m = max|u_k|, safe = m (1 where m = 0), s = Σ (u_k/safe)² (traced): hypot = m·√s without overflow. */
+function scaledSquares(t: Trace, a: number[]): { m: number; safe: number; s: number } {
+  const m = a.map((x) => t.node("abs", [x])).reduce((p, q) => t.node("max", [p, q]));
+  const safe = t.node("sel", [t.node("gt", [m, t.constant(0)]), m, t.constant(1)]);
+  const s = a.map((x) => t.node("div", [x, safe])).map((q) => t.node("mul", [q, q])).reduce((p, q) => t.node("add", [p, q]));
+  return { m, safe, s };
+}
+
 function call(t: Trace, fn: FnName, a: number[]): { n: number } {
   const d = DIRECT[fn];
   const n = (op: Op, ...args: number[]) => t.node(op, args);
@@ -282,6 +290,19 @@ function call(t: Trace, fn: FnName, a: number[]): { n: number } {
       return { n: n("recip", n("tan", a[0]!)) };
     case "atan2":
       return { n: n("atan2", a[0]!, a[1]!) };
+    case "sech": {
+      // 2e/(1 + e²) with e = e^{−|x|}: no overflow of cosh
+      const e = n("exp", n("neg", n("abs", a[0]!)));
+      return { n: n("div", n("mul", c(2), e), n("add", c(1), n("mul", e, e))) };
+    }
+    case "csch": {
+      // sign(x)·2e/(1 − e²) past |x| = 1, 1/sinh(x) below (where 1 − e² would cancel)
+      const e = n("exp", n("neg", n("abs", a[0]!)));
+      const far = n("div", n("mul", n("mul", c(2), n("sign", a[0]!)), e), n("sub", c(1), n("mul", e, e)));
+      return { n: n("sel", n("lt", n("abs", a[0]!), c(1)), n("recip", n("sinh", a[0]!)), far) };
+    }
+    case "coth":
+      return { n: n("recip", n("tanh", a[0]!)) };
     case "sigmoid": {
       // 1/(1+e^{−x}) for x ≥ 0, e^x/(1+e^x) otherwise: no overflow
       const e = n("exp", n("neg", n("abs", a[0]!)));
@@ -296,12 +317,27 @@ function call(t: Trace, fn: FnName, a: number[]): { n: number } {
       const s = a.map((x) => n("exp", n("sub", x, m))).reduce((p, q) => n("add", p, q));
       return { n: n("sel", n("isfin", m), n("add", m, n("log", s)), m) };
     }
+    case "softmax": {
+      const k = t.nodes[a[0]!]!.v - 1; // first argument is a constant
+      const u = a.slice(1);
+      const m = u.reduce((s, x) => n("max", s, x));
+      const s = u.map((x) => n("exp", n("sub", x, m))).reduce((p, q) => n("add", p, q));
+      return { n: n("div", n("exp", n("sub", u[k]!, m)), s) };
+    }
     case "max":
       return { n: a.reduce((s, x) => n("max", s, x)) };
     case "min":
       return { n: a.reduce((s, x) => n("min", s, x)) };
-    case "hypot":
-      return { n: n("sqrt", a.map((x) => n("mul", x, x)).reduce((s, x) => n("add", s, x))) };
+    case "hypot": {
+      // m·√Σ(u/m)² with m = max|u| (1 where m = 0): float32's u² overflows past 1.8e19
+      const { m, s } = scaledSquares(t, a);
+      return { n: n("mul", m, n("sqrt", s)) };
+    }
+    case "cosdir": {
+      const k = t.nodes[a[0]!]!.v - 1; // first argument is a constant
+      const { safe, s } = scaledSquares(t, a.slice(1));
+      return { n: n("div", n("div", a[k + 1]!, safe), n("sqrt", s)) };
+    }
     case "argmaxIs":
     case "argminIs": {
       const k = t.nodes[a[0]!]!.v - 1; // first argument is a constant

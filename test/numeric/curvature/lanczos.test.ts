@@ -1,6 +1,6 @@
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { eigSym } from "../../../src/numeric/eig-sym.js";
-import { hvpOperator, lanczos, matrixOperator } from "../../../src/numeric/curvature/index.js";
+import { defaultMaxIter, hvpOperator, lanczos, matrixOperator } from "../../../src/numeric/curvature/index.js";
 import { knownSpectrum, rotatedQuadratic, uniform } from "./problems.js";
 
 test("Lanczos finds the top-5 eigenvalues of a quadratic with a known spectrum at n = 10⁴ to 1e-6", () => {
@@ -56,4 +56,35 @@ test("bad options are rejected with what was expected", () => {
   const op = matrixOperator([[1, 0], [0, 2]]);
   expect(() => lanczos(op, { k: 3 })).toThrow(/k must be an integer in \[1, 2\], got 3/);
   expect(() => lanczos(op, { which: "top" as never })).toThrow(/which must be "largest", "smallest" or "both", got "top"/);
+});
+
+describe("Lanczos iterates until its residual tolerance by default; its cap warns", () => {
+  // A clustered bottom: 1, 1.001, 1.002 under a bulk on [1.01, 100] (n = 400): the three smallest
+  // eigenvalues need far more than the old default of 60 steps.
+  const n = 400;
+  const s = new Float64Array(n).map((_, i) => (i < 3 ? 1 + 0.001 * i : 1.01 + (99 * (i - 3)) / (n - 4)));
+  const op = () => hvpOperator(rotatedQuadratic(s, 7), new Float64Array(n));
+
+  test("the three smallest of a clustered spectrum to 1e-8 of ‖H‖, converged, no warning", () => {
+    const res = lanczos(op(), { k: 3, which: "smallest" });
+    expect(res.converged).toBe(true);
+    expect(res.warning).toBeUndefined();
+    expect(res.iterations).toBeGreaterThan(60);
+    expect(res.iterations).toBeLessThanOrEqual(defaultMaxIter(n, 3));
+    res.smallest!.forEach((v, i) => expect(Math.abs(v - s[i]!) / 100, `λ${i}`).toBeLessThan(1e-8));
+  });
+
+  test("a cap below what the tolerance needs: converged false and a warning with the residual and what to do", () => {
+    const res = lanczos(op(), { k: 3, which: "smallest", maxIter: 60 });
+    expect(res.iterations).toBe(60);
+    expect(res.converged).toBe(false);
+    expect(res.warning).toMatch(/lanczos stopped at its cap of 60 iterations before the residual tolerance: the largest residual is \S+ \(\S+ of the largest \|eigenvalue\|, tol 1e-10\), so the eigenvalues may be off by about that much; raise maxIter/);
+  });
+
+  test("the default cap: n when the basis fits in 256 MiB, 2^25/n doubles beyond, never below max(60, 20k)", () => {
+    expect(defaultMaxIter(400, 3)).toBe(400);
+    expect(defaultMaxIter(1e6, 1)).toBe(60);
+    expect(defaultMaxIter(1e5, 1)).toBe(335);
+    expect(defaultMaxIter(1e6, 5)).toBe(100);
+  });
 });
