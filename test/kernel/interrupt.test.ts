@@ -68,7 +68,15 @@ for (const mode of ["signal", "message"] as const) {
         latencies.push(`  ${mode.padEnd(7)} ${what}: ${Math.round(ms)}`);
         expect(content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
         // Code that blocked the kernel was ended where it ran: the traceback shows that cell line.
-        if (what !== "an awaited timer loop") expect((content.traceback as string[]).join("\n")).toMatch(/at (\S+ \()?Cell In\[\d+\], line \d+[\s\S]*----> +\d/);
+        // The DSL loop alternates blocking work (one optimize call) with an await between calls:
+        // an interrupt that lands on that await is answered at once, as for any awaited work (the
+        // cell's abort signal then stops the next optimize call), and that reply has no line to
+        // show. Which of the two happens depends on where the loop is when the interrupt arrives.
+        const traceback = (content.traceback as string[]).join("\n");
+        const cellLine = /at (\S+ \()?Cell In\[\d+\], line \d+[\s\S]*----> +\d/;
+        if (what === "a long DSL call in a loop") {
+          if (!cellLine.test(traceback)) expect(traceback).toMatch(/^\S*KeyboardInterrupt\S*: interrupted by the user$/);
+        } else if (what !== "an awaited timer loop") expect(traceback).toMatch(cellLine);
         const { reply, iopub } = await k.client.execute("keptBefore + (typeof counter)");
         expect(reply.content.status).toBe("ok");
         expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data).toEqual({ "text/plain": "'keptnumber'" });
