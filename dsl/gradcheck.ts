@@ -23,12 +23,15 @@ import {
   permutationHint,
   type FdMethod,
   type GradRow,
+  type AnalyticDerivative,
   type JacobianCheckResult,
   type JacobianRow,
+  type VectorFunction,
   type UserJacobianModel,
   type UserModel,
 } from "../src/numeric/index.js";
 import { isTreePoint, suggest } from "../src/optim/index.js";
+import { mulberry32, randomSignsInto } from "../src/numeric/prng.js";
 import type { Problem } from "../src/problem/index.js";
 import { layoutOf, type Layout, type Tree } from "../src/tree/index.js";
 
@@ -50,6 +53,27 @@ export type GradcheckTarget<P = number[]> = Problem | UserModel<P> | UserJacobia
 export interface TfjsTarget<P = any> {
   f: (p: P) => { dataSync(): ArrayLike<number>; readonly shape: number[] };
   grad?: (p: P) => unknown;
+}
+
+/**
+ * A TensorFlow.js `tf.LayersModel` checked directly: its trainable weights are the parameter tree
+ * (nested by weight name: `dense_Dense1.kernel`), the gradient is `tf.variableGrads` of the loss.
+ * The loss is `f()` (your function of the model: it reads the weights gradcheck sets), or the mean
+ * `loss` over data `x`, `y`: a function `(yTrue, yPred) => tf.Scalar`, a name
+ * ("meanSquaredError", "meanAbsoluteError", "binaryCrossentropy", "categoricalCrossentropy"),
+ * default the model's compiled loss. `at` defaults to the model's current weights, which are
+ * restored afterwards. Checked as float32.
+ */
+export interface TfjsModelTarget {
+  /** A `tf.LayersModel` (`tf.sequential`, `tf.model`). */
+  model: { trainableWeights: readonly unknown[]; predict(x: unknown): unknown };
+  /** The loss as your function of the model's current weights (instead of x, y, loss). */
+  f?: () => unknown;
+  /** Inputs and targets for `loss`. */
+  x?: unknown;
+  y?: unknown;
+  /** `(yTrue, yPred) => tf.Scalar` or a loss name; default the model's compiled loss. */
+  loss?: string | ((yTrue: any, yPred: any) => unknown);
 }
 
 /** One leaf (tensor) of a tree point in a gradient check: whether its entries pass. */
@@ -87,7 +111,30 @@ export interface JacobianInfo {
  * Jacobian check, rows are entries named `(output, input)` (also `row.output`, `row.input`) and
  * `jacobian` says how it was done.
  */
-export type TreeGradcheckReport = GradcheckReport & { params?: LeafCheck[]; jacobian?: JacobianInfo };
+export type TreeGradcheckReport = GradcheckReport & { params?: LeafCheck[]; jacobian?: JacobianInfo; order2?: SecondOrderInfo };
+
+/**
+ * `order: 2` for a vector f (`{ f, vjp | jacobian | jvp, vhp }`): the derivative of the gradient
+ * of wᵀf (w: random ±1 output weights) — vhp(p, w, u) — against central differences of that
+ * gradient. Its verdict is folded into the report's `ok`, `verdict` and `message`.
+ */
+export interface SecondOrderInfo {
+  ok: boolean;
+  verdict: "pass" | "fail" | "kink";
+  coverage: "full" | "directions";
+  /** Calls of vhp. */
+  products: number;
+  /** The output weights w. */
+  weights: number[];
+  /** Entries `(∂/∂x_i, x_j)` of ∇²(wᵀf) (or of random products u). */
+  rows: JacobianRow[];
+  failures: number[];
+  maxRelError: number;
+  message: string;
+}
+
+/** A point given as TensorFlow.js tensors: a tensor, or a tree with tensor leaves (their values are used). */
+export type TensorPoint = { dataSync(): ArrayLike<number>; readonly shape: number[] } | readonly (TensorPoint | Tree)[] | { readonly [key: string]: TensorPoint | Tree };
 
 /** Options of `gradcheck`. */
 export interface GradcheckOptions {
@@ -95,9 +142,10 @@ export interface GradcheckOptions {
    * The point: numbers in parameter order, or a record by variable name (for an objective with
    * indexed variables also `{ x: [..] }` for x[1], x[2], …, nested arrays for W[i,j]); for user
    * code `{ f, grad }`, any parameter tree (`{ W: [[..]], b: [..] }`): f and grad get trees, rows
-   * are named by path (`W[0,1]`). Required.
+   * are named by path (`W[0,1]`); tf.Tensor leaves (or one tensor) give their values. Required,
+   * except for a `{ model }` target (default: the model's current weights).
    */
-  at: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>> | Tree;
+  at: ArrayLike<number> | Readonly<Record<string, number | ArrayLike<number>>> | Tree | TensorPoint;
   /** `"central"` (default), `"richardson"`, `"complex"` (symbolic objectives) or `"forward"`. */
   method?: FdMethod;
   /** Relative tolerance; default per method, see `DEFAULT_RTOL`. */
@@ -157,6 +205,9 @@ export const DEFAULT_RTOL: Readonly<Record<FdMethod, number>> = { forward: 1e-5,
 /** Default tolerance of the Hessian check (central differences of the gradient). */
 export const DEFAULT_HESSIAN_RTOL = 1e-6;
 
+/** Default tolerance of the Hessian check for a float32 gradient (as the float32 gradient check's, central). */
+export const DEFAULT_HESSIAN_RTOL_32 = 1e-3;
+
 const OPTIONS = ["at", "method", "rtol", "atol", "h", "fast", "seed", "hessian", "refine", "names", "order", "precision"] as const;
 const METHODS: readonly FdMethod[] = ["central", "richardson", "complex", "forward"];
 const FAST_DIRECTIONS = 4;
@@ -180,7 +231,8 @@ const TORCH_NAMES: Record<string, string> = {
  *
  * Test per coordinate (a analytic, d numeric): ok ⇔ |a − d| ≤ max(rtol·max(|a|, |d|), atol).
  *
- * @param target an objective, or `{ f, grad }` user code (p: number[] → number / number[]).
+ * @param target an objective, `{ f, grad }` user code (p: number[] → number / number[]), a vector
+ *   function `{ f, jacobian | vjp | jvp, vhp? }`, a TensorFlow.js `{ f }`, or `{ model, x, y, loss? }`.
  * @param opts `at` (required), `method`, `rtol`, `atol`, `h`, `fast`, `seed`, `hessian`, `refine`, `names`.
  * @example
  * const r = gradcheck({ f: ([x, y]) => x * x * y, grad: ([x, y]) => [2 * x * y, x * x] }, { at: [1, 2] });
@@ -188,9 +240,13 @@ const TORCH_NAMES: Record<string, string> = {
  */
 export function gradcheck<P = number[]>(target: GradcheckTarget<P>, opts: GradcheckOptions): TreeGradcheckReport;
 export function gradcheck<P>(target: TfjsTarget<P>, opts: GradcheckOptions): TreeGradcheckReport;
-export function gradcheck<P = number[]>(target: GradcheckTarget<P> | TfjsTarget<P>, opts: GradcheckOptions): TreeGradcheckReport {
+export function gradcheck(target: TfjsModelTarget, opts?: Partial<GradcheckOptions>): TreeGradcheckReport;
+export function gradcheck<P = number[]>(target: GradcheckTarget<P> | TfjsTarget<P> | TfjsModelTarget, options?: GradcheckOptions | Partial<GradcheckOptions>): TreeGradcheckReport {
   const t0 = performance.now();
-  checkOptionNames(opts);
+  if (isTfjsModelTarget(target)) return modelCheck(target, options ?? {});
+  checkOptionNames(options);
+  // tf.Tensor leaves in the point (or a tensor point): their values, as nested arrays.
+  const opts: GradcheckOptions = hasTensor(options.at) ? { ...options, at: untensor(options.at) as GradcheckOptions["at"] } : options;
   if (isJacobianModel(target)) return jacobianCheck(target, opts, t0);
   const order = orderOption(opts.order);
   const problem = toProblem(target, opts);
@@ -212,11 +268,17 @@ export function gradcheck<P = number[]>(target: GradcheckTarget<P> | TfjsTarget<
   // order: 2 checks whatever second derivative the target has.
   const userHvp = problem instanceof UserModelProblem && problem.hvpInto !== undefined && opts.hessian !== false;
   if (order === 2 && !problem.hessianInto && !problem.hvpInto)
-    throw new DslError("unsupported", `gradcheck: order: 2 checks the derivative of the gradient, which needs an analytic second derivative: an objective's, an nn.loss's, or user code's hess(p) or hvp(p, v); ${isUserModel(target) ? "this user code has neither" : "this target has none"}`, { path: "order" });
-  const hess = hessianOption(opts.hessian) ?? (order === 2 || userHvp ? hessianOption(true) : null);
+    throw new DslError(
+      "unsupported",
+      `gradcheck: order: 2 checks the derivative of the gradient, which needs an analytic second derivative: an objective's, an nn.loss's, or user code's hess(p) or hvp(p, v); ${
+        (problem as { tfjs?: boolean }).tfjs ? "a TensorFlow.js function has none here (tfjs's gradients of tf.grads are wrong for tanh and missing for sin in tfjs 4.22)" : isUserModel(target) ? "this user code has neither" : "this target has none"
+      }`,
+      { path: "order" },
+    );
+  const hess = hessianOption(opts.hessian, precision) ?? (order === 2 || userHvp ? hessianOption(true, precision) : null);
   // Along a kink of f the gradient jumps and its finite differences mean nothing: not judged.
   const skip = result.directions === 0 ? result.kinks.map((k) => result.rows[k]!.index) : [];
-  const hessian = hess ? checkHessian(problem, at, { ...hess, refine, names, skip }) : undefined;
+  const hessian = hess ? checkHessian(problem, at, { ...hess, refine, names, skip, precision }) : undefined;
   const layout = layoutOfProblem(problem);
   const params = layout && directions === 0 ? leafChecks(layout, result.rows) : undefined;
   if (params) result.message = withLeafSummary(result.message, params);
@@ -230,7 +292,9 @@ function jacobianCheck(target: UserJacobianModel, opts: GradcheckOptions, t0: nu
   const method = oneOf("method", opts.method ?? "central", METHODS);
   if (method !== "central") throw new DslError("unsupported", `gradcheck: a Jacobian check ({ f, jacobian | vjp | jvp }) uses central differences; method "${method}" is for scalar f`, { path: "method" });
   if (opts.hessian !== undefined && opts.hessian !== false) throw new DslError("unsupported", "gradcheck: hessian applies to a scalar f with a gradient ({ f, grad, hess | hvp }), not to a Jacobian check", { path: "hessian" });
-  if (opts.order !== undefined && opts.order !== 1) throw new DslError("unsupported", "gradcheck: order: 2 applies to a scalar f with a gradient and a second derivative ({ f, grad, hvp }); for a vector f check its jvp or vjp", { path: "order" });
+  const order = orderOption(opts.order);
+  if (order === 2 && typeof target.vhp !== "function")
+    throw new DslError("unsupported", "gradcheck: order: 2 for a vector f checks the derivative of its vjp, which needs it analytically: add vhp: (p, v, u) => tree, the derivative of vjp(p, v) along u (Σᵢ vᵢ∇²fᵢ(p)·u)", { path: "order" });
   const rtol = positive("rtol", opts.rtol ?? DEFAULT_RTOL.central);
   const atol = atolOption("atol", opts.atol);
   const h = positive("h", opts.h ?? STEP.central);
@@ -253,12 +317,63 @@ function jacobianCheck(target: UserJacobianModel, opts: GradcheckOptions, t0: nu
     throw new DslError("bad-option", `gradcheck: names must be ${x.length} strings (one per parameter), got ${describe(opts.names)}`, { path: "names" });
   const names = opts.names ?? defaultNames;
   for (let i = 0; i < x.length; i++) finite(`at: ${names[i]}`, x[i]);
-  const { F, D } = userJacobian(target, x, names, layout, "gradcheck");
+  const { F, D, vhpInto } = userJacobian(target, x, names, layout, "gradcheck");
   const res = checkJacobian(F, D, x, { rtol, atol, h, refine, directions, seed, label: D.kind });
-  const report: TreeGradcheckReport = new GradcheckReport(res, outputProblem(res, F, x), x, names, undefined, performance.now() - t0);
+  const second = order === 2 ? secondOrderCheck(F, D, vhpInto!, x, { rtol, atol, h, refine, directions, seed }) : undefined;
+  const combined = second ? { ...res, ok: res.ok && second.ok, verdict: second.ok ? res.verdict : ("fail" as const), message: `${res.message}. order 2: ${second.message}` } : res;
+  const report: TreeGradcheckReport = new GradcheckReport(combined, outputProblem(res, F, x), x, names, undefined, performance.now() - t0);
   report.jacobian = { kind: res.kind, coverage: res.coverage, products: res.products, outputs: F.outNames.slice(), inputs: names.slice() };
+  if (second) report.order2 = { ok: second.ok, verdict: second.verdict, coverage: second.coverage, products: second.products, weights: Array.from(second.weights), rows: second.rows, failures: second.failures, maxRelError: second.maxRelError, message: second.message };
   if (layout) report.params = leafChecks(layout, res.rows.filter((r) => r.inputIndex >= 0), (r) => (r as JacobianRow).inputIndex);
   return report;
+}
+
+/**
+ * `order: 2` for a vector f (torch's gradgradcheck): for a random ±1 output weight w, the gradient
+ * of wᵀf — the user's vjp(p, w), or wᵀ·jacobian(p), or n jvps — is itself a function of p; its
+ * derivative along u is vhp(p, w, u), checked against central differences of that gradient
+ * (2n gradient evaluations; every entry for n ≤ 64, random directions u beyond).
+ */
+function secondOrderCheck(
+  F: VectorFunction,
+  D: AnalyticDerivative,
+  vhpInto: (x: Float64Array, v: Float64Array, u: Float64Array, out: Float64Array) => void,
+  x: Float64Array,
+  s: { rtol: number; atol: number | "auto"; h: number; refine: boolean; directions: number; seed: number },
+): JacobianCheckResult & { weights: Float64Array } {
+  const { n, m } = F;
+  const w = randomSignsInto(new Float64Array(m), mulberry32(s.seed + 7919));
+  const J = D.kind === "jacobian" ? new Float64Array(m * n) : null;
+  const t = new Float64Array(n);
+  const col = new Float64Array(m);
+  const G: VectorFunction = {
+    n,
+    m: n,
+    inNames: F.inNames,
+    outNames: F.inNames.map((nm) => `∂/∂${nm}`),
+    valueInto: (p, out) => {
+      if (D.kind === "vjp") return D.vjpInto(p, w, out);
+      if (D.kind === "jacobian") {
+        D.jacobianInto(p, J!);
+        for (let j = 0; j < n; j++) {
+          let acc = 0;
+          for (let i = 0; i < m; i++) acc += w[i]! * J![i * n + j]!;
+          out[j] = acc;
+        }
+        return;
+      }
+      for (let j = 0; j < n; j++) {
+        t.fill(0);
+        t[j] = 1;
+        D.jvpInto(p, t, col);
+        let acc = 0;
+        for (let i = 0; i < m; i++) acc += w[i]! * col[i]!;
+        out[j] = acc;
+      }
+    },
+  };
+  const res = checkJacobian(G, { kind: "jvp", jvpInto: (p, u, out) => vhpInto(p, w, u, out) }, x, { ...s, label: "vhp" });
+  return Object.assign(res, { weights: w });
 }
 
 /** One output of a vector f as a scalar problem (the first failing one): what the V curve of a failing Jacobian check shows. */
@@ -470,7 +585,7 @@ function fastOption(v: unknown): number {
   throw new DslError("bad-option", `gradcheck: fast must be true, false or a number of directions (a positive integer), got ${describe(v)}`, { path: "fast" });
 }
 
-function hessianOption(v: unknown): { rtol: number; atol: number | "auto"; h: number } | null {
+function hessianOption(v: unknown, precision: 32 | 64 = 64): { rtol: number; atol: number | "auto"; h: number } | null {
   if (v === undefined || v === false) return null;
   const o = v === true ? {} : v;
   if (typeof o !== "object" || o === null || Array.isArray(o)) throw new DslError("bad-option", `gradcheck: hessian must be true, false or { rtol, atol, h }, got ${describe(v)}`, { path: "hessian" });
@@ -478,9 +593,9 @@ function hessianOption(v: unknown): { rtol: number; atol: number | "auto"; h: nu
   for (const key of Object.keys(rec))
     if (!["rtol", "atol", "h"].includes(key)) throw new DslError("bad-option", `gradcheck: unknown option 'hessian.${key}'; hessian options are rtol, atol, h`, { path: `hessian.${key}` });
   return {
-    rtol: positive("hessian.rtol", rec.rtol ?? DEFAULT_HESSIAN_RTOL),
+    rtol: positive("hessian.rtol", rec.rtol ?? (precision === 32 ? DEFAULT_HESSIAN_RTOL_32 : DEFAULT_HESSIAN_RTOL)),
     atol: atolOption("hessian.atol", rec.atol),
-    h: positive("hessian.h", rec.h ?? STEP.central),
+    h: positive("hessian.h", rec.h ?? (precision === 32 ? STEP_32.central : STEP.central)),
   };
 }
 
@@ -562,6 +677,7 @@ function tfjsProblem(target: unknown, opts: GradcheckOptions): Problem | undefin
     n,
     names: opts.names ?? (layout ? layout.paths : Array.from({ length: n }, (_, i) => `x[${i}]`)),
     precision: 32 as const,
+    tfjs: true,
     ...(layout ? { layout } : {}),
     valueAt: (x: Float64Array) => tf.tidy(() => scalar(f(assemble(tensors(x))), "f(p)")),
     valueAndGradInto: (x: Float64Array, g: Float64Array) =>
@@ -570,7 +686,9 @@ function tfjsProblem(target: unknown, opts: GradcheckOptions): Problem | undefin
         let parts: ArrayLike<unknown>;
         if (user) {
           const out = user(assemble(xs));
-          parts = isTensor(out) ? [out] : layout && !isArrayLike(out) ? collectTensors(out, leaves.length) : [out];
+          // A tensor, a flat array (one leaf), or a tree of tensors/arrays (a top-level array of records too).
+          const flatNumbers = isArrayLike(out) && (out.length === 0 || typeof out[0] === "number");
+          parts = isTensor(out) ? [out] : layout && !flatNumbers ? collectTensors(out, leaves.length) : [out];
         } else parts = tf.grads((...ys: TensorLike[]) => f(assemble(ys)) as TensorLike)(xs);
         if (parts.length !== leaves.length) throw new DslError("bad-output", `gradcheck: grad(p) must return one tensor per leaf of p (${leaves.length}), got ${parts.length}`, { path: "grad" });
         leaves.forEach((l, k) => {
@@ -623,4 +741,145 @@ function collectTensors(tree: unknown, count: number): unknown[] {
   walk(tree);
   void count;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tf.Tensor points and tf.LayersModel targets.
+
+/** True when `at` is a tensor or a tree with a tensor leaf. */
+function hasTensor(v: unknown): boolean {
+  if (isTensor(v)) return true;
+  if (Array.isArray(v)) return v.some(hasTensor);
+  if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) return Object.values(v).some(hasTensor);
+  return false;
+}
+
+/** The point with each tensor replaced by its values (nested arrays; a scalar tensor by a number). */
+function untensor(v: unknown): unknown {
+  if (isTensor(v)) {
+    const t = v as TensorLike & { arraySync(): unknown };
+    if (t.dtype !== "float32" && t.dtype !== "int32") throw new DslError("bad-point", `gradcheck: a tensor in at must hold numbers, got dtype ${t.dtype}`, { path: "at" });
+    return t.arraySync();
+  }
+  if (Array.isArray(v)) return v.map(untensor);
+  if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) return Object.fromEntries(Object.entries(v).map(([k, c]) => [k, untensor(c)]));
+  return v;
+}
+
+function isTfjsModelTarget(t: unknown): t is TfjsModelTarget {
+  const m = (t as { model?: { trainableWeights?: unknown; predict?: unknown } } | null)?.model;
+  return typeof t === "object" && t !== null && typeof m === "object" && m !== null && Array.isArray(m.trainableWeights) && typeof m.predict === "function";
+}
+
+interface VariableLike extends TensorLike {
+  name: string;
+  assign(t: TensorLike): void;
+}
+interface TfModelOps extends TfLike {
+  variableGrads(f: () => TensorLike, vars: VariableLike[]): { value: TensorLike; grads: Record<string, TensorLike> };
+  clone(t: TensorLike): TensorLike;
+  keep<T>(t: T): T;
+  mean(t: unknown): TensorLike;
+  sub(a: unknown, b: unknown): TensorLike;
+  square(t: unknown): TensorLike;
+  abs(t: unknown): TensorLike;
+  log(t: unknown): TensorLike;
+  clipByValue(t: unknown, lo: number, hi: number): TensorLike;
+  mul(a: unknown, b: unknown): TensorLike;
+  add(a: unknown, b: unknown): TensorLike;
+  sum(t: unknown, axis?: number): TensorLike;
+  neg(t: unknown): TensorLike;
+  scalar(v: number): TensorLike;
+}
+
+/** Keras's losses by name (the mean over samples), in tfjs-core ops; probabilities clipped to [1e-7, 1 − 1e-7] as Keras does. */
+function namedLoss(tf: TfModelOps, name: string): ((yTrue: unknown, yPred: unknown) => TensorLike) | undefined {
+  const eps = 1e-7;
+  const clip = (p: unknown) => tf.clipByValue(p, eps, 1 - eps);
+  switch (name) {
+    case "meanSquaredError":
+    case "mse":
+      return (y, p) => tf.mean(tf.square(tf.sub(y, p)));
+    case "meanAbsoluteError":
+    case "mae":
+      return (y, p) => tf.mean(tf.abs(tf.sub(y, p)));
+    case "binaryCrossentropy":
+      return (y, p) => tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(clip(p))), tf.mul(tf.sub(tf.scalar(1), y), tf.log(tf.sub(tf.scalar(1), clip(p)))))));
+    case "categoricalCrossentropy":
+      return (y, p) => tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(clip(p))), -1)));
+    default:
+      return undefined;
+  }
+}
+
+const LOSS_NAMES = ["meanSquaredError", "meanAbsoluteError", "binaryCrossentropy", "categoricalCrossentropy"];
+
+/** A `tf.LayersModel`: its trainable weights as a tree, the loss's `tf.variableGrads` as the gradient (see `TfjsModelTarget`). */
+function modelCheck(target: TfjsModelTarget, opts: Partial<GradcheckOptions>): TreeGradcheckReport {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new DslError("bad-option", `gradcheck: expected options { ... } as the second argument, got ${describe(opts)}`, { path: "" });
+  const tf = tfSync() as TfModelOps | null;
+  if (!tf) throw new DslError("bad-target", "gradcheck: a tf.LayersModel needs @tensorflow/tfjs, which is not installed", { path: "target.model" });
+  const vars = target.model.trainableWeights.map((w, k) => {
+    const v = (w as { read?: () => unknown }).read?.() as VariableLike | undefined;
+    if (!v || typeof v.assign !== "function") throw new DslError("bad-target", `gradcheck: model.trainableWeights[${k}] is not a tfjs LayerVariable (expected .read() returning a tf.Variable)`, { path: `target.model.trainableWeights[${k}]` });
+    const o = w as { name?: string; originalName?: string };
+    return { name: o.name ?? `w${k}`, original: o.originalName ?? o.name ?? `w${k}`, v };
+  });
+  // tfjs makes weight names unique with a counter (hidden/kernel_3 for a second model's layer
+  // "hidden"): the names the user gave are used where they are unique in the model.
+  const originals = new Set(vars.map((w) => w.original));
+  if (vars.length === 0) throw new DslError("bad-target", "gradcheck: the model has no trainable weights", { path: "target.model" });
+  let lossOf: () => TensorLike;
+  if (typeof target.f === "function") {
+    if (target.x !== undefined || target.y !== undefined || target.loss !== undefined) throw new DslError("bad-target", "gradcheck: give a model's loss either as f() or as x, y and loss, not both", { path: "target.f" });
+    const f = target.f;
+    lossOf = () => f() as TensorLike;
+  } else {
+    if (!isTensor(target.x) || !isTensor(target.y)) throw new DslError("bad-target", `gradcheck: a tf.LayersModel target needs f: () => tf.Scalar, or data x and y (tensors), got x ${describe(target.x)} and y ${describe(target.y)}`, { path: isTensor(target.x) ? "target.y" : "target.x" });
+    const given = target.loss ?? (target.model as { loss?: unknown }).loss;
+    const fn = typeof given === "function" ? (given as (y: unknown, p: unknown) => TensorLike) : typeof given === "string" ? namedLoss(tf, given) : undefined;
+    if (!fn) throw new DslError("bad-target", `gradcheck: loss must be (yTrue, yPred) => tf.Scalar or one of ${LOSS_NAMES.map((n) => `"${n}"`).join(", ")} (or compile the model with one), got ${describe(given)}`, { path: "target.loss" });
+    const { x, y, model } = target;
+    lossOf = () => fn(y, model.predict(x));
+  }
+  // The tree: weights nested by their names ("dense_Dense1/kernel" → { dense_Dense1: { kernel } }).
+  const paths = vars.map((w) => (originals.size === vars.length ? w.original : w.name).split("/"));
+  const nested = new Set(paths.map((p) => p.join("/"))).size === paths.length && paths.every((p, i) => paths.every((q, j) => i === j || !q.join("/").startsWith(`${p.join("/")}/`)));
+  const keyPaths = nested ? paths : paths.map((p) => [p.join("/")]);
+  const build = (leaf: (k: number) => unknown): Record<string, unknown> => {
+    const root: Record<string, unknown> = {};
+    keyPaths.forEach((kp, k) => {
+      let node = root;
+      for (const key of kp.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+      node[kp.at(-1)!] = leaf(k);
+    });
+    return root;
+  };
+  const leafOf = (tree: unknown, k: number): unknown => keyPaths[k]!.reduce((node, key) => (node as Record<string, unknown>)[key], tree);
+  const original = vars.map((w) => tf.keep(tf.clone(w.v)));
+  const assign = (p: unknown) =>
+    vars.forEach((w, k) => {
+      const t = leafOf(p, k) as TensorLike;
+      if (!isTensor(t) || t.shape.join() !== w.v.shape.join()) throw new DslError("bad-point", `gradcheck: at.${keyPaths[k]!.join(".")} must have the shape [${w.v.shape.join(", ")}] of weight ${w.original}, got ${describe(t)}`, { path: `at.${keyPaths[k]!.join(".")}` });
+      w.v.assign(t);
+    });
+  const at = opts.at === undefined ? build((k) => (original[k] as TensorLike & { arraySync(): unknown }).arraySync()) : hasTensor(opts.at) ? untensor(opts.at) : opts.at;
+  try {
+    const tfTarget: TfjsTarget<unknown> = {
+      f: (p) => {
+        assign(p);
+        return lossOf() as never;
+      },
+      grad: (p) => {
+        assign(p);
+        const { value, grads } = tf.variableGrads(lossOf, vars.map((w) => w.v));
+        value.dispose();
+        return build((k) => grads[vars[k]!.v.name]);
+      },
+    };
+    return gradcheck(tfTarget, { ...opts, at: at as GradcheckOptions["at"] });
+  } finally {
+    vars.forEach((w, k) => w.v.assign(original[k]!));
+    original.forEach((t) => t.dispose());
+  }
 }

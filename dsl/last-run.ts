@@ -40,14 +40,27 @@ export function runRecorder(): (run: Run) => void {
   return (run) => {
     last = run;
     if (!signal || signal.aborted) return;
-    const t0 = performance.now();
-    // A run that never got back to its loop (the kernel stopped the thread) is ended here; a run
-    // that did (optimizeAsync) ends itself with its own message, which replaces this one.
-    signal.addEventListener("abort", () => {
-      if (run.status === "running") run.finish("aborted", "aborted", `interrupted after ${Math.max(0, run.steps)} steps`, [], performance.now() - t0);
-    }, { once: true });
+    // One "abort" listener per signal, however many runs a cell starts (a listener per run made
+    // Node warn "MaxListenersExceededWarning" from the 11th run of a cell on).
+    let runs = running.get(signal);
+    if (!runs) {
+      const mine = new Map<Run, number>();
+      runs = mine;
+      running.set(signal, mine);
+      // A run that never got back to its loop (the kernel stopped the thread) is ended here; a run
+      // that did (optimizeAsync) ends itself with its own message, which replaces this one.
+      signal.addEventListener("abort", () => {
+        for (const [r, t0] of mine) if (r.status === "running") r.finish("aborted", "aborted", `interrupted after ${Math.max(0, r.steps)} steps`, [], performance.now() - t0);
+        mine.clear();
+      }, { once: true });
+    }
+    for (const r of runs.keys()) if (r.status !== "running") runs.delete(r);
+    runs.set(run, performance.now());
   };
 }
+
+/** The runs started under each cell's signal, with their start times (dropped once finished). */
+const running = new WeakMap<AbortSignal, Map<Run, number>>();
 
 /** A tfjs run is starting: until it returns there is no run to show (see the file comment). @internal */
 export function forgetLastRun(): void {

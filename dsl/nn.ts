@@ -38,8 +38,8 @@ import {
 } from "../src/nn/index.js";
 import type { DataProblem, Problem } from "../src/problem/index.js";
 import type { TfjsEngine } from "../src/backends/index.js";
-import { runNetOnTensors } from "../src/nn/index.js";
-import { parseStart, type Run, type RunOptions, type Transform } from "../src/optim/index.js";
+import { F32NetProblem, runNetOnTensors } from "../src/nn/index.js";
+import { parseStart, runAsync, type Run, type RunOptions, type Transform } from "../src/optim/index.js";
 import { layoutOf, type Layout, type Tree } from "../src/tree/index.js";
 
 export { ACTIVATIONS, INITS, LOSSES, type Activation, type InitSpec, type LayerStats, type LossKind };
@@ -163,6 +163,9 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Mlp {
   if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
     throw new DslError("bad-argument", `${who}: sizes must be at least two positive integers (inputs, hidden..., outputs), e.g. [2, 16, 1], got ${describe(sizes)}`, { path: `${who}.sizes` });
   }
+  // a size bound (issue 16): [2, 1e9, 1] failed with "RangeError: Array buffer allocation failed"
+  const nParams = sizes.slice(1).reduce((a, out, l) => a + (sizes[l]! + 1) * out, 0);
+  if (nParams > 2 ** 24) throw new DslError("bad-argument", `${who}: sizes ${describe(sizes)} make ${nParams.toExponential(2)} parameters; at most 2^24 = ${2 ** 24} fit one float64 model here`, { path: `${who}.sizes` });
   if (options === null || typeof options !== "object") throw new DslError("bad-options", `${who}: expected options { activation?, outputActivation?, init?, seed? }, got ${describe(options)}`, { path: who });
   for (const k of Object.keys(options)) {
     if (!["activation", "outputActivation", "init", "seed"].includes(k)) throw new DslError("bad-option", `${who}: unknown option '${k}' (options: activation, outputActivation, init, seed)`, { path: `${who}.${k}` });
@@ -299,8 +302,24 @@ export class NetLoss implements Problem {
   runOnTensors(engine: TfjsEngine, transform: Transform, options: RunOptions & { backend?: string; signal?: AbortSignal }, who = "optimize"): Promise<Run> {
     const x0 = parseStart(this, options.from, who);
     const { from: _f, backend: _b, ...rest } = options as RunOptions & { backend?: string };
+    // "wasm": optlab's own float32 WebAssembly SIMD engine (src/nn/f32-engine.ts) on the float64
+    // runner, unless NetLoss.tfjsWasm asks for tfjs-wasm's kernels
+    if (engine.name === "wasm" && !NetLoss.tfjsWasm && F32NetProblem.available() && !transform.needs?.includes("float64")) {
+      this.f32 ??= new F32NetProblem(this.model.spec, this.kind, this.dataset, this.layout, this.initial);
+      return runAsync(this.f32, transform, { ...rest, from: x0 } as RunOptions, who).then((run) => {
+        run.message = `${run.message ? `${run.message} ` : ""}[WebAssembly SIMD, float32]`;
+        return run;
+      });
+    }
     return runNetOnTensors(engine, this.model.spec, this.kind, this.dataset, transform, x0, rest, who);
   }
+
+  /**
+   * @internal True to run `backend: "wasm"` on tfjs-wasm's kernels instead of optlab's float32
+   * SIMD engine (benchmarks compare the two).
+   */
+  static tfjsWasm = false;
+  private f32?: F32NetProblem;
 
   /** A flat vector (a run's point) as the params tree. */
   unflatten(x: ArrayLike<number>): MlpParams {

@@ -5,7 +5,7 @@
  */
 import type { MimeBundle } from "../src/display/index.js";
 import type { DataProblem } from "../src/problem/index.js";
-import { addList, isNum, latexSymbol, neg, splitCoefficient, toLatex, toText, type Expr, type LatexOptions } from "../src/symbolic/index.js";
+import { addList, indexedSumLatex, isNum, latexSymbol, neg, splitCoefficient, toLatex, toText, type Expr, type LatexOptions } from "../src/symbolic/index.js";
 
 /** What the display reads from an objective. */
 export interface Shown {
@@ -15,6 +15,8 @@ export interface Shown {
   readonly fname: string;
   readonly latexOpts: LatexOptions;
   readonly data?: DataProblem;
+  /** The source as written: an objective built with indexed sums shows them as Σ, not expanded. */
+  readonly source?: string;
 }
 
 /** The objective's MIME bundle: text/plain and text/latex. */
@@ -39,6 +41,13 @@ function displayBody(o: Shown): { text: string; latex: string; note: string } {
     note = `\n(${e.args.length} terms; .text() or .latex() for all)`;
   }
   const d = o.data;
+  // Indexed sums as the user wrote them: Σ in LaTeX, the source in text (not 50 expanded terms).
+  const sigma = d === undefined && o.source !== undefined ? indexedSumLatex(o.source) : null;
+  if (sigma !== null) {
+    text = o.source!.trim();
+    latex = sigma;
+    note = e.kind === "add" && e.args.length > 12 ? `\n(${e.args.length} terms expanded; .text() or .latex() for all)` : "";
+  }
   if (d !== undefined) {
     const m = d.samples;
     text = `${d.reduce} over ${m} rows of ${text}`;

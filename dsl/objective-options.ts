@@ -5,6 +5,7 @@
 import { describe, DslError } from "../src/errors/index.js";
 import { suggest } from "../src/optim/index.js";
 import { FAMILY_NAMES, type DataColumn, type Family } from "../src/symbolic/index.js";
+import { checkRecordNames, checkVariableNames } from "./validate.js";
 
 /** Options of `objective`. */
 export interface ObjectiveOptions {
@@ -57,11 +58,13 @@ export function checkOptions(opts: ObjectiveOptions): void {
     if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== "string" || s.trim() === ""))) {
       throw new DslError("bad-option", `objective: ${key} must be an array of names such as ["x", "y"], got ${describe(v)}`, { path: `objective.${key}` });
     }
+    if (v !== undefined) checkVariableNames("objective", key, v);
   }
   if (opts.constants !== undefined) {
     if (opts.constants === null || typeof opts.constants !== "object" || Array.isArray(opts.constants)) {
       throw new DslError("bad-option", `objective: constants must be a record such as { a: 1 }, got ${describe(opts.constants)}`, { path: "objective.constants" });
     }
+    checkRecordNames("objective", "constants", opts.constants, '{ a: 1, b2: 100 }');
     for (const [k, v] of Object.entries(opts.constants)) {
       if (typeof v !== "number" || !Number.isFinite(v)) throw new DslError("bad-option", `objective: constant '${k}' must be a finite number, got ${describe(v)}`, { path: `objective.constants.${k}` });
     }
@@ -69,6 +72,7 @@ export function checkOptions(opts: ObjectiveOptions): void {
   if (opts.data !== undefined && (opts.data === null || typeof opts.data !== "object" || Array.isArray(opts.data) || Object.keys(opts.data).length === 0)) {
     throw new DslError("bad-option", `objective: data must be a record of columns such as { x: [...], y: [...] }, got ${describe(opts.data)}`, { path: "objective.data" });
   }
+  if (opts.data !== undefined) checkRecordNames("objective", "data", opts.data, '{ x: [...], y: [...] }');
   if (opts.reduce !== undefined && opts.reduce !== "mean" && opts.reduce !== "sum") {
     throw new DslError("bad-option", `objective: reduce must be "mean" or "sum", got ${describe(opts.reduce)}`, { path: "objective.reduce" });
   }

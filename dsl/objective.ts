@@ -266,7 +266,7 @@ export class Objective implements Problem {
   }
 
   private get shown(): Shown {
-    return { expr: this.expr, vars: this.vars, fname: this.fname, latexOpts: this.latexOpts, data: this.data };
+    return { expr: this.expr, vars: this.vars, fname: this.fname, latexOpts: this.latexOpts, data: this.data, source: this.source };
   }
 
   /**

@@ -27,14 +27,15 @@ export type OptionSpec = Readonly<Record<string, Check>>;
 const TITLE = { title: "string" } as const;
 export const LOSS_OPTIONS: OptionSpec = {
   ...TITLE, yScale: { enum: ["auto", "log", "linear"] }, fStar: "number", xStar: "vector", panels: "any", maxPoints: { int: 2 }, height: "positive",
+  logX: "boolean", steps: "any",
 };
 export const LANDSCAPE_OPTIONS: OptionSpec = {
   ...TITLE, xRange: "any", yRange: "any", resolution: "any", levels: { enum: ["auto", "log", "linear"] }, nLevels: { int: 2 },
-  kind: { enum: ["contour", "heatmap"] }, minima: "points", dims: "any", at: "vector", names: "any", equalAspect: "boolean", maxMarkers: { int: 1 },
+  kind: { enum: ["contour", "heatmap"] }, minima: "points", dims: "any", at: "any", names: "any", equalAspect: "boolean", maxMarkers: { int: 1 },
 };
 export const SURFACE_OPTIONS: OptionSpec = { ...LANDSCAPE_OPTIONS, zScale: { enum: ["auto", "log", "none"] } };
 export const HESSIAN_OPTIONS: OptionSpec = {
-  ...TITLE, at: "any", samples: "any", show: { enum: ["all", "sharpness"] }, tol: "positive", yScale: { enum: ["auto", "linear", "log"] }, point: "vector", gradNorm: "number",
+  ...TITLE, at: "any", samples: "any", show: { enum: ["all", "sharpness"] }, tol: "positive", yScale: { enum: ["auto", "linear", "log", "symlog"] }, point: "vector", gradNorm: "number",
 };
 export const RATES_OPTIONS: OptionSpec = {
   ...TITLE, fStar: "number", xStar: "vector", methods: "any", guarantee: "boolean", maxPoints: { int: 2 }, height: "positive", measure: { enum: ["f", "x"] },
@@ -42,6 +43,7 @@ export const RATES_OPTIONS: OptionSpec = {
 export const GRADCHECK_OPTIONS: OptionSpec = { ...TITLE, indices: "any", relative: "boolean" };
 export const SCHEDULE_OPTIONS: OptionSpec = { ...TITLE, steps: "any", yScale: { enum: ["log", "linear"] } };
 export const TITLE_OPTIONS: OptionSpec = { ...TITLE };
+export const GRAD_NORMS_OPTIONS: OptionSpec = { ...TITLE, leaves: "any" };
 export const BASINS_OPTIONS: OptionSpec = { ...TITLE, minima: "points" };
 
 /** Checks `opts` of `who` against `spec` (undefined is fine: every option is optional). */

@@ -15,7 +15,7 @@ import { registerRenderer, type Displayable } from "../src/display/index.js";
 import { DslError, describe } from "../src/errors/index.js";
 import {
   Figure, LiveChart, attach, basinsMap, configurePlots, convergenceRates, gradcheckCurve, gradcheckDisplay, hessianAlong, hessianSpectrum, landscape,
-  activationStatsChart, gradNormsChart, type LayerStatsRow,
+  activationStatsChart, gradNormsChart, type GradNormsOptions, type LayerStatsRow,
   liveDisplayAvailable, lossCurves, plotlyjsDisplay, resultChart, runDisplay, runsOf, scheduleChart, scheduleDisplay, setDisplayHook, surface3d, sweepHeatmap,
   type BasinsGrid, type Curvature, type DisplayHook, type EigenTrack, type ErrorSeries, type FdScheme, type FigureSpec,
   type LandscapeOptions, type LiveChartOptions, type LossCurveOptions, type LrSeries, type PlotSettings, type RatesOptions,
@@ -23,10 +23,12 @@ import {
   type TheoryRate, type VCurveData,
 } from "../src/plots/index.js";
 import {
-  BASINS_OPTIONS, GRADCHECK_OPTIONS, HESSIAN_OPTIONS, LANDSCAPE_OPTIONS, LOSS_OPTIONS, RATES_OPTIONS, SCHEDULE_OPTIONS, SURFACE_OPTIONS, TITLE_OPTIONS,
+  BASINS_OPTIONS, GRADCHECK_OPTIONS, HESSIAN_OPTIONS, LANDSCAPE_OPTIONS, LOSS_OPTIONS, RATES_OPTIONS, SCHEDULE_OPTIONS, SURFACE_OPTIONS, TITLE_OPTIONS, GRAD_NORMS_OPTIONS,
   checkBasinsGrid, checkPanels, checkPlotOptions, checkSweepGrid, type OptionSpec,
 } from "./plot-options.js";
 import { measuredRate, theory, type LinearRate, type Theory } from "./theory.js";
+import { isTreePoint, pointIn } from "../src/optim/index.js";
+import type { Problem } from "../src/problem/index.js";
 
 export { Figure, setDisplayHook, type DisplayHook, type FigureSpec, type LiveChartOptions };
 /** For the kernel's HTML renderer and runner (kernel → dsl): a chart as an HTML fragment, and closing the static-image browser. */
@@ -85,9 +87,13 @@ interface VCurveLike {
  * learning-rate panels.
  *
  * @param runs a run, a comparison, an array of runs or `{ name: run }`.
- * @param opts `{ fStar?, xStar?, yScale?, panels?, title?, maxPoints?, height? }`.
+ * @param opts `{ fStar?, xStar?, yScale?, panels?, title?, maxPoints?, height?, logX?, steps? }`:
+ *   `logX: true` puts the steps on a log axis (a 5-step run beside a 1312-step one), `steps:
+ *   [from, to]` draws only those steps.
  * @example
  * plot.loss(compare(f, { gd: gd({ lr: 1e-3 }), adam: adam() }, { from: [-1.2, 1], steps: 300 }), { fStar: 0 });
+ * plot.loss(runs, { logX: true });          // short and long runs side by side
+ * plot.loss(runs, { steps: [0, 50] });      // the first 50 steps
  */
 function loss(runs: RunsLike, opts: LossCurveOptions = {}): Figure {
   checkPlotOptions("plot.loss", opts, LOSS_OPTIONS);
@@ -99,28 +105,50 @@ function loss(runs: RunsLike, opts: LossCurveOptions = {}): Figure {
  * An objective of two variables as contours (log-spaced levels when values span decades) with the
  * runs' trajectories on top.
  *
+ * Without runs (`plot.contour(f)`, `plot.contour(f, { xRange, yRange })`) it draws f alone; the
+ * default view is then the smallest square [−2ᵏ, 2ᵏ]² around the origin that holds f's lowest
+ * value inside (its minimiser, when there is one nearby); with runs it frames their paths.
+ *
  * @param f `(x, y) => number`, an objective, or any `Problem` (n > 2: `dims` and `at` pick the plane).
  * @param runs optional runs to draw (as for `plot.loss`).
  * @param opts `{ xRange?, yRange?, resolution?, levels?, nLevels?, kind?, minima?, dims?, at?, names?, title?, equalAspect? }`.
  * @example
  * plot.contour(f, run, { minima: [[1, 1]] });
+ * plot.contour(objective("x^2 + 10*y^2"));            // no runs: around the minimiser
+ * plot.contour(f, { xRange: [-2, 2], yRange: [-1, 3] });
  */
-function contour(f: SurfaceLike, runs?: RunsLike, opts: LandscapeOptions = {}): Figure {
+function contour(f: SurfaceLike, runs?: RunsLike, opts: LandscapeInput = {}): Figure {
   [runs, opts] = runsAndOptions("plot.contour", runs, opts, LANDSCAPE_OPTIONS);
   const paths = pathsOf(runs, "plot.contour");
-  return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Contours of"), ...opts, paths });
+  return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Contours of"), ...flatAt(f, opts, "plot.contour"), paths });
 }
 
 /** `plot.contour` drawn as a heatmap. */
-function heatmap(f: SurfaceLike, runs?: RunsLike, opts: LandscapeOptions = {}): Figure {
+function heatmap(f: SurfaceLike, runs?: RunsLike, opts: LandscapeInput = {}): Figure {
   [runs, opts] = runsAndOptions("plot.heatmap", runs, opts, LANDSCAPE_OPTIONS);
   const paths = pathsOf(runs, "plot.heatmap");
-  return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Heatmap of"), ...opts, kind: "heatmap", paths });
+  return landscape(f, { title: titled(f, paths.length ? "Trajectories over" : "Heatmap of"), ...flatAt(f, opts, "plot.heatmap"), kind: "heatmap", paths });
+}
+
+/** Options of `plot.contour` / `plot.heatmap`: `at` may also be a tree (a tree objective's point, a network's params). */
+type LandscapeInput = Omit<LandscapeOptions, "at"> & { at?: ArrayLike<number> | object };
+
+/** `at` given as a tree as the flat point the plane goes through. */
+function flatAt(f: SurfaceLike, opts: LandscapeInput, who: string): LandscapeOptions {
+  const at = opts.at;
+  if (at === undefined) return opts as LandscapeOptions;
+  if (typeof f !== "function" && isTreePoint(at)) return { ...opts, at: pointIn(f as unknown as Problem, at, who, "at") };
+  const flat = Array.isArray(at) || ArrayBuffer.isView(at);
+  if (!flat || Array.from(at as ArrayLike<unknown>).some((v) => typeof v !== "number" || !Number.isFinite(v))) {
+    throw new DslError("bad-option", `${who}: at must be an array of finite numbers or a point tree of the objective, got ${describe(at)}`, { path: `${who}.at` });
+  }
+  return opts as LandscapeOptions;
 }
 
 /** "Trajectories over f = x^2 + 10*y^2" for an objective with a (short) source, else the generic title. */
 function titled(f: SurfaceLike, what: string): string {
-  const src = (f as { source?: unknown }).source;
+  // f may be anything here (null, undefined): landscape() says what it needs (issue 16's fuzz: a TypeError)
+  const src = f !== null && typeof f === "object" ? (f as { source?: unknown }).source : undefined;
   return typeof src === "string" && src.length <= 60 ? `${what} f = ${src}` : `${what} the objective`;
 }
 
@@ -128,12 +156,14 @@ function titled(f: SurfaceLike, what: string): string {
  * An objective of two variables as a 3-D surface with the runs' paths on it.
  *
  * @param f as for `plot.contour`.
- * @param runs optional runs.
+ * @param runs optional runs (without them, the default view is as for `plot.contour(f)`).
  * @param opts as for `plot.contour`, plus `zScale: "auto" | "log" | "none"`.
+ * @example
+ * plot.surface(objective("x^2 - y^2"));                // a saddle, no runs
  */
 function surface(f: SurfaceLike, runs?: RunsLike, opts: SurfaceOptions = {}): Figure {
   [runs, opts] = runsAndOptions("plot.surface", runs, opts, SURFACE_OPTIONS);
-  return surface3d(f, { title: titled(f, "Surface of"), ...opts, paths: pathsOf(runs, "plot.surface") });
+  return surface3d(f, { title: titled(f, "Surface of"), ...opts, ...flatAt(f, opts, "plot.surface"), paths: pathsOf(runs, "plot.surface") });
 }
 
 /**
@@ -152,11 +182,11 @@ function runsAndOptions<O>(who: string, runs: RunsLike, opts: O, spec: OptionSpe
   return [runs, opts];
 }
 
-function pathsOf(runs: RunsLike, who: string): { name: string; xs: ArrayLike<ArrayLike<number>>; status?: string }[] {
-  if (runs === undefined || runs === null) return [];
+function pathsOf(runs: RunsLike, who: string): { name: string; xs: ArrayLike<ArrayLike<number>>; status?: string; group?: string }[] {
+  if (runs === undefined || runs === null || (Array.isArray(runs) && runs.length === 0)) return [];
   return runsOf(runs, who).map((r) => {
     if (!r.xs) throw new DslError("bad-argument", `${who}: run "${r.name}" has no trajectory xs`, { path: who });
-    return { name: r.name, xs: r.xs, ...(r.status ? { status: r.status } : {}) };
+    return { name: r.name, xs: r.xs, ...(r.status ? { status: r.status } : {}), ...(r.group ? { group: r.group } : {}) };
   });
 }
 
@@ -189,6 +219,8 @@ function hessian(target: unknown, runsOrOpts?: unknown, opts: HessianPlotOptions
     const finite = steps.filter((t) => Array.from(r.xs![t]!).every(Number.isFinite));
     const track: EigenTrack = { name: r.name, steps: finite, eigenvalues: finite.map((t) => theory(target, { at: Array.from(r.xs![t]!) }).eigenvalues) };
     if (r.lrs && r.lrs.length > 0) track.lr = finite.map((t) => r.lrs![Math.min(t, r.lrs!.length - 1)]!);
+    // which stability limit to draw (2/η, 2(1+β)/η, ...): read from the optimizer's options
+    if (r.hyperparameters) track.optimizer = { hyperparameters: r.hyperparameters };
     return track;
   });
   return hessianAlong(tracks, o);
@@ -326,8 +358,9 @@ function schedule(s: unknown, opts: SchedulePlotOptions = {}): Figure {
   if (entries.length === 0 || entries.some(([, f]) => typeof f !== "function")) {
     throw new DslError("bad-argument", `plot.schedule: expected a schedule such as schedules.cosine({ lr: 0.1, tMax: 100 }), an array of them or { name: schedule }, got ${describe(s)}`, { path: "plot.schedule" });
   }
-  if (opts.steps !== undefined && !(Number.isInteger(opts.steps) && opts.steps >= 1)) {
-    throw new DslError("bad-option", `plot.schedule: steps must be a positive integer, got ${describe(opts.steps)}`, { path: "plot.schedule.steps" });
+  // ≤ 10⁶ (issue 16): 2e15 steps was a "RangeError: Invalid array length"
+  if (opts.steps !== undefined && !(Number.isInteger(opts.steps) && opts.steps >= 1 && opts.steps <= 1e6)) {
+    throw new DslError("bad-option", `plot.schedule: steps must be a positive integer ≤ 1000000 (points of the chart), got ${describe(opts.steps)}`, { path: "plot.schedule.steps" });
   }
   const series: LrSeries[] = entries.map(([name, f]) => {
     const n = opts.steps ?? (typeof f.horizon === "number" && Number.isFinite(f.horizon) ? f.horizon + 1 : 100);
@@ -411,11 +444,16 @@ function leafNormsOf(r: unknown): Record<string, readonly number[]> | undefined 
  * gradients at a glance. Takes a run, a comparison, an array of runs or `{ name: run }`; the runs
  * must come from a model's loss (`nn.loss`), whose runs record `run.leafGradNorms`.
  *
+ * One panel per run; colour by layer (a sequential scale: depth is ordered), dash by leaf kind
+ * (W solid, b dotted). Options: `title`, `leaves` (a path `"[0].W"`, a layer `"[3]"`, a kind
+ * `"W"`, a list of these, a RegExp or a function of the path).
+ *
  * @example
  * plot.gradNorms(optimize(nn.loss(model, data, "mse"), sgd({ lr: 0.1 }), { steps: 100 }));
+ * plot.gradNorms(comparison, { leaves: "W", title: "weights only" });
  */
-function gradNorms(runs: unknown, opts: { title?: string } = {}): Figure {
-  checkPlotOptions("plot.gradNorms", opts, TITLE_OPTIONS);
+function gradNorms(runs: unknown, opts: GradNormsOptions = {}): Figure {
+  checkPlotOptions("plot.gradNorms", opts, GRAD_NORMS_OPTIONS);
   const entries: [string, unknown][] =
     leafNormsOf(runs) ? [[(runs as { name?: string }).name ?? "run", runs]]
     : runs instanceof Object && "runs" in (runs as object) && typeof (runs as { runs: unknown }).runs === "object" ? Object.entries((runs as { runs: Record<string, unknown> }).runs)

@@ -35,8 +35,8 @@ export interface SweepOptions {
   samples?: number;
   /** One start point (number[] in variable order, or a record by name). */
   from?: readonly number[] | Record<string, number> | Readonly<Record<string, unknown>>;
-  /** Several starts: a list of points, or a grid by variable `{ x: [...], y: [...] }` (basins of attraction). */
-  starts?: readonly (readonly number[])[] | Record<string, readonly number[]>;
+  /** Several starts: a list of points (each flat, by variable name, or a tree such as a model's params), or a grid by variable `{ x: [...], y: [...] }` (basins of attraction). */
+  starts?: readonly (readonly number[] | Readonly<Record<string, unknown>> | readonly unknown[])[] | Record<string, readonly number[]>;
   /** Optimizer steps per run (default 100). */
   steps?: number;
   /** `stepsToTol` is the first step with |∇f| ≤ tol (default 1e-4). */
@@ -150,7 +150,10 @@ export async function sweep(objective: object, options: SweepOptions): Promise<S
   const problem = toProblem(objective);
   // a start given as a tree the objective reads ({ W: [[..]], b: [..] }, { x: [..] }) runs from its flat point
   const from = options.from !== undefined && isTreePoint(options.from) ? { from: Array.from(pointIn(problem, options.from, "sweep", "from")) } : {};
-  return runSweep(problem, { ...options, ...from, ...(signal ? { signal } : {}) } as never, "sweep");
+  // and a list of starts, each as a tree (or flat, or by variable name)
+  const list = options.starts as unknown;
+  const starts = Array.isArray(list) && list.some(isTreePoint) ? { starts: list.map((p, i) => (isTreePoint(p) ? Array.from(pointIn(problem, p, "sweep", `starts[${i}]`)) : p)) } : {};
+  return runSweep(problem, { ...options, ...from, ...starts, ...(signal ? { signal } : {}) } as never, "sweep");
 }
 
 export { Sweep, type SweepResult };

@@ -10,5 +10,5 @@
  * const run = optimize(f, gd({ lr: t.stepSizes.invL }), { from: [1, 1], steps: 500 });
  * measuredRate(run, { fStar: 0 }).rate; // 0.9604 (up to 1e-6, the square of 1 − μ/L = 0.98)
  */
-export { MeasuredRate, Theory, measuredRate, theory } from "../src/optim/index.js";
+export { MeasuredRate, Theory, measuredRate, stabilityThreshold, theory, type StabilityThreshold } from "../src/optim/index.js";
 export type { Classification, ErrorKind, HessianSource, LinearRate, MeasuredRateOptions, TheoryOptions } from "../src/optim/index.js";

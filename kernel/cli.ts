@@ -14,7 +14,7 @@
  * stack trace (set OPTLAB_DEBUG=1 to see one). Exit codes: 0 ok, 1 a notebook failed (or the
  * command could not do its work), 2 bad usage.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { packageVersion } from "./package-root.js";
@@ -52,11 +52,12 @@ const COMMANDS: Record<string, Command> = {
 Execute each notebook (a directory stands for the .ipynb files in it) in this process, with a
 fresh kernel per notebook and the notebook's directory as the working directory.
 
-  --html DIR        write an offline HTML page per notebook into DIR
+  --html DIR        write an offline HTML page per notebook into DIR (given a directory of
+                    notebooks, also DIR/index.html: every page with its title and claim)
   --out DIR         write the executed notebooks into DIR (default: the --html DIR)
   --inplace         write the executed notebook over its input instead
   --allow-errors    run every cell even after one raised; list the cells that raised, exit 0
-  --timeout SECONDS interrupt a cell that runs longer than this
+  --timeout SECONDS interrupt a cell whose code runs longer than this (its type check not counted)
   -h, --help        show this help
 
 Without --out, --html or --inplace the executed notebook is not saved: the run only checks that
@@ -255,6 +256,8 @@ async function runCommand(v: Record<string, string | boolean | undefined>, paths
   const result = await runNotebooks(files, {
     ...o,
     allowErrors: v["allow-errors"] === true,
+    // a directory given: the gallery index (index.html next to the pages), as `npm start` wants
+    index: paths.some((p) => statSync(p).isDirectory()),
     ...(seconds !== undefined ? { timeoutMs: seconds * 1000 } : {}),
   });
   if (result.results.length > 1) {

@@ -1,19 +1,20 @@
 /**
  * `display(...)` in cells, and the rich display of any value: the object's own MIME bundle
  * (`[Symbol.for("Jupyter.display")]()`, the protocol of DESIGN.md) or `text/plain` through
- * `util.inspect`. Sent as `display_data`, or `update_display_data` with `{ displayId, update }`.
+ * `util.inspect` (an array of plain records also as an HTML table: src/display/records-table.ts). Sent as `display_data`, or `update_display_data` with `{ displayId, update }`.
  *
  * A bundle that is ready synchronously is sent at once, so a display updated from inside a
  * synchronous loop shows while the loop runs; an async bundle is awaited in order.
  */
 import { randomBytes } from "node:crypto";
-import { DISPLAY, isDisplayable, plainText, type MimeBundle } from "../src/display/index.js";
+import { DISPLAY, isDisplayable, plainBundle, plainText, type MimeBundle } from "../src/display/index.js";
 import type { CellContext } from "./cell-context.js";
 import type { DisplayFunction, DisplayOptions, PlotlyFigure } from "./cell-api.js";
 
 /** A value's bundle: synchronous when its display method is. */
 export function bundleOf(value: unknown): MimeBundle | Promise<MimeBundle> {
-  if (!isDisplayable(value)) return { "text/plain": plainText(value) };
+  // an array of plain records (a table of measured against predicted numbers) also as HTML
+  if (!isDisplayable(value)) return plainBundle(value, plainText);
   const b = value[DISPLAY]();
   return isThenable(b) ? Promise.resolve(b).then((x) => withPlain(x, value)) : withPlain(b, value);
 }

@@ -23,6 +23,7 @@ import { createRequire, Module } from "node:module";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { rewriteAwaitCalls } from "./await-call.js";
 import { completedSource, dropExportResets } from "./completed-declarations.js";
 import type { Prelude } from "./prelude.js";
 import { fixShorthand } from "./shorthand.js";
@@ -279,7 +280,7 @@ export class Executor {
       this.cache.set(key, hit);
       return hit;
     }
-    const result = this.converter.convert(this.prevDecl, source);
+    const result = this.converter.convert(this.prevDecl, rewriteAwaitCalls(this.o.host.ts, source));
     // A cell that declares nothing gives back the same declarations: share the string, so that
     // cached cells do not each hold a copy of all declarations (kernel/memory.test.ts).
     if (result.declOutput === this.prevDecl) result.declOutput = this.prevDecl;

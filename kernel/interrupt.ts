@@ -113,9 +113,11 @@ export class InterruptController {
   readonly state = new Int32Array(new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT));
   /**
    * Called (in a fresh callback) after a termination ended the running cell's code, with the
-   * stack where it stopped (the frames below V8's interrupt check: the cell's code).
+   * stack where it stopped (the frames below V8's interrupt check: the cell's code) and the id of
+   * that cell. Other callbacks may run first (an interrupt message queued while the cell blocked
+   * the thread), so that cell may already be answered and another one running.
    */
-  onTerminated: ((stack: string) => void) | null = null;
+  onTerminated: ((stack: string, cell: number) => void) | null = null;
   /** Where the last termination stopped the code, until `recover()` has run ("" otherwise). */
   stoppedAt = "";
   private session: Session | null = null;
@@ -132,7 +134,7 @@ export class InterruptController {
 
   constructor() {
     this.recovery = new MessageChannel();
-    this.recovery.port2.on("message", () => this.recover());
+    this.recovery.port2.on("message", (cell: number) => this.recover(cell));
     this.recovery.port2.unref();
     this.entry = new MessageChannel();
     this.entry.port2.on("message", (id: number) => {
@@ -241,7 +243,7 @@ export class InterruptController {
     atomicsStore(this.state, SLOT.phase, PHASE_NONE);
     atomicsAdd(this.state, SLOT.terminations, 1);
     this.recovery.port2.ref();
-    this.recovery.port1.postMessage(0);
+    this.recovery.port1.postMessage(atomicsLoad(this.state, SLOT.cell));
     this.session.post("Runtime.terminateExecution");
     return "terminated";
   }
@@ -264,7 +266,7 @@ export class InterruptController {
   }
 
   /** After a termination: Node's async-hook state back in order, then the kernel is told. */
-  private recover(): void {
+  private recover(cell: number): void {
     this.recovery.port2.unref();
     try {
       for (const key of loadingModules()) delete moduleCache[key];
@@ -283,7 +285,7 @@ export class InterruptController {
     }
     const stack = this.stoppedAt;
     this.stoppedAt = "";
-    this.onTerminated?.(stack);
+    this.onTerminated?.(stack, cell);
   }
 
   /** Disconnects the inspector session and closes the ports. */

@@ -13,10 +13,9 @@
  *   interrupt within `GRACE_MS` because a cell blocks it, this worker ends the cell's code through
  *   an inspector session connected to the main thread (interrupt.ts explains how).
  */
-import { Session } from "node:inspector";
 import { createRequire } from "node:module";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { GRACE_MS, PHASE_USER, SLOT, TERMINATE_EXPRESSION } from "./interrupt.js";
+import { RemoteInterrupts } from "./interrupt-remote.js";
 import { decode, Signer } from "./wire.js";
 import type { WorkerEvent, WorkerRequest } from "./zmq-transport.js";
 
@@ -109,46 +108,11 @@ async function controlLoop(): Promise<void> {
   }
 }
 
-let session: Session | null = null;
+const remote = new RemoteInterrupts(state, (message) => post({ type: "error", message }));
 
-/**
- * Starts an interrupt: returns its sequence number and the cell it is for, and, until the main
- * thread takes it, checks every 50 ms (first after `GRACE_MS`) whether a cell blocks the main
- * thread; if so, ends that cell's code.
- */
+/** Starts an interrupt (interrupt-remote.ts): its sequence number and the cell it is for. */
 function interrupt(): { seq: number; cell: number } {
-  const seq = Atomics.add(state, SLOT.requested, 1) + 1;
-  const cell = Atomics.load(state, SLOT.cell);
-  if (cell !== 0) {
-    let timer: NodeJS.Timeout | null = null;
-    let asked = false;
-    const check = () => {
-      const done = Atomics.load(state, SLOT.acked) >= seq || Atomics.load(state, SLOT.cell) !== cell || closing;
-      if (done) {
-        if (timer) clearInterval(timer);
-        return;
-      }
-      if (asked || Atomics.load(state, SLOT.phase) !== PHASE_USER) return;
-      asked = true;
-      session ??= connect();
-      session.post("Runtime.evaluate", { expression: TERMINATE_EXPRESSION, returnByValue: true, silent: true }, (err, r) => {
-        asked = false;
-        if (err) post({ type: "error", message: `interrupt: ${err.message}` });
-        else if ((r?.result as { value?: unknown } | undefined)?.value === "terminated" && timer) clearInterval(timer);
-      });
-    };
-    setTimeout(() => {
-      check();
-      if (Atomics.load(state, SLOT.acked) < seq && Atomics.load(state, SLOT.cell) === cell) timer = setInterval(check, 50);
-    }, GRACE_MS);
-  }
-  return { seq, cell };
-}
-
-function connect(): Session {
-  const s = new Session();
-  s.connectToMainThread();
-  return s;
+  return remote.start();
 }
 
 /** SIGINT through Node's SIGINT watchdog (process-wide, so it sees the signal while the main thread is busy). */
@@ -185,7 +149,7 @@ parentPort!.on("message", (m: WorkerRequest) => {
   } else if (m.type === "close") {
     closing = true;
     if (sigintTimer) clearInterval(sigintTimer);
-    session?.disconnect();
+    remote.close();
     hb.close();
     stdin.close();
     // Replies sent just before (shutdown_reply) still go out: the socket lingers.

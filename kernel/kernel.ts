@@ -140,7 +140,7 @@ export class Kernel {
     }
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = this.hooks;
     this.interrupts.install();
-    this.interrupts.onTerminated = (stack) => this.terminated(stack);
+    this.interrupts.onTerminated = (stack, cell) => this.terminated(stack, cell);
     await this.options.transport.start({
       shell: (frames) => this.receive(frames, "shell"),
       control: (frames) => this.receive(frames, "control"),
@@ -443,9 +443,12 @@ export class Kernel {
   }
 
   /** The io worker ended the running cell's code (it blocked the main thread): the cell ends as interrupted. */
-  private terminated(stack: string): void {
+  private terminated(stack: string, cell: number): void {
     this.terminations++;
     this.log(`optlab kernel: interrupt: ended cell code that blocked the kernel\n${stack}`);
+    // An interrupt message queued while the cell blocked the thread may have ended that cell
+    // already (its outcome then carried this stack); the cell running now is another one.
+    if (cell !== this.runningCell) return;
     this.interrupt();
     const r = this.shellRequest;
     if (r) setTimeout(() => this.rescue(r), RESCUE_MS).unref();

@@ -14,8 +14,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, Worker } from "node:worker_threads";
+import { notebookClaim, notebookTitle, renderGalleryIndex, type GalleryEntry } from "./gallery-index.js";
 import { kernelInfoContent } from "./handlers/kernel-info.js";
 import { Kernel } from "./kernel.js";
 import { joinText, OutputCollector, readNotebook, writeNotebook, type CodeCell, type DisplayOutput, type Notebook, type ResultOutput } from "./notebook.js";
@@ -37,6 +39,12 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Write `index.html` into the `html` directory, linking every page with its title and one-line
+   * claim (./gallery-index.ts). Default: when an argument is a directory (`optlab run notebooks
+   * --html build/html`, which `npm start` runs). Never over the page of a notebook named `index`.
+   */
+  index?: boolean;
 }
 
 /** One notebook's run. */
@@ -117,7 +125,36 @@ export async function runNotebooks(args: string[], o: RunOptions = {}): Promise<
     log(summaryLine(r));
   }
   for (const c of converters.values()) c.close();
+  const index = o.index ?? args.some((a) => existsSync(a) && statSync(a).isDirectory());
+  if (o.html && index) {
+    const written = writeIndex(resolve(o.html), results);
+    log(written ? `index of ${results.filter((r) => r.html).length} pages → ${written}` : `no index.html: a notebook's own page is ${join(resolve(o.html), "index.html")}`);
+  }
   return { ok: results.every((r) => r.ok), results };
+}
+
+/**
+ * Writes `DIR/index.html` linking the pages of `results` that were written (see
+ * ./gallery-index.ts); returns its path, or undefined when a notebook's own page has that name.
+ */
+export function writeIndex(dir: string, results: readonly NotebookResult[]): string | undefined {
+  const target = join(dir, "index.html");
+  const pages = results.filter((r) => r.html !== undefined);
+  if (pages.some((r) => resolve(r.html!) === target)) return undefined;
+  const entries: GalleryEntry[] = pages.map((r) => {
+    let nb: Notebook | undefined;
+    try {
+      nb = readNotebook(r.path);
+    } catch {
+      nb = undefined;
+    }
+    const { claim, fromMetadata } = nb ? notebookClaim(nb) : { claim: "", fromMetadata: false };
+    const name = basename(r.path, extname(r.path));
+    return { href: relative(dir, r.html!).split(sep).join("/"), notebook: basename(r.path), title: (nb && notebookTitle(nb)) ?? name, claim, claimFromMetadata: fromMetadata, ok: r.ok };
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(target, renderGalleryIndex(entries));
+  return target;
 }
 
 /** Runs one notebook and writes the results. */
@@ -144,7 +181,7 @@ export async function runNotebook(path: string, o: RunOptions = {}, converters?:
     await kernel.start();
     for (const [i, cell] of nb.cells.entries()) {
       if (cell.cell_type !== "code") continue;
-      const ok = await runCell(client, cell, displays, o.timeoutMs);
+      const ok = await runCell(client, cell, displays, o.timeoutMs ? () => startWatchdog(o.timeoutMs!, kernel, transport) : null);
       cellsRun++;
       if (!ok.ok) {
         const expected = cell.metadata.tags?.includes("raises-exception") === true;
@@ -174,9 +211,9 @@ export async function runNotebook(path: string, o: RunOptions = {}, converters?:
   return { path, ok: !failed || o.allowErrors === true, ...(ipynb ? { ipynb } : {}), ...(html ? { html } : {}), cells: cellsRun, codeCells, errors, seconds: (performance.now() - started) / 1000 };
 }
 
-async function runCell(client: InProcessClient, cell: CodeCell, displays: Map<string, (DisplayOutput | ResultOutput)[]>, timeoutMs?: number): Promise<{ ok: true } | { ok: false; ename: string; evalue: string }> {
+async function runCell(client: InProcessClient, cell: CodeCell, displays: Map<string, (DisplayOutput | ResultOutput)[]>, watch: (() => Watchdog) | null): Promise<{ ok: true } | { ok: false; ename: string; evalue: string }> {
   const collector = new OutputCollector(displays);
-  const watchdog = timeoutMs ? startWatchdog(timeoutMs) : null;
+  const watchdog = watch ? watch() : null;
   try {
     const reply = await client.execute(joinText(cell.source), (m) => collector.add(m.header.msg_type, m.content));
     cell.outputs = collector.stored();
@@ -184,15 +221,37 @@ async function runCell(client: InProcessClient, cell: CodeCell, displays: Map<st
     if (reply.content.status === "ok") return { ok: true };
     return { ok: false, ename: String(reply.content.ename ?? "Error"), evalue: String(reply.content.evalue ?? "") };
   } finally {
-    void watchdog?.terminate();
+    watchdog?.stop();
   }
 }
 
-/** A timer that does not need this thread: sends SIGINT to the process (which stops synchronous code too). */
-function startWatchdog(ms: number): Worker {
-  const w = new Worker(`setTimeout(() => process.kill(process.pid, "SIGINT"), ${Math.round(ms)});`, { eval: true });
+/** The timer of `--timeout` for one cell. */
+interface Watchdog {
+  stop(): void;
+}
+
+/**
+ * A timer that does not need this thread (timeout-worker.ts): when it fires, the cell is
+ * interrupted as under Jupyter, and code that blocks this thread (a synchronous loop) is ended.
+ */
+function startWatchdog(ms: number, kernel: Kernel, transport: MemoryTransport): Watchdog {
+  const { port1, port2 } = new MessageChannel();
+  const here = new URL("./timeout-worker.js", import.meta.url);
+  // run from the TypeScript sources (tests), the worker is the built one
+  const file = existsSync(here) ? here : join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "kernel", "timeout-worker.js");
+  const w = new Worker(file, { workerData: { state: kernel.interrupts.state, ms: Math.round(ms), port: port2 }, transferList: [port2] });
+  port1.on("message", (m: { type: string; seq?: number; cell?: number; message?: string }) => {
+    if (m.type === "interrupt") transport.interrupt(m.seq!, m.cell!);
+    else if (m.type === "error") process.stderr.write(`optlab run: ${m.message}\n`);
+  });
   w.unref();
-  return w;
+  port1.unref();
+  return {
+    stop() {
+      w.postMessage({ type: "close" });
+      port1.close();
+    },
+  };
 }
 
 /** A notebook file that cannot be read or is not nbformat 4 (a one-line message naming the file). */

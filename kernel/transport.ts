@@ -94,6 +94,11 @@ export class MemoryTransport implements Transport {
 
   cancelInput(): void {}
 
+  /** Hands the kernel an interrupt a worker started (`seq`/`cell` from interrupt-remote.ts). */
+  interrupt(seq: number, cell: number): void {
+    this.handlers?.interrupt?.(seq, cell);
+  }
+
   async settle(): Promise<void> {}
 
   async close(): Promise<void> {

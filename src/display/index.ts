@@ -6,8 +6,11 @@
  * Every bundle carries `text/plain`; expressions add `text/latex`, tables `text/html`, charts
  * `application/vnd.plotly.v1+json` plus an offline `text/html` fallback.
  *
- * This module imports nothing of ours: the kernel and every engine folder may depend on it.
+ * This module imports nothing of ours outside src/display: the kernel and every engine folder may
+ * depend on it. A value without a display method shows as `util.inspect` text, and an array of
+ * plain records also as an HTML table (./records-table.ts).
  */
+import { plainBundle } from "./records-table.js";
 import { inspect } from "node:util";
 
 /** The key under which objects expose their MIME bundle (shared with Deno's kernel). */
@@ -48,7 +51,7 @@ export async function format(value: unknown): Promise<MimeBundle> {
     const bundle = await value[DISPLAY]();
     return withPlain(bundle, value);
   }
-  return { "text/plain": plainText(value) };
+  return plainBundle(value, plainText);
 }
 
 /** Synchronous `format` for displayables whose bundle is not a promise (throws otherwise). */
@@ -58,7 +61,7 @@ export function formatSync(value: unknown): MimeBundle {
     if (bundle instanceof Promise) throw new TypeError("formatSync: this value displays asynchronously; use format()");
     return withPlain(bundle, value);
   }
-  return { "text/plain": plainText(value) };
+  return plainBundle(value, plainText);
 }
 
 function withPlain(bundle: MimeBundle, value: unknown): MimeBundle {
@@ -72,3 +75,5 @@ export function escapeHtml(s: string): string {
 }
 
 export { hasRenderer, registerRenderer, renderWith, type Renderer } from "./renderers.js";
+export { plainBundle, recordColumns, recordsTable, RECORDS_TABLE_LIMITS } from "./records-table.js";
+export { columnFormat, distinctDigits, formatNumber, formatOptionNumbers } from "./numbers.js";

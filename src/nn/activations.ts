@@ -4,7 +4,7 @@
  * `relu'(0) = 0`; `softplus` is `torch.nn.Softplus()` (β = 1, threshold 20: x itself above 20);
  * `gelu` is the exact x·Φ(x) of `torch.nn.GELU()` (approximate="none").
  */
-import { normalCdf, normalPdf } from "./erf.js";
+import { normalCdf, normalPdf } from "../numeric/erf.js";
 
 /** The activations a layer may use. */
 export const ACTIVATIONS = ["identity", "tanh", "relu", "sigmoid", "softplus", "gelu"] as const;
@@ -27,13 +27,13 @@ export function activationLatex(a: Activation, z: string): string {
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 /**
- * A = f(Z) and D = f'(Z) over the first `len` entries.
+ * A = f(Z) and D = f'(Z) over the first `len` entries (float64, or float32 for ./f32-engine.ts).
  *
  * @example
  * const Z = Float64Array.of(-1, 0, 2), A = new Float64Array(3), D = new Float64Array(3);
  * activate("relu", Z, A, D, 3); // A = [0, 0, 2], D = [0, 0, 1]
  */
-export function activate(a: Activation, Z: Float64Array, A: Float64Array, D: Float64Array, len: number): void {
+export function activate(a: Activation, Z: Float64Array | Float32Array, A: Float64Array | Float32Array, D: Float64Array | Float32Array, len: number): void {
   switch (a) {
     case "identity":
       for (let i = 0; i < len; i++) { A[i] = Z[i]!; D[i] = 1; }

@@ -6,8 +6,16 @@
  * path where WebAssembly SIMD is missing, and the R-passes of Hessian-vector products.
  */
 
-/** Z[s, o] = b[o] + Σ_i A[s, i]·W[o, i]; blocks of 2 samples × 4 outputs (8 accumulators in registers). */
+/**
+ * Z[s, o] = b[o] + Σ_i A[s, i]·W[o, i], or with `bOff` < 0 Z[s, o] += Σ_i A[s, i]·W[o, i] (the
+ * R-pass's extra products); blocks of 2 samples × 4 outputs (8 accumulators in registers).
+ */
 export function denseForward(A: Float64Array, S: number, nin: number, P: Float64Array, wOff: number, bOff: number, nout: number, Z: Float64Array): void {
+  const add = bOff < 0;
+  const bias = (o: number): number => (add ? 0 : P[bOff + o]!);
+  const put = (j: number, c: number): void => {
+    Z[j] = add ? Z[j]! + c : c;
+  };
   let s = 0;
   for (; s + 1 < S; s += 2) {
     const a0 = s * nin, a1 = a0 + nin;
@@ -15,7 +23,7 @@ export function denseForward(A: Float64Array, S: number, nin: number, P: Float64
     let o = 0;
     for (; o + 3 < nout; o += 4) {
       const w0 = wOff + o * nin, w1 = w0 + nin, w2 = w1 + nin, w3 = w2 + nin;
-      const b0 = P[bOff + o]!, b1 = P[bOff + o + 1]!, b2 = P[bOff + o + 2]!, b3 = P[bOff + o + 3]!;
+      const b0 = bias(o), b1 = bias(o + 1), b2 = bias(o + 2), b3 = bias(o + 3);
       let c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3;
       for (let i = 0; i < nin; i++) {
         const x0 = A[a0 + i]!, x1 = A[a1 + i]!;
@@ -23,37 +31,23 @@ export function denseForward(A: Float64Array, S: number, nin: number, P: Float64
         c00 += x0 * v0; c01 += x0 * v1; c02 += x0 * v2; c03 += x0 * v3;
         c10 += x1 * v0; c11 += x1 * v1; c12 += x1 * v2; c13 += x1 * v3;
       }
-      Z[z0 + o] = c00; Z[z0 + o + 1] = c01; Z[z0 + o + 2] = c02; Z[z0 + o + 3] = c03;
-      Z[z1 + o] = c10; Z[z1 + o + 1] = c11; Z[z1 + o + 2] = c12; Z[z1 + o + 3] = c13;
+      put(z0 + o, c00); put(z0 + o + 1, c01); put(z0 + o + 2, c02); put(z0 + o + 3, c03);
+      put(z1 + o, c10); put(z1 + o + 1, c11); put(z1 + o + 2, c12); put(z1 + o + 3, c13);
     }
     for (; o < nout; o++) {
       const w0 = wOff + o * nin;
-      let c0 = P[bOff + o]!, c1 = c0;
+      let c0 = bias(o), c1 = c0;
       for (let i = 0; i < nin; i++) { const v = P[w0 + i]!; c0 += A[a0 + i]! * v; c1 += A[a1 + i]! * v; }
-      Z[z0 + o] = c0; Z[z1 + o] = c1;
+      put(z0 + o, c0); put(z1 + o, c1);
     }
   }
   for (; s < S; s++) {
     const a0 = s * nin, z0 = s * nout;
     for (let o = 0; o < nout; o++) {
       const w0 = wOff + o * nin;
-      let c = P[bOff + o]!;
+      let c = bias(o);
       for (let i = 0; i < nin; i++) c += A[a0 + i]! * P[w0 + i]!;
-      Z[z0 + o] = c;
-    }
-  }
-}
-
-/** Z[s, o] += Σ_i A[s, i]·W[o, i] (no bias; the R-pass's extra products). */
-export function denseAccumulate(A: Float64Array, S: number, nin: number, P: Float64Array, wOff: number, nout: number, Z: Float64Array): void {
-  for (let s = 0; s < S; s++) {
-    const a0 = s * nin;
-    const z0 = s * nout;
-    for (let o = 0; o < nout; o++) {
-      const w0 = wOff + o * nin;
-      let c = 0;
-      for (let i = 0; i < nin; i++) c += A[a0 + i]! * P[w0 + i]!;
-      Z[z0 + o] = Z[z0 + o]! + c;
+      put(z0 + o, c);
     }
   }
 }

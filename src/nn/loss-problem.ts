@@ -14,7 +14,7 @@ import { DslError } from "../errors/index.js";
 import { DENSE_MAX_N } from "../numeric/curvature/index.js";
 import type { DataProblem, Problem } from "../problem/index.js";
 import { activate, activateSecond, isPiecewiseLinear } from "./activations.js";
-import { denseAccumulate, denseForward, denseInputGrad, denseWeightGrad } from "./dense.js";
+import { denseForward, denseInputGrad, denseWeightGrad } from "./dense.js";
 import { lossR, lossValueAndGrad, type LossKind, type Targets } from "./losses.js";
 import type { NetSpec } from "./net.js";
 import { F64Arena, GEMM_BIAS, GEMM_SET } from "./wasm-gemm.js";
@@ -33,7 +33,7 @@ interface WasmSide {
   G: Float64Array;
   /** Wᵀ of one layer [in × out] (the forward product needs B contiguous along the outputs). */
   WT: Float64Array;
-  /** The constant 1 (a column of ones with stride 0: bias gradients as a product). */
+  /** The constant 1 (read with strides 0 as the A of 1ᵀΔ: bias gradients as a product). */
   one: Float64Array;
   /** What A0 holds: all data rows ("all") or the last gathered rows. */
   a0: "all" | "rows" | "none";
@@ -64,27 +64,30 @@ export interface NetData {
   readonly Y: Targets;
 }
 
-/** The float64 loss of a network on data (see the file comment). */
-export class NetLossProblem implements Problem {
+/**
+ * What every engine of a network's loss shares: the `Problem` entry points and the `DataProblem`
+ * (a mean over rows: mini-batches, per-sample gradients one row at a time) over its
+ * `evaluate(x, rows, g | null)` (rows null: all of them). `NetLossProblem` (float64) and
+ * `F32NetProblem` (./f32-engine.ts) extend it.
+ */
+export abstract class NetProblemBase implements Problem {
   readonly n: number;
   readonly data: DataProblem;
-  private readonly workspaces = new Map<number, Workspace>();
-  private readonly one = new Int32Array(1);
 
   constructor(readonly net: NetSpec, readonly kind: LossKind, readonly dataset: NetData) {
     this.n = net.n;
-    const self = this;
+    const one = new Int32Array(1);
     this.data = {
       samples: dataset.samples,
       reduce: "mean",
-      batchValueAt: (x, rows) => self.evaluate(x, rows, null),
-      batchValueAndGradInto: (x, g, rows) => self.evaluate(x, rows, g),
+      batchValueAt: (x, rows) => this.evaluate(x, rows, null),
+      batchValueAndGradInto: (x, g, rows) => this.evaluate(x, rows, g),
       sampleGradsInto: (x, rows, G) => {
-        const g = new Float64Array(self.n);
+        const g = new Float64Array(this.n);
         for (let i = 0; i < rows.length; i++) {
-          self.one[0] = rows[i]!;
-          self.evaluate(x, self.one, g);
-          G.set(g, i * self.n);
+          one[0] = rows[i]!;
+          this.evaluate(x, one, g);
+          G.set(g, i * this.n);
         }
       },
     };
@@ -101,6 +104,14 @@ export class NetLossProblem implements Problem {
   valueAndGradInto(x: Float64Array, g: Float64Array): number {
     return this.evaluate(x, null, g);
   }
+
+  /** Loss over `rows` (all when null); with `g`, its gradient too. */
+  abstract evaluate(x: Float64Array, rows: Int32Array | null, g: Float64Array | null): number;
+}
+
+/** The float64 loss of a network on data (see the file comment). */
+export class NetLossProblem extends NetProblemBase {
+  private readonly workspaces = new Map<number, Workspace>();
 
   hvpInto(x: Float64Array, v: Float64Array, out: Float64Array): void {
     this.hvpRows(x, v, out, null);
@@ -213,19 +224,20 @@ export class NetLossProblem implements Problem {
     const Ls = this.net.layers;
     const w = ws.w;
     if (w) {
-      // the same products on the arena: ∂L/∂W = Δᵀ A (B = A), ∂L/∂b = Δᵀ 1 (B = the constant 1,
-      // stride 0), ∂L/∂A = Δ W (B = W); every entry of the gradient is written (GEMM_SET)
+      // the same products on the arena: ∂L/∂W = Δᵀ A (B = A), ∂L/∂b = 1ᵀ Δ (A = the constant 1,
+      // strides 0), ∂L/∂A = Δ W (B = W); every entry of the gradient is written (GEMM_SET)
       const { arena, P, G, one } = w;
       for (let l = Ls.length - 1; l >= 0; l--) {
         const L = Ls[l]!;
         const nin = L.in, nout = L.out;
         const len = S * nout;
-        const GA = ws.GA[l]!, D = ws.D[l]!, Delta = ws.Delta[l]!;
-        for (let j = 0; j < len; j++) Delta[j] = GA[j]! * D[j]!;
+        const Delta = ws.Delta[l]!;
+        arena.mul(ws.GA[l]!, ws.D[l]!, Delta, len);
         const Aprev = l === 0 ? X : ws.A[l - 1]!;
         const pD = arena.addr(Delta);
         arena.gemm(nout, nin, S, pD, 8, nout * 8, arena.addr(Aprev), nin * 8, G.byteOffset + L.wOffset * 8, nin * 8, GEMM_SET, 0);
-        arena.gemm(nout, 1, S, pD, 8, nout * 8, arena.addr(one), 0, G.byteOffset + L.bOffset * 8, 8, GEMM_SET, 0);
+        // ∂L/∂b as one row: 1ᵀΔ with A = the constant 1 (strides 0), vectorized along the outputs
+        arena.gemm(1, nout, S, arena.addr(one), 0, 0, pD, nout * 8, G.byteOffset + L.bOffset * 8, nout * 8, GEMM_SET, 0);
         if (l > 0) arena.gemm(S, nin, nout, pD, nout * 8, 8, P.byteOffset + L.wOffset * 8, nin * 8, arena.addr(ws.GA[l - 1]!), nin * 8, GEMM_SET, 0);
       }
       g.set(G);
@@ -266,7 +278,7 @@ export class NetLossProblem implements Problem {
       const RZ = r.RZ[l]!;
       const Aprev = l === 0 ? X : ws.A[l - 1]!;
       denseForward(Aprev, S, L.in, v, L.wOffset, L.bOffset, L.out, RZ);
-      if (l > 0) denseAccumulate(r.RA[l - 1]!, S, L.in, x, L.wOffset, L.out, RZ);
+      if (l > 0) denseForward(r.RA[l - 1]!, S, L.in, x, L.wOffset, -1, L.out, RZ);
       const RA = r.RA[l]!, D = ws.D[l]!;
       for (let j = 0; j < S * L.out; j++) RA[j] = D[j]! * RZ[j]!;
       if (!isPiecewiseLinear(L.activation)) activateSecond(L.activation, ws.Z[l]!, ws.A[l]!, r.F2[l]!, S * L.out);

@@ -20,6 +20,40 @@ export type Targets = { kind: "real"; values: Float64Array } | { kind: "class"; 
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
+/** A loss that is a mean of one term per output entry: its term, ∂term/∂z and ∂²term/∂z². */
+interface PointwiseLoss {
+  value(z: number, y: number): number;
+  slope(z: number, y: number): number;
+  curvature(z: number): number;
+}
+
+/** The per-entry terms of mse and bce (the mean over S·K entries is taken by the callers). */
+const POINTWISE: Record<Exclude<LossKind, "cross-entropy">, PointwiseLoss> = {
+  mse: {
+    value: (z, y) => (z - y) * (z - y),
+    slope: (z, y) => 2 * (z - y),
+    curvature: () => 2,
+  },
+  bce: {
+    // max(z, 0) − z·y + log(1 + e^{−|z|}): no overflow for any z
+    value: (z, y) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z))),
+    slope: (z, y) => sigmoid(z) - y,
+    curvature: (z) => {
+      const p = sigmoid(z);
+      return p * (1 - p);
+    },
+  },
+};
+
+/** log Σ_k e^{O[o0 + k]}, shifted by the row maximum. */
+function rowLogSumExp(O: Float64Array, o0: number, K: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < K; k++) if (O[o0 + k]! > m) m = O[o0 + k]!;
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += Math.exp(O[o0 + k]! - m);
+  return m + Math.log(sum);
+}
+
 /**
  * The loss over the S rows (`rows[s]` indexes the targets; null: row s), writing ∂L/∂O into `GO`.
  *
@@ -34,11 +68,7 @@ export function lossValueAndGrad(kind: LossKind, O: Float64Array, S: number, K: 
     const inv = 1 / S;
     for (let s = 0; s < S; s++) {
       const o0 = s * K;
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) if (O[o0 + k]! > m) m = O[o0 + k]!;
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(O[o0 + k]! - m);
-      const lse = m + Math.log(sum);
+      const lse = rowLogSumExp(O, o0, K);
       const y = cls[rows ? rows[s]! : s]!;
       total += lse - O[o0 + y]!;
       for (let k = 0; k < K; k++) GO[o0 + k] = Math.exp(O[o0 + k]! - lse) * inv;
@@ -46,24 +76,16 @@ export function lossValueAndGrad(kind: LossKind, O: Float64Array, S: number, K: 
     }
     return total / S;
   }
+  const term = POINTWISE[kind];
   const Yv = (Y as { values: Float64Array }).values;
   const inv = 1 / (S * K);
   for (let s = 0; s < S; s++) {
     const o0 = s * K;
     const y0 = (rows ? rows[s]! : s) * K;
-    if (kind === "mse") {
-      for (let k = 0; k < K; k++) {
-        const d = O[o0 + k]! - Yv[y0 + k]!;
-        total += d * d;
-        GO[o0 + k] = 2 * d * inv;
-      }
-    } else {
-      for (let k = 0; k < K; k++) {
-        const z = O[o0 + k]!;
-        const y = Yv[y0 + k]!;
-        total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-        GO[o0 + k] = (sigmoid(z) - y) * inv;
-      }
+    for (let k = 0; k < K; k++) {
+      const z = O[o0 + k]!, y = Yv[y0 + k]!;
+      total += term.value(z, y);
+      GO[o0 + k] = term.slope(z, y) * inv;
     }
   }
   return total * inv;
@@ -75,27 +97,16 @@ export function lossR(kind: LossKind, O: Float64Array, RO: Float64Array, S: numb
     const inv = 1 / S;
     for (let s = 0; s < S; s++) {
       const o0 = s * K;
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) if (O[o0 + k]! > m) m = O[o0 + k]!;
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(O[o0 + k]! - m);
-      const lse = m + Math.log(sum);
+      const lse = rowLogSumExp(O, o0, K);
       let pr = 0;
       for (let k = 0; k < K; k++) pr += Math.exp(O[o0 + k]! - lse) * RO[o0 + k]!;
       for (let k = 0; k < K; k++) RGO[o0 + k] = Math.exp(O[o0 + k]! - lse) * (RO[o0 + k]! - pr) * inv;
     }
     return;
   }
+  const term = POINTWISE[kind];
   const inv = 1 / (S * K);
-  const len = S * K;
-  if (kind === "mse") {
-    for (let j = 0; j < len; j++) RGO[j] = 2 * RO[j]! * inv;
-  } else {
-    for (let j = 0; j < len; j++) {
-      const p = sigmoid(O[j]!);
-      RGO[j] = p * (1 - p) * RO[j]! * inv;
-    }
-  }
+  for (let j = 0; j < S * K; j++) RGO[j] = term.curvature(O[j]!) * RO[j]! * inv;
 }
 
 /** The loss in LaTeX, over outputs ŷ (for a model's display). */

@@ -12,7 +12,7 @@
  */
 import type { Tensor, TF, TfjsEngine } from "../backends/index.js";
 import { DslError } from "../errors/index.js";
-import { Batcher, DEFAULT_STATUS_TOL, Run, type Optimizer, type RunOptions, type RunRecord, type RunStatus, type StopReason, type Transform } from "../optim/index.js";
+import { Batcher, DEFAULT_STATUS_TOL, Run, runOutcome, type Optimizer, type RunOptions, type RunRecord, type StopReason, type Transform } from "../optim/index.js";
 import type { Activation } from "./activations.js";
 import type { LossKind } from "./losses.js";
 import type { NetData } from "./loss-problem.js";
@@ -145,7 +145,7 @@ export async function runNetOnTensors(engine: TfjsEngine, net: NetSpec, kind: Lo
     throw new DslError("backend-capability", `${who}: ${name} runs on the float64 engine only (it evaluates the objective inside its step); use backend "float64"`, { path: `${who}.backend` });
   }
   for (const key of ["validation", "patience"] as const) {
-    if (opts[key] !== undefined && opts[key] !== 0) throw new DslError("backend-capability", `${who}: ${key} on a network runs on backend "float64" only (the tfjs network runner has no validation split)`, { path: `${who}.${key}` });
+    if (opts[key] !== undefined && opts[key] !== 0) throw new DslError("backend-capability", `${who}: ${key} on a network runs on backend "float64" or "wasm" (optlab's own engines), not on tfjs's "${engine.name}": this runner keeps the data and the iterates on the tfjs backend and has no validation split`, { path: `${who}.${key}` });
   }
   await engine.activate();
   const t0 = performance.now();
@@ -304,8 +304,8 @@ function record(xs: Float64Array, rows: Float32Array[], s: RecordSpec): Run {
     hyperparameters: (transform as Optimizer).options ?? {},
   });
   const last = rec.gradNorms[end]!;
-  const status: RunStatus = reason === "diverged" ? "diverged" : reason === "tol" ? "converged" : last <= (opts.tol ?? DEFAULT_STATUS_TOL) ? "converged" : "max-steps";
-  if (reason === "max-steps") message = `took all ${end} steps; |∇f| = ${last.toPrecision(3)} at the end`;
-  run.finish(status, reason, `${message} [${s.engine}, float32]`, [], performance.now() - s.t0);
+  // status and message from the float64 runner's one function (src/optim/run-diagnostics.ts)
+  const out = runOutcome({ reason, steps: end, message, g0: rec.gradNorms[0]!, last, tol: opts.tol ?? DEFAULT_STATUS_TOL, tolGiven: opts.tol !== undefined });
+  run.finish(out.status, reason, `${out.message} [${s.engine}, float32]`, [], performance.now() - s.t0);
   return run;
 }

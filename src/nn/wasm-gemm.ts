@@ -8,42 +8,21 @@
  * The kernel works in register blocks of 4 rows × 2 vectors (4×4 float64, 4×8 float32: eight
  * vector accumulators held in locals), loading A's entries with `load64_splat` / `load32_splat`,
  * with tails of 1 vector and of single columns, and of single rows. Strides are in bytes.
+ * Beside it, `mul` (an elementwise product: Δ = ∂L/∂A ⊙ f'(Z)) and, for float64, `tanh` with its
+ * derivative. `F64Arena` (the float64 engine, ./loss-problem.ts) and `F32Arena` (the float32
+ * engine, ./f32-engine.ts) bind a module to a memory. The byte encoding is ../backends/wasm-emit.ts.
  *
  * Reference: WebAssembly 2.0 specification, "Vector Instructions" (binary format, prefix 0xFD).
  */
+import { F32, F64, I32, V128, localGet, localSet, moduleOf, section, simd, sleb, str, uleb, vec } from "../backends/wasm-emit.js";
 
 /** How a product starts its sums: 0 (overwrite C), C's own values (accumulate), or the bias row. */
 export const GEMM_SET = 0, GEMM_ADD = 1, GEMM_BIAS = 2;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-}
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
+const get = localGet;
+const set = localSet;
 const i32c = (v: number): number[] => [0x41, ...sleb(v)];
 const ADD = 0x6a, MUL = 0x6c, SUB = 0x6b, GT_S = 0x4a, GE_S = 0x4e, EQZ = 0x45, EQ = 0x46;
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const mem = (align: number, offset: number): number[] => [align, ...uleb(offset)];
 
 interface Prec {
@@ -192,7 +171,7 @@ function driver(): number[] {
 }
 
 // f64x2 opcodes of the tanh kernel
-const V = { load: 0x00, store: 0x0b, const: 0x0c, and: 0x4e, xor: 0x51, bitselect: 0x52, lt: 0x49, nearest: 0x94, abs: 0xec, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, i64shl: 0xcb, i64add: 0xce } as const;
+const V = { load: 0x00, store: 0x0b, const: 0x0c, and: 0x4e, xor: 0x51, bitselect: 0x52, lt: 0x49, nearest: 0x94, abs: 0xec, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, i64shl: 0xcb, i64add: 0xce, anyTrue: 0x53, i64allTrue: 0xc3 } as const;
 
 function f64x2Const(v: number): number[] {
   const b = new Uint8Array(16);
@@ -220,14 +199,15 @@ export const TANH_COEFFS = {
 };
 
 /**
- * tanh(pZ, pA, pD, pairs): A = tanh(Z), D = 1 − A² over `pairs` f64x2 lanes, branch-free:
+ * tanh(pZ, pA, pD, pairs): A = tanh(Z), D = 1 − A² over `pairs` f64x2 lanes:
  * |z| < 0.625 by Cephes' rational x + x³P(x²)/Q(x²), else (1 − t)/(1 + t) with t = e^{−2|z|}
  * (|z| capped at 20, where tanh rounds to ±1) from Cephes' exp: n = round(y·log₂e),
- * r = y − n·ln2 (two parts), e^r by its rational, 2ⁿ built in the exponent bits.
+ * r = y − n·ln2 (two parts), e^r by its rational, 2ⁿ built in the exponent bits. A pair whose
+ * two lanes take the same branch computes that branch only; a mixed pair selects between both.
  */
 function tanhBody(): number[] {
   const pz = 0, pa = 1, pd = 2, cnt = 3;
-  const x = 4, z = 5, s = 6, r = 7, rr = 8, n = 9, t = 10, tn = 11, px = 12;
+  const x = 4, z = 5, s = 6, r = 7, rr = 8, n = 9, t = 10, tn = 11, px = 12, m = 13, num = 14, den = 15;
   const { P, Q, EP, EQ, C1, C2 } = TANH_COEFFS;
   const op = (code: number, ...args: number[][]): number[] => [...args.flat(), ...simd(code)];
   const add = (a: number[], b: number[]): number[] => op(V.add, a, b);
@@ -243,8 +223,14 @@ function tanhBody(): number[] {
   // small: |x| + |x|·s·P(s)/Q(s) = (|x|·Q + |x|·s·P)/Q (the sign of x goes on at the end, for
   // both branches: tanh(−0) = −0)
   const Ps = add(mul(add(mul(k(P[0]!), get(s)), k(P[1]!)), get(s)), k(P[2]!));
-  code.push(...add(mul(add(mul(add(get(s), k(Q[0]!)), get(s)), k(Q[1]!)), get(s)), k(Q[2]!)), ...set(t));
+  const Qs = [...add(mul(add(mul(add(get(s), k(Q[0]!)), get(s)), k(Q[1]!)), get(s)), k(Q[2]!)), ...set(t)];
   const smallNum = add(mul(get(z), get(t)), mul(mul(get(z), get(s)), Ps));
+  // which branch each lane takes; a pair whose lanes agree computes only its own branch (the
+  // same arithmetic per lane as selecting between both: bit-identical either way)
+  code.push(...op(V.lt, get(z), k(0.625)), ...set(m));
+  code.push(...get(m), ...simd(V.i64allTrue), 0x04, 0x40);
+  code.push(...Qs, ...smallNum, ...set(num), ...get(t), ...set(den));
+  code.push(0x05);
   // big: y = −2·min(z, 20); n = nearest(y·log₂e); r = y − n·C1 − n·C2; e^r = (EQ(r²) + px)/(EQ(r²) − px)
   code.push(...mul(op(V.min, get(z), k(20)), k(-2)), ...set(r));
   code.push(...op(V.nearest, mul(get(r), k(Math.LOG2E))), ...set(n));
@@ -257,21 +243,36 @@ function tanhBody(): number[] {
   // t = e^{−2z} = v/u with u = EQ − px, v = (EQ + px)·2ⁿ; (1 − t)/(1 + t) = (u − v)/(u + v)
   code.push(...mul(add(get(rr), get(px)), pow2), ...set(n)); // v
   code.push(...sub(get(rr), get(px)), ...set(px)); // u
-  // one division for both branches
-  const mask = op(V.lt, get(z), k(0.625));
-  const num = op(V.bitselect, smallNum, sub(get(px), get(n)), mask);
-  const den = op(V.bitselect, get(t), add(get(px), get(n)), mask);
-  code.push(...op(V.xor, div(num, den), op(V.and, get(x), i64x2Const(-0x8000000000000000n))), ...set(tn));
+  code.push(...get(m), ...simd(V.anyTrue), 0x04, 0x40);
+  // mixed pair: both branches, one division
+  code.push(...Qs, ...op(V.bitselect, smallNum, sub(get(px), get(n)), get(m)), ...set(num));
+  code.push(...op(V.bitselect, get(t), add(get(px), get(n)), get(m)), ...set(den));
+  code.push(0x05, ...sub(get(px), get(n)), ...set(num), ...add(get(px), get(n)), ...set(den), 0x0b);
+  code.push(0x0b);
+  code.push(...op(V.xor, div(get(num), get(den)), op(V.and, get(x), i64x2Const(-0x8000000000000000n))), ...set(tn));
   code.push(...get(pa), ...get(tn), ...simd(V.store), ...mem(3, 0));
   code.push(...get(pd), ...sub(k(1), mul(get(tn), get(tn))), ...simd(V.store), ...mem(3, 0));
   for (const ptr of [pz, pa, pd]) code.push(...get(ptr), ...i32c(16), ADD, ...set(ptr));
   code.push(...get(cnt), ...i32c(1), SUB, ...set(cnt));
   code.push(0x0c, 0, 0x0b, 0x0b, 0x0b);
-  const body = [...vec([[9, V128]]), ...code];
+  const body = [...vec([[12, V128]]), ...code];
   return [...uleb(body.length), ...body];
 }
 
-/** The module's bytes: imports env.mem, exports `gemm` for the given precision (and `tanh` for float64). */
+/** mul(pA, pB, pOut, vectors): Out = A ⊙ B over `vectors` 16-byte vectors (Δ = ∂L/∂A ⊙ f'(Z)). */
+function mulBody(p: Prec): number[] {
+  const pa = 0, pb = 1, po = 2, cnt = 3;
+  const vmul = p === F64P ? V.mul : 0xe6;
+  const code: number[] = [0x02, 0x40, 0x03, 0x40, ...get(cnt), EQZ, 0x0d, 1];
+  code.push(...get(po), ...get(pa), ...simd(V.load), ...mem(p.align, 0), ...get(pb), ...simd(V.load), ...mem(p.align, 0), ...simd(vmul), ...simd(V.store), ...mem(p.align, 0));
+  for (const ptr of [pa, pb, po]) code.push(...get(ptr), ...i32c(16), ADD, ...set(ptr));
+  code.push(...get(cnt), ...i32c(1), SUB, ...set(cnt));
+  code.push(0x0c, 0, 0x0b, 0x0b, 0x0b);
+  const body = [...vec([]), ...code];
+  return [...uleb(body.length), ...body];
+}
+
+/** The module's bytes: imports env.mem, exports `gemm` and `mul` for the given precision (and `tanh` for float64). */
 function moduleBytes(p: Prec): Uint8Array<ArrayBuffer> {
   const f64 = p === F64P;
   const types = vec([
@@ -280,10 +281,11 @@ function moduleBytes(p: Prec): Uint8Array<ArrayBuffer> {
     [0x60, 4, I32, I32, I32, I32, 0],
   ]);
   const imports = vec([[...str("env"), ...str("mem"), 0x02, 0x00, 1]]);
-  const funcs = vec(f64 ? [[0], [0], [1], [2]] : [[0], [0], [1]]);
-  const exports = vec(f64 ? [[...str("gemm"), 0x00, 2], [...str("tanh"), 0x00, 3]] : [[...str("gemm"), 0x00, 2]]);
-  const code = vec(f64 ? [panel(p, 4), panel(p, 1), driver(), tanhBody()] : [panel(p, 4), panel(p, 1), driver()]);
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
+  const funcs = vec(f64 ? [[0], [0], [1], [2], [2]] : [[0], [0], [1], [2]]);
+  const exps = [[...str("gemm"), 0x00, 2], [...str("mul"), 0x00, 3]];
+  if (f64) exps.push([...str("tanh"), 0x00, 4]);
+  const code = vec(f64 ? [panel(p, 4), panel(p, 1), driver(), mulBody(p), tanhBody()] : [panel(p, 4), panel(p, 1), driver(), mulBody(p)]);
+  return moduleOf(section(1, types), section(2, imports), section(3, funcs), section(7, vec(exps)), section(10, code));
 }
 
 /** C = (0 | C | bias) + A·B over the strided operands (byte addresses and byte strides). */
@@ -303,36 +305,25 @@ export function gemmModule(precision: "f64" | "f32"): WebAssembly.Module | null 
   return modules[precision]!;
 }
 
-/**
- * A fixed-size WebAssembly memory with the product kernel bound to it, and a bump allocator of
- * typed-array views on it (16-byte aligned). The memory never grows, so views stay valid.
- *
- * @example
- * const arena = F64Arena.create(1000);
- * if (arena) { const a = arena.alloc(16); }
- */
-export class F64Arena {
-  private top = 0;
-  private constructor(readonly memory: WebAssembly.Memory, private readonly kernel: GemmFn, readonly tanhPairs: (pZ: number, pA: number, pD: number, pairs: number) => void, readonly bytes: number) {}
+type View = Float64Array | Float32Array;
 
-  /**
-   * The product (see `GemmFn`), in column blocks of 64 when B is large: each block of B (K × 64)
-   * then stays in cache while every row panel of A passes over it.
-   */
-  gemm(M: number, N: number, K: number, A: number, am: number, ak: number, B: number, bk: number, C: number, ldc: number, mode: number, bias: number): void {
-    const NB = 64;
-    if (N <= NB || K * NB * 8 < 32768) {
-      this.kernel(M, N, K, A, am, ak, B, bk, C, ldc, mode, bias);
-      return;
-    }
-    for (let n0 = 0; n0 < N; n0 += NB) this.kernel(M, Math.min(NB, N - n0), K, A, am, ak, B + n0 * 8, bk, C + n0 * 8, ldc, mode, bias + n0 * 8);
+/**
+ * A fixed-size WebAssembly memory with the kernels of one precision bound to it, and a bump
+ * allocator of typed-array views on it (16-byte aligned). The memory never grows, so views stay
+ * valid. `F64Arena` and `F32Arena` are its two precisions.
+ */
+abstract class GemmArena<T extends View> {
+  private top = 0;
+  private readonly es: number;
+  protected constructor(readonly memory: WebAssembly.Memory, protected readonly exports: WebAssembly.Exports, readonly bytes: number, private readonly Ctor: { new (b: ArrayBuffer, off: number, len: number): T; BYTES_PER_ELEMENT: number }) {
+    this.es = Ctor.BYTES_PER_ELEMENT;
   }
 
-  /** An arena for `doubles` float64 values (plus alignment), or null without WebAssembly SIMD or past 2 GiB. */
-  static create(doubles: number): F64Arena | null {
-    const mod = gemmModule("f64");
+  /** The memory and the instance's exports for `values` values of a precision, or null (no SIMD, past 2 GiB, out of memory). */
+  protected static make(precision: "f64" | "f32", values: number): { memory: WebAssembly.Memory; exports: WebAssembly.Exports; bytes: number } | null {
+    const mod = gemmModule(precision);
     if (!mod) return null;
-    const bytes = doubles * 8 + 4096;
+    const bytes = values * (precision === "f64" ? 8 : 4) + 4096;
     const pages = Math.ceil(bytes / 65536);
     if (pages > 32768) return null; // 2 GiB: leave such sizes to plain typed arrays
     let memory: WebAssembly.Memory;
@@ -341,8 +332,55 @@ export class F64Arena {
     } catch {
       return null; // out of memory for one block: the caller falls back to plain typed arrays
     }
-    const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
-    return new F64Arena(memory, inst.exports.gemm as GemmFn, inst.exports.tanh as F64Arena["tanhPairs"], bytes);
+    return { memory, exports: new WebAssembly.Instance(mod, { env: { mem: memory } }).exports, bytes };
+  }
+
+  /**
+   * The product (see `GemmFn`), in column blocks of 64 when B is large: each block of B (K × 64)
+   * then stays in cache while every row panel of A passes over it.
+   */
+  gemm(M: number, N: number, K: number, A: number, am: number, ak: number, B: number, bk: number, C: number, ldc: number, mode: number, bias: number): void {
+    const NB = 64, es = this.es;
+    const kernel = this.exports.gemm as GemmFn;
+    if (N <= NB || K * NB * es < 32768) {
+      kernel(M, N, K, A, am, ak, B, bk, C, ldc, mode, bias);
+      return;
+    }
+    for (let n0 = 0; n0 < N; n0 += NB) kernel(M, Math.min(NB, N - n0), K, A, am, ak, B + n0 * es, bk, C + n0 * es, ldc, mode, bias + n0 * es);
+  }
+
+  /** Out = A ⊙ B over the first `len` entries of three views on this arena (rounded up to whole vectors, in the padding of `alloc`). */
+  mul(A: T, B: T, Out: T, len: number): void {
+    (this.exports.mul as (a: number, b: number, o: number, n: number) => void)(this.addr(A), this.addr(B), this.addr(Out), Math.ceil((len * this.es) / 16));
+  }
+
+  /** A zeroed view of `len` values (its end padded to 16 bytes). */
+  alloc(len: number): T {
+    const off = this.top;
+    this.top = (off + len * this.es + 15) & ~15;
+    if (this.top > this.memory.buffer.byteLength) throw new RangeError(`${this.constructor.name}: out of memory (${this.top} > ${this.memory.buffer.byteLength} bytes)`);
+    return new this.Ctor(this.memory.buffer, off, len);
+  }
+
+  /** The byte address of a view on this arena's memory (throws for any other array). */
+  addr(a: T): number {
+    if (a.buffer !== this.memory.buffer) throw new Error(`${this.constructor.name}: the array is not on this arena's memory`);
+    return a.byteOffset;
+  }
+}
+
+/**
+ * A float64 arena (see `GemmArena`), with the tanh kernel.
+ *
+ * @example
+ * const arena = F64Arena.create(1000);
+ * if (arena) { const a = arena.alloc(16); }
+ */
+export class F64Arena extends GemmArena<Float64Array> {
+  /** An arena for `doubles` float64 values (plus alignment), or null without WebAssembly SIMD or past 2 GiB. */
+  static create(doubles: number): F64Arena | null {
+    const m = GemmArena.make("f64", doubles);
+    return m ? new F64Arena(m.memory, m.exports, m.bytes, Float64Array) : null;
   }
 
   /**
@@ -350,20 +388,21 @@ export class F64Arena {
    * `len` computes one more lane, in the padding every view of `alloc` has up to 16 bytes).
    */
   tanh(Z: Float64Array, A: Float64Array, D: Float64Array, len: number): void {
-    this.tanhPairs(this.addr(Z), this.addr(A), this.addr(D), (len + 1) >> 1);
+    (this.exports.tanh as (pZ: number, pA: number, pD: number, pairs: number) => void)(this.addr(Z), this.addr(A), this.addr(D), (len + 1) >> 1);
   }
+}
 
-  /** A zeroed view of `len` float64 values (its end padded to 16 bytes). */
-  alloc(len: number): Float64Array {
-    const off = this.top;
-    this.top = (off + len * 8 + 15) & ~15;
-    if (this.top > this.memory.buffer.byteLength) throw new RangeError(`F64Arena: out of memory (${this.top} > ${this.memory.buffer.byteLength} bytes)`);
-    return new Float64Array(this.memory.buffer, off, len);
-  }
-
-  /** The byte address of a view on this arena's memory (throws for any other array). */
-  addr(a: Float64Array): number {
-    if (a.buffer !== this.memory.buffer) throw new Error("F64Arena: the array is not on this arena's memory");
-    return a.byteOffset;
+/**
+ * A float32 arena (see `GemmArena`): f32x4 products in register blocks of 4 rows × 8 columns.
+ *
+ * @example
+ * const arena = F32Arena.create(1000);
+ * if (arena) { const a = arena.alloc(16); }
+ */
+export class F32Arena extends GemmArena<Float32Array> {
+  /** An arena for `floats` float32 values (plus alignment), or null without WebAssembly SIMD or past 2 GiB. */
+  static create(floats: number): F32Arena | null {
+    const m = GemmArena.make("f32", floats);
+    return m ? new F32Arena(m.memory, m.exports, m.bytes, Float32Array) : null;
   }
 }

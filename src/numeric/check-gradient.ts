@@ -49,6 +49,14 @@ export const MAX_GROW = 1000;
 /** A numeric error below WEAK_SCALE·rtol·‖g‖∞ never makes a row "uncertain" (weak). */
 export const WEAK_SCALE = 1e-3;
 
+/**
+ * A row is "uncertain" (weak) only when its numeric error exceeds WEAK_FACTOR·rtol of its own
+ * scale: a bug 10× the tolerance could hide there. A numeric derivative good to 2·rtol still
+ * verifies the entry to 2·rtol, and calling that weak on ordinary correct models taught users to
+ * ignore the word.
+ */
+export const WEAK_FACTOR = 10;
+
 /** The outcome of a gradient check. */
 export type Verdict = "pass" | "fail" | "kink";
 
@@ -279,37 +287,108 @@ function settle(q: Probe, f0: number, s: CheckSettings, atolOf: (e: number) => n
 function checkProbe(q: Probe, k: number, f0: number, s: CheckSettings, floor: number, scale: number, est: LineEstimate, scr: Scratch, look: SecondLook, tab: Romberg): { row: GradRow; evals: number } {
   const atolOf = (e: number) => (s.atol === "auto" ? Math.max(floor, e) : s.atol);
   const e = settle(q, f0, s, atolOf, est, scr, look, tab);
-  const a = q.analytic;
-  const d = e.value;
-  const atol = atolOf(e.error);
-  const absError = Math.abs(a - d);
-  const big = Math.max(Math.abs(a), Math.abs(d));
-  const tol = Math.max(s.rtol * big, atol);
-  const relError = absError === 0 ? 0 : absError / Math.max(big, atol / s.rtol);
-  const row: GradRow = {
+  const row = buildRow({
     index: k,
     name: q.name,
-    analytic: a,
-    numeric: d,
-    absError,
-    relError: Number.isNaN(relError) ? Infinity : relError,
-    ok: e.kink ? betweenOneSided(a, e.left!, e.right!, Math.max(tol, Number.isFinite(e.sideError) ? 2 * e.sideError : 0)) : agrees(a, d, s.rtol, atol),
-    tol,
-    numericError: e.error,
+    analytic: q.analytic,
+    numeric: e.value,
+    error: e.error,
+    rtol: s.rtol,
+    atol: atolOf(e.error),
     h: e.t,
     kink: e.kink,
+    left: e.left,
+    right: e.right,
     refined: e.refined,
-    // Uncertain ("weak"): the numeric error exceeds rtol of every scale the gradient has here (the
+    reduced: e.reduced,
+    kinkOk: (a, tol) => betweenOneSided(a, e.left!, e.right!, Math.max(tol, Number.isFinite(e.sideError) ? 2 * e.sideError : 0)),
+    // Uncertain ("weak"): the numeric error exceeds 10·rtol of every scale the gradient has here (the
     // one-sided slopes keep a stationary point, where a = d = 0, from counting as uncertain), and
     // is not negligible next to the gradient's largest entry: an error below 1e-3·rtol·‖g‖∞ cannot
     // hide a bug that matters at the gradient's scale (a zero derivative measured to 1e-10 while
     // ‖g‖∞ ≈ 1 is good evidence, not weak).
-    uncertain: !e.kink && e.error > floor && e.error > s.rtol * Math.max(Math.abs(d), Math.abs(e.left ?? 0), Math.abs(e.right ?? 0), WEAK_SCALE * scale),
-  };
-  if (e.left !== undefined) row.left = e.left;
-  if (e.right !== undefined) row.right = e.right;
-  if (e.reduced) row.reducedStep = true;
+    uncertain: !e.kink && e.error > floor && e.error > s.rtol * Math.max(WEAK_FACTOR * Math.max(Math.abs(e.value), Math.abs(e.left ?? 0), Math.abs(e.right ?? 0)), WEAK_SCALE * scale),
+  });
   return { row, evals: e.evals };
+}
+
+/** The comparison of one analytic value a with a numeric d: the test of every gradient, Jacobian and Hessian entry. */
+export interface EntryComparison {
+  absError: number;
+  /** |a − d| / max(|a|, |d|, atol/rtol): ok ⇔ relError ≤ rtol (Infinity for NaN). */
+  relError: number;
+  /** max(rtol·max(|a|, |d|), atol). */
+  tol: number;
+  /** |a − d| ≤ tol. */
+  ok: boolean;
+}
+
+/** Compares a with d to rtol and atol (see the module comment). */
+export function compareEntry(a: number, d: number, rtol: number, atol: number): EntryComparison {
+  const absError = Math.abs(a - d);
+  const big = Math.max(Math.abs(a), Math.abs(d));
+  const relError = absError === 0 ? 0 : absError / Math.max(big, atol / rtol);
+  return { absError, relError: Number.isNaN(relError) ? Infinity : relError, tol: Math.max(rtol * big, atol), ok: agrees(a, d, rtol, atol) };
+}
+
+/** What a report row is made of: the analytic value, the settled numeric estimate and the tolerance it is judged with. */
+export interface RowInput {
+  index: number;
+  name: string;
+  analytic: number;
+  numeric: number;
+  /** Estimated absolute error of `numeric`. */
+  error: number;
+  rtol: number;
+  /** The absolute tolerance resolved for this row. */
+  atol: number;
+  /** Step used. */
+  h: number;
+  kink: boolean;
+  left: number | undefined;
+  right: number | undefined;
+  refined: boolean;
+  uncertain: boolean;
+  reduced?: boolean;
+  /** At a kink: whether the analytic value `a` is a valid one-sided choice, given the row's tol. */
+  kinkOk: (a: number, tol: number) => boolean;
+}
+
+/** One report row (gradient coordinate, direction, Jacobian entry) from its parts: the single place rows are judged. */
+export function buildRow(p: RowInput): GradRow {
+  const c = compareEntry(p.analytic, p.numeric, p.rtol, p.atol);
+  const row: GradRow = {
+    index: p.index,
+    name: p.name,
+    analytic: p.analytic,
+    numeric: p.numeric,
+    absError: c.absError,
+    relError: c.relError,
+    ok: p.kink ? p.kinkOk(p.analytic, c.tol) : c.ok,
+    tol: c.tol,
+    numericError: p.error,
+    h: p.h,
+    kink: p.kink,
+    refined: p.refined,
+    uncertain: p.uncertain,
+  };
+  if (p.left !== undefined) row.left = p.left;
+  if (p.right !== undefined) row.right = p.right;
+  if (p.reduced) row.reducedStep = true;
+  return row;
+}
+
+/** Failures, kinks, the largest relative error (kinks aside) and the verdict of a list of rows. */
+export function tallyRows(rows: readonly GradRow[]): { failures: number[]; kinks: number[]; maxRelError: number; verdict: Verdict } {
+  const failures: number[] = [];
+  const kinks: number[] = [];
+  let maxRelError = 0;
+  rows.forEach((r, k) => {
+    if (!r.ok) failures.push(k);
+    if (r.kink) kinks.push(k);
+    else maxRelError = Math.max(maxRelError, r.relError);
+  });
+  return { failures, kinks, maxRelError, verdict: failures.length > 0 ? "fail" : kinks.length > 0 ? "kink" : "pass" };
 }
 
 /** |a − d| ≤ max(rtol·max(|a|, |d|), atol): the test of every gradient and Hessian entry. */
@@ -327,15 +406,7 @@ function betweenOneSided(a: number, left: number, right: number, tol: number): b
 }
 
 function summarize(rows: GradRow[], s: CheckSettings, f0: number, g: Float64Array, evaluations: number): GradCheckResult {
-  const failures: number[] = [];
-  const kinks: number[] = [];
-  let maxRelError = 0;
-  rows.forEach((r, k) => {
-    if (!r.ok) failures.push(k);
-    if (r.kink) kinks.push(k);
-    else maxRelError = Math.max(maxRelError, r.relError);
-  });
-  const verdict: Verdict = failures.length > 0 ? "fail" : kinks.length > 0 ? "kink" : "pass";
+  const { failures, kinks, maxRelError, verdict } = tallyRows(rows);
   const { message, warnings } = describeFailures(rows, failures, kinks, s, verdict, maxRelError);
   return {
     ok: verdict === "pass",

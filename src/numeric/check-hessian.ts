@@ -14,8 +14,9 @@
 import type { Problem } from "../problem/index.js";
 import { DslError } from "../errors/index.js";
 import { fmt, sci } from "./gradcheck-message.js";
-import { GRAD_ROUNDING, agrees } from "./check-gradient.js";
+import { FLOAT32_RATIO, GRAD_ROUNDING, agrees, compareEntry } from "./check-gradient.js";
 import { ROUNDING } from "./line-derivative.js";
+import { extrapolate4, extrapolationError4 } from "./second-look.js";
 import { EPS, STEP, coordScale } from "./step-size.js";
 
 /** One entry (i ≤ j) of the Hessian comparison. */
@@ -68,6 +69,8 @@ export interface HessianSettings {
   names: readonly string[];
   /** Coordinates whose rows and columns are reported but not judged (kinks of f found by the gradient check). */
   skip?: readonly number[];
+  /** The precision the gradient is computed in (default 64): 32 takes float32's ε for its rounding. */
+  precision?: 32 | 64;
 }
 
 /**
@@ -101,8 +104,8 @@ function gradBuffers(n: number): GradBuffers {
   return { g0: new Float64Array(n), gp: new Float64Array(n), gm: new Float64Array(n) };
 }
 
-/** Column j of the gradient's Jacobian at step t (and its rounding error if `E` is given). */
-function jacobianColumn(p: Problem, work: Float64Array, j: number, t: number, b: GradBuffers, J: Float64Array, E: Float64Array | null): void {
+/** Column j of the gradient's Jacobian at step t (and its rounding error if `E` is given; `eps`: the gradient's unit roundoff). */
+function jacobianColumn(p: Problem, work: Float64Array, j: number, t: number, b: GradBuffers, J: Float64Array, E: Float64Array | null, eps = EPS): void {
   const n = p.n;
   const xj = work[j]!;
   work[j] = xj + t;
@@ -116,7 +119,7 @@ function jacobianColumn(p: Problem, work: Float64Array, j: number, t: number, b:
     const r = (b.gp[i]! - b.g0[i]!) / hp;
     const l = (b.g0[i]! - b.gm[i]!) / hm;
     J[i * n + j] = (hm * r + hp * l) / (hp + hm);
-    if (E) E[i * n + j] = (ROUNDING * EPS * Math.max(Math.abs(b.g0[i]!), Math.abs(b.gp[i]!), Math.abs(b.gm[i]!))) / (0.5 * (hp + hm));
+    if (E) E[i * n + j] = (ROUNDING * eps * Math.max(Math.abs(b.g0[i]!), Math.abs(b.gp[i]!), Math.abs(b.gm[i]!))) / (0.5 * (hp + hm));
   }
 }
 
@@ -142,11 +145,14 @@ export function checkHessian(p: Problem, x: Float64Array, s: HessianSettings): H
   const J = new Float64Array(n * n);
   const E = new Float64Array(n * n);
   const steps = Float64Array.from(x, (xj) => s.h * coordScale(xj));
-  for (let j = 0; j < n; j++) jacobianColumn(p, work, j, steps[j]!, b, J, E);
+  const eps = s.precision === 32 ? 2 ** -23 : EPS;
+  for (let j = 0; j < n; j++) jacobianColumn(p, work, j, steps[j]!, b, J, E, eps);
   let evals = 1 + 2 * n;
   let amax = 0;
   for (const v of A) if (Number.isFinite(v)) amax = Math.max(amax, Math.abs(v));
-  const atolOf = (i: number, j: number) => (s.atol === "auto" ? Math.max(GRAD_ROUNDING * EPS * amax, 0.5 * (E[i * n + j]! + E[j * n + i]!)) : s.atol);
+  // The Hessian's rounding floor, as the gradient check's (float32: 2⁵ε₃₂ rather than 2¹⁰ε).
+  const floorEps = s.precision === 32 ? (EPS * FLOAT32_RATIO) / 16 : EPS;
+  const atolOf = (i: number, j: number) => (s.atol === "auto" ? Math.max(GRAD_ROUNDING * floorEps * amax, 0.5 * (E[i * n + j]! + E[j * n + i]!)) : s.atol);
   const entryOk = (i: number, j: number) => agrees(A[i * n + j]!, 0.5 * (J[i * n + j]! + J[j * n + i]!), s.rtol, atolOf(i, j));
   if (s.refine) {
     const redo = new Set<number>();
@@ -155,12 +161,12 @@ export function checkHessian(p: Problem, x: Float64Array, s: HessianSettings): H
     const J2 = new Float64Array(n * n);
     const E2 = new Float64Array(n * n);
     for (const j of redo) {
-      jacobianColumn(p, work, j, steps[j]! / 4, b, J2, E2);
+      jacobianColumn(p, work, j, steps[j]! / 4, b, J2, E2, eps);
       evals += 2;
       for (let i = 0; i < n; i++) {
-        const d = J[i * n + j]! - J2[i * n + j]!;
-        J[i * n + j] = J2[i * n + j]! - d / 15;
-        E[i * n + j] = Math.abs(d) / 15 + E2[i * n + j]!;
+        const k = i * n + j;
+        E[k] = extrapolationError4(J[k]!, J2[k]!, E2[k]!);
+        J[k] = extrapolate4(J[k]!, J2[k]!);
       }
     }
   }
@@ -203,12 +209,10 @@ function summarize(A: Float64Array, J: Float64Array, E: Float64Array, atolOf: (i
       const a = A[i * n + j]!;
       const d = 0.5 * (J[i * n + j]! + J[j * n + i]!);
       const atol = atolOf(i, j);
-      const absError = Math.abs(a - d);
-      const big = Math.max(Math.abs(a), Math.abs(d));
-      const relError = absError === 0 ? 0 : absError / Math.max(big, atol / s.rtol);
+      const c = compareEntry(a, d, s.rtol, atol);
       const skipped = skip.has(i) || skip.has(j);
-      const ok = skipped || agrees(a, d, s.rtol, atol);
-      const row: HessianRow = { i, j, name: `H[${nm(i)},${nm(j)}]`, analytic: a, numeric: d, absError, relError: Number.isNaN(relError) ? Infinity : relError, ok, tol: Math.max(s.rtol * big, atol) };
+      const ok = skipped || c.ok;
+      const row: HessianRow = { i, j, name: `H[${nm(i)},${nm(j)}]`, analytic: a, numeric: d, absError: c.absError, relError: c.relError, ok, tol: c.tol };
       rows.push(row);
       if (skipped) {
         row.skipped = true;

@@ -29,10 +29,11 @@
  * choice: ReLU's derivative at −1e-16 is one side's).
  */
 import { DslError } from "../errors/index.js";
-import type { CheckSettings, GradCheckResult, GradRow, Verdict } from "./check-gradient.js";
+import { agrees, buildRow, tallyRows, type CheckSettings, type GradCheckResult, type GradRow } from "./check-gradient.js";
 import { describeFailures } from "./gradcheck-message.js";
 import { ROUNDING } from "./line-derivative.js";
 import { mulberry32, randomSignsInto } from "./prng.js";
+import { extrapolate4, extrapolationError4 } from "./second-look.js";
 import { EPS, coordScale } from "./step-size.js";
 
 /** Up to this many products, a vjp/jvp check forms the whole Jacobian (every entry compared). */
@@ -179,21 +180,14 @@ class NumericJacobian {
     this.column(j, this.steps[j]! / 4, J2, E2, L2, R2);
     for (let i = 0; i < m; i++) {
       const k = i * n + j;
-      const gap = Math.abs(this.R[k]! - this.L[k]!);
-      const gap2 = Math.abs(R2[k]! - L2[k]!);
-      const noise = 4 * (this.E[k]! + E2[k]!);
-      if (gap2 > noise && gap > noise && gap2 > 0.5 * gap) {
+      const e = twoSteps({ d: this.J[k]!, e: this.E[k]!, l: this.L[k]!, r: this.R[k]! }, { d: J2[k]!, e: E2[k]!, l: L2[k]!, r: R2[k]! });
+      this.J[k] = e.d;
+      this.E[k] = e.e;
+      if (e.kink) {
         this.kink[k] = 1;
-        this.L[k] = L2[k]!;
-        this.R[k] = R2[k]!;
-        this.J[k] = J2[k]!;
-        this.E[k] = E2[k]!;
-        continue;
-      }
-      const d = this.J[k]! - J2[k]!;
-      this.J[k] = J2[k]! - d / 15;
-      this.E[k] = Math.abs(d) / 15 + E2[k]!;
-      this.refined[k] = 1;
+        this.L[k] = e.l;
+        this.R[k] = e.r;
+      } else this.refined[k] = 1;
     }
   }
 }
@@ -257,30 +251,15 @@ export function checkJacobian(F: VectorFunction, D: AnalyticDerivative, x: Float
       const floor = 1024 * EPS * amax;
       let second: ReturnType<typeof central> | null = null;
       for (let i = 0; i < m; i++) {
-        let { d: num, e: err, l, r } = first[i]!;
-        let kink = false;
+        let q: Quotients & { kink: boolean } = { ...first[i]!, kink: false };
         let refined = false;
-        const atol = s.atol === "auto" ? Math.max(floor, err) : s.atol;
-        if (s.refine && !agree(a[i]!, num, s.rtol, atol)) {
+        const atol = s.atol === "auto" ? Math.max(floor, q.e) : s.atol;
+        if (s.refine && !agrees(a[i]!, q.d, s.rtol, atol)) {
           second ??= central(step / 4);
-          const q = second[i]!;
-          const gap = Math.abs(r - l);
-          const gap2 = Math.abs(q.r - q.l);
-          const noise = 4 * (err + q.e);
-          if (gap2 > noise && gap > noise && gap2 > 0.5 * gap) {
-            kink = true;
-            num = q.d;
-            err = q.e;
-            l = q.l;
-            r = q.r;
-          } else {
-            const diff = num - q.d;
-            num = q.d - diff / 15;
-            err = Math.abs(diff) / 15 + q.e;
-            refined = true;
-          }
+          q = twoSteps(q, second[i]!);
+          refined = !q.kink;
         }
-        rows.push(makeRow(rows.length, F.outNames[i]!, `t${d}`, -1, a[i]!, num, err, l, r, kink, refined, step, s, floor));
+        rows.push(makeRow(rows.length, F.outNames[i]!, `t${d}`, -1, a[i]!, q.d, q.e, q.l, q.r, q.kink, refined, step, s, floor));
       }
     }
   } else {
@@ -334,7 +313,7 @@ export function checkJacobian(F: VectorFunction, D: AnalyticDerivative, x: Float
     const atolOf = (idx: number) => (s.atol === "auto" ? Math.max(floor, NJ.E[idx]!) : s.atol);
     if (s.refine) {
       const redo = NJ.suspects();
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) if (!agree(A[i * n + j]!, NJ.J[i * n + j]!, s.rtol, atolOf(i * n + j))) redo.add(j);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) if (!agrees(A[i * n + j]!, NJ.J[i * n + j]!, s.rtol, atolOf(i * n + j))) redo.add(j);
       for (const j of redo) NJ.refine(j);
     }
     for (let i = 0; i < m; i++)
@@ -378,7 +357,7 @@ function compareDirections(NJ: NumericJacobian, vs: Float64Array[], A2: Float64A
     vs.forEach((v, d) => {
       for (let j = 0; j < n; j++) {
         const c = combine(v, j);
-        if (!agree(A2[d * n + j]!, c.d, s.rtol, atolOf(c.e))) redo.add(j);
+        if (!agrees(A2[d * n + j]!, c.d, s.rtol, atolOf(c.e))) redo.add(j);
       }
     });
     for (const j of redo) NJ.refine(j);
@@ -392,48 +371,55 @@ function compareDirections(NJ: NumericJacobian, vs: Float64Array[], A2: Float64A
   return rows;
 }
 
+/** A central difference d with its estimated error e and its one-sided quotients l, r. */
+interface Quotients {
+  d: number;
+  e: number;
+  l: number;
+  r: number;
+}
+
+/**
+ * One entry measured at steps t and t/4: a kink when the one-sided gap does not shrink (a smooth
+ * F's shrinks 4×; the small step's quotients are kept), otherwise one Richardson step removes the
+ * truncation error and measures it.
+ */
+function twoSteps(big: Quotients, small: Quotients): Quotients & { kink: boolean } {
+  const gap = Math.abs(big.r - big.l);
+  const gap2 = Math.abs(small.r - small.l);
+  const noise = 4 * (big.e + small.e);
+  if (gap2 > noise && gap > noise && gap2 > 0.5 * gap) return { ...small, kink: true };
+  return { d: extrapolate4(big.d, small.d), e: extrapolationError4(big.d, small.d, small.e), l: big.l, r: big.r, kink: false };
+}
+
+/** A Jacobian row: the gradient check's row (`buildRow`, one copy of the judging) plus the entry's output and input. */
 function makeRow(index: number, output: string, input: string, inputIndex: number, a: number, d: number, err: number, l: number, r: number, kink: boolean, refined: boolean, h: number, s: JacobianSettings, floor: number): JacobianRow {
   const atol = s.atol === "auto" ? Math.max(floor, err) : s.atol;
-  const absError = Math.abs(a - d);
-  const big = Math.max(Math.abs(a), Math.abs(d));
-  const tol = Math.max(s.rtol * big, atol);
-  const relError = absError === 0 ? 0 : absError / Math.max(big, atol / s.rtol);
-  const ok = kink ? oneSidedOk(a, l, r, s.rtol, atol) : agree(a, d, s.rtol, atol);
-  const row: JacobianRow = {
+  const row = buildRow({
     index,
     name: `(${output}, ${input})`,
-    output,
-    input,
-    inputIndex,
     analytic: a,
     numeric: d,
-    absError,
-    relError: Number.isNaN(relError) ? Infinity : relError,
-    ok,
-    tol,
-    numericError: err,
+    error: err,
+    rtol: s.rtol,
+    atol,
     h,
     kink,
+    left: kink ? l : undefined,
+    right: kink ? r : undefined,
     refined,
     uncertain: false,
-  };
-  if (kink) {
-    row.left = l;
-    row.right = r;
-  }
-  return row;
+    kinkOk: (v) => oneSidedOk(v, l, r, s.rtol, atol),
+  });
+  return Object.assign(row, { output, input, inputIndex });
 }
 
 /** At a kink: the analytic entry lies between the one-sided derivatives or matches one of them. */
 export function oneSidedOk(a: number, left: number, right: number, rtol: number, atol: number): boolean {
-  if (agree(a, left, rtol, atol) || agree(a, right, rtol, atol)) return true;
+  if (agrees(a, left, rtol, atol) || agrees(a, right, rtol, atol)) return true;
   const lo = Math.min(left, right);
   const hi = Math.max(left, right);
   return a >= lo - atol && a <= hi + atol;
-}
-
-function agree(a: number, d: number, rtol: number, atol: number): boolean {
-  return Math.abs(a - d) <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(d)), atol);
 }
 
 /** Row o of the analytic Jacobian, however it was given (n jvps for a jvp). */
@@ -474,15 +460,7 @@ function finish(
   coverage: "full" | "directions",
   analyticRow: (o: number, at?: Float64Array) => Float64Array,
 ): JacobianCheckResult {
-  const failures: number[] = [];
-  const kinks: number[] = [];
-  let maxRelError = 0;
-  rows.forEach((r, k) => {
-    if (!r.ok) failures.push(k);
-    if (r.kink) kinks.push(k);
-    else maxRelError = Math.max(maxRelError, r.relError);
-  });
-  const verdict: Verdict = failures.length > 0 ? "fail" : kinks.length > 0 ? "kink" : "pass";
+  const { failures, kinks, maxRelError, verdict } = tallyRows(rows);
   const settings: CheckSettings = { method: "central", rtol: s.rtol, atol: s.atol, h: s.h, directions: coverage === "full" ? 0 : Math.max(1, s.directions || DEFAULT_DIRECTIONS), seed: s.seed, refine: s.refine, names: F.inNames };
   const label = s.label ?? D.kind;
   const unit = coverage === "full" ? `entries of the ${F.m}×${F.n} Jacobian (${label})` : `entries of random ${label} products`;

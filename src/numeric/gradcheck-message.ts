@@ -63,7 +63,7 @@ export function describeFailures(
         `(estimated error ${sci(r.numericError)} vs |numeric| ${fmt(Math.abs(r.numeric), 3)}): the check is weaker there; ` +
         (r.noise !== undefined
           ? `f scatters by ±${sci(r.noise)} per evaluation (measured), far more than its value's rounding: it is built from larger terms that cancel, so no step resolves the derivative better`
-          : 'try method "richardson" or "complex"'),
+          : accuracyAdvice(s.method)),
     );
   }
   // A pass resting on numeric derivatives less accurate than rtol is weak evidence: the message
@@ -97,15 +97,17 @@ export function commonFactorHint(rows: readonly GradRow[], failures: readonly nu
   if (failures.length < 2) return undefined;
   const ratios = failures.map((k) => rows[k]!).filter((r) => Number.isFinite(r.analytic) && Number.isFinite(r.numeric) && !r.kink && Math.abs(r.numeric) > r.tol && r.analytic !== 0);
   if (ratios.length !== failures.length) return undefined;
+  // The ratios agree to 1e-4, or to the numeric values' own accuracy where that is coarser (float32).
+  const spread = ratios.reduce((m, r) => Math.max(m, (2 * r.numericError) / Math.abs(r.numeric)), 1e-4);
   const c = ratios[0]!.analytic / ratios[0]!.numeric;
-  if (ratios.some((r) => Math.abs(r.analytic / r.numeric - c) > 1e-4 * Math.abs(c))) return undefined;
+  if (ratios.some((r) => Math.abs(r.analytic / r.numeric - c) > spread * Math.abs(c))) return undefined;
   // Entries that pass while their numeric value is clearly nonzero would not share the factor.
   if (rows.some((r, k) => r.ok && !r.kink && Math.abs(r.numeric) > 10 * r.tol && !failures.includes(k))) return undefined;
-  return factorWords(c);
+  return factorWords(c, spread);
 }
 
-function factorWords(c: number): string {
-  const near = (v: number) => Math.abs(v - Math.round(v)) < 1e-4 * Math.abs(v) && Math.round(v) !== 0;
+function factorWords(c: number, spread = 1e-4): string {
+  const near = (v: number) => Math.abs(v - Math.round(v)) < spread * Math.abs(v) && Math.round(v) !== 0;
   const sign = c < 0 ? "−" : "";
   const a = Math.abs(c);
   if (Math.abs(c + 1) < 1e-4) return "analytic = −numeric everywhere: the sign is flipped";
@@ -212,4 +214,11 @@ export function fmt(v: number, digits: number): string {
     return v.toFixed(Math.min(decimals, 20));
   }
   return v.toExponential(digits - 1);
+}
+
+/** What to try when the numeric derivative is less accurate than rtol: never the method already in use (issue 16). */
+function accuracyAdvice(method: CheckSettings["method"]): string {
+  if (method === "richardson") return 'Richardson extrapolation is already in use: try method "complex" (for f made of functions that extend to complex numbers) or a larger rtol';
+  if (method === "complex") return "the complex step is already in use (exact up to rounding): a larger rtol, or check f's value for cancellation";
+  return 'try method "richardson" or "complex"';
 }

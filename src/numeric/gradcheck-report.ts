@@ -144,11 +144,21 @@ function summaryLine(r: GradcheckReport): string {
     : r.directions > 0
       ? `${r.rows.length} random directions (fast mode, seed ${r.seed})`
       : `${r.rows.length} coordinates`;
-  return `gradcheck ${r.verdict.toUpperCase()} — ${r.method}, rtol ${sci(r.rtol)}, atol ${r.atol === "auto" ? "auto" : sci(r.atol)}, ${what}, ${r.evaluations} evaluations of f, ${r.timeMs.toFixed(1)} ms`;
+  return `${r.method}, rtol ${sci(r.rtol)}, atol ${r.atol === "auto" ? "auto" : sci(r.atol)}, ${what}, ${r.evaluations} evaluations of f, ${r.timeMs.toFixed(1)} ms`;
+}
+
+/**
+ * The verdict, said once: `gradcheck FAIL: relative error 3.3e-1 at x[0] ...`. The message's own
+ * `gradcheck: ` (and `pass — ` / `kink — `) prefix gives way to the verdict in capitals.
+ */
+function headline(r: GradcheckReport, message: string): string {
+  const m = /^(gradcheck(?: \([^)]*\))?): (?:(?:pass|kink) — )?/.exec(message);
+  const who = m ? m[1]! : "gradcheck";
+  return `${who} ${r.verdict.toUpperCase()}: ${m ? message.slice(m[0].length) : message}`;
 }
 
 function plain(r: GradcheckReport): string {
-  const lines = [summaryLine(r), r.message, ...r.warnings.map((w) => `warning: ${w}`)];
+  const lines = [headline(r, r.message), `  ${summaryLine(r)}`, ...r.warnings.map((w) => `warning: ${w}`)];
   const { shown, hidden } = shownRows(r.rows, (x) => !x.ok || x.kink);
   const table = [["#", "name", "analytic", "numeric", "rel error", "ok", "note"]];
   for (const x of shown) table.push([String(x.index), x.name, fmt(x.analytic, 10), fmt(x.numeric, 10), sci(x.relError), x.kink ? "kink" : x.ok ? "✓" : "✗", note(x)]);
@@ -180,9 +190,8 @@ function html(r: GradcheckReport): string {
   const warnings = r.warnings.map((w) => `<div style="color:${VERDICT_STYLE.kink.color}">warning: ${escapeHtml(w)}</div>`).join("");
   return (
     `<div class="optlab-gradcheck">` +
-    `<div style="font-weight:bold;color:${st.color}">${st.mark} gradcheck: ${r.verdict}</div>` +
-    `<div style="color:#57606a;font-size:90%">${escapeHtml(summaryLine(r))}</div>` +
-    `<div>${escapeHtml(r.gradientMessage)}</div>${warnings}` +
+    `<div style="font-weight:bold;color:${st.color}">${st.mark} ${escapeHtml(headline(r, r.gradientMessage))}</div>` +
+    `<div style="color:#57606a;font-size:90%">${escapeHtml(summaryLine(r))}</div>${warnings}` +
     `<table style="border-collapse:collapse;margin-top:4px"><thead><tr>${head}</tr></thead><tbody>${body}${more}</tbody></table>` +
     (r.hessian ? hessianHtml(r.hessian, td, tdl) : "") +
     `</div>`

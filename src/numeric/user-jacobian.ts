@@ -22,6 +22,11 @@ export interface UserJacobianModel<P = any, Y = any> {
   vjp?: (p: P, v: Y) => Tree | ArrayLike<number>;
   /** J t (forward mode): t shaped like p; returns f's output structure. */
   jvp?: (p: P, t: P) => Tree | ArrayLike<number>;
+  /**
+   * The second derivative, for `order: 2`: the derivative of vjp(p, v) along u, i.e.
+   * Σ_i v_i ∇²f_i(p) u (v shaped like f's output, u like p); returns a tree like p (or a flat array).
+   */
+  vhp?: (p: P, v: Y, u: P) => Tree | ArrayLike<number>;
 }
 
 /** True for `{ f, jacobian | vjp | jvp }` without a `grad` (user code with a vector output). */
@@ -44,7 +49,13 @@ function outName(path: string): string {
  * @param inNames names of the flat inputs.
  * @param x0 the point (flat), where f is called once to learn the output's structure.
  */
-export function userJacobian(model: UserJacobianModel, x0: Float64Array, inNames: readonly string[], inLayout: Layout | undefined, who: string): { F: VectorFunction; D: AnalyticDerivative; outLayout: Layout | null } {
+export function userJacobian(
+  model: UserJacobianModel,
+  x0: Float64Array,
+  inNames: readonly string[],
+  inLayout: Layout | undefined,
+  who: string,
+): { F: VectorFunction; D: AnalyticDerivative; outLayout: Layout | null; vhpInto?: (x: Float64Array, v: Float64Array, u: Float64Array, out: Float64Array) => void } {
   const n = x0.length;
   const point = (x: Float64Array): unknown => (inLayout ? inLayout.unflatten(x) : Array.from(x));
   const fail = (code: string, message: string, path: string): never => {
@@ -148,6 +159,11 @@ export function userJacobian(model: UserJacobianModel, x0: Float64Array, inNames
   } else {
     const jvp = model.jvp!;
     D = { kind: "jvp", jvpInto: (x, t, out) => outOf(guard("jvp(p, t)", "jvp", x, () => jvp(point(x) as never, point(t) as never)), out, "jvp(p, t)", "jvp") };
+  }
+  if (typeof model.vhp === "function") {
+    const vhp = model.vhp;
+    const vhpInto = (x: Float64Array, v: Float64Array, u: Float64Array, out: Float64Array) => inOf(guard("vhp(p, v, u)", "vhp", x, () => vhp(point(x) as never, outTree(v) as never, point(u) as never)), out, "vhp(p, v, u)", "vhp");
+    return { F, D, outLayout, vhpInto };
   }
   return { F, D, outLayout };
 }

@@ -27,11 +27,13 @@ export interface LbfgsAliasOptions extends LbfgsOptions {}
 export function lbfgs(options: LbfgsAliasOptions = {}): Optimizer {
   const o = readOptions("lbfgs", options, {
     lr: { type: "hyper", default: 1, gt: 0, what: "step length multiplier" },
-    maxIter: { type: "integer", default: 20, min: 1, what: "iterations per step" },
-    maxEval: { type: "integer", min: 1, what: "function evaluations per step (default maxIter·5/4)" },
+    // upper bounds (not in torch): a step of 10³⁰⁸ iterations never returns on a problem where
+    // the tolerances are never met, and historySize pairs of n-vectors must fit in memory
+    maxIter: { type: "integer", default: 20, min: 1, max: 1e6, what: "iterations per step" },
+    maxEval: { type: "integer", min: 1, max: 1.25e6, what: "function evaluations per step (default maxIter·5/4)" },
     toleranceGrad: { type: "number", default: 1e-7, min: 0, what: "stop when max |g| ≤ this" },
     toleranceChange: { type: "number", default: 1e-9, min: 0, what: "stop when steps or loss changes are below this" },
-    historySize: { type: "integer", default: 100, min: 1, what: "number of (s, y) pairs kept" },
+    historySize: { type: "integer", default: 100, min: 1, max: 1e6, what: "number of (s, y) pairs kept" },
     lineSearch: { type: "enum", values: ["strong-wolfe", null], default: null, what: "" },
   });
   if (o.maxEval === undefined) o.maxEval = Math.floor(((o.maxIter as number) * 5) / 4);
@@ -48,6 +50,12 @@ export interface NewtonAliasOptions {
   minCurvature?: number;
   /** "backtracking" (Armijo, default) or null (fixed step lr). */
   lineSearch?: "backtracking" | null;
+  /**
+   * true (default): |λᵢ| (saddle-free). false: plain Newton, −H⁻¹∇f, which is drawn to saddles
+   * and maxima; pair it with `lineSearch: null` (the line search takes no step along a direction
+   * that is not downhill).
+   */
+  saddleFree?: boolean;
 }
 
 /**
@@ -66,8 +74,9 @@ export function newton(options: NewtonAliasOptions = {}): Optimizer {
     damping: { type: "number", default: 0, min: 0, what: "added to every eigenvalue" },
     minCurvature: { type: "number", default: 1e-8, gt: 0, what: "floor for |λ|" },
     lineSearch: { type: "enum", values: ["backtracking", null], default: "backtracking", what: "" },
+    saddleFree: { type: "boolean", default: true, what: "replace λ by |λ| (false: plain Newton, drawn to saddles)" },
   });
-  const dir = scaleByNewton({ damping: o.damping as number, minCurvature: o.minCurvature as number });
+  const dir = scaleByNewton({ damping: o.damping as number, minCurvature: o.minCurvature as number, saddleFree: o.saddleFree as boolean });
   if (o.lineSearch === "backtracking" && typeof o.lr !== "number" && typeof o.lr !== "function") {
     throw new DslError("bad-option", "newton: with lineSearch \"backtracking\", lr is the first trial step and must be a number or a schedule (per-run values need lineSearch: null)", { path: "newton.lr" });
   }
@@ -97,11 +106,14 @@ export interface NaturalGradientOptions {
 export function naturalGradient(options: NaturalGradientOptions = {}): Optimizer {
   const o = readOptions("naturalGradient", options, {
     lr: LR(1),
-    damping: { type: "number", default: 1e-4, gt: 0, what: "added to the Fisher's eigenvalues" },
+    damping: { type: "number", default: 1e-4, min: 0, what: "added to the Fisher's eigenvalues (0: the pseudo-inverse, directions of zero Fisher information get no step)" },
     fisher: { type: "fisher", default: "auto", what: "where the Fisher comes from" },
   });
-  return named("naturalGradient", o, chain(
-    scaleByFisher({ damping: o.damping as number, fisher: o.fisher as FisherSource }),
+  const metric = o.fisher as FisherSource;
+  // a metric function shows as what it is, not as "schedule" (how a plain function option displays)
+  const shown = typeof metric === "function" ? Object.assign((x: number[]) => metric(x), { toString: () => "(x) => matrix" }) : metric;
+  return named("naturalGradient", { ...o, fisher: shown }, chain(
+    scaleByFisher({ damping: o.damping as number, fisher: metric }),
     scaleByLearningRate(o.lr as HyperValue),
   ));
 }

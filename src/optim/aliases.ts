@@ -43,7 +43,7 @@ export function gd(options: GdOptions = {}): Optimizer {
 export interface SgdOptions {
   /** η ≥ 0 (default 1e-3). */
   lr?: HyperValue;
-  /** μ ∈ [0, 1) (default 0). */
+  /** β ∈ [0, 1): the momentum factor (default 0). */
   momentum?: HyperValue;
   /** τ ∈ [0, 1] (default 0). */
   dampening?: HyperValue;
@@ -75,7 +75,7 @@ function sgdChain(name: string, o: Record<string, unknown>): Optimizer {
 
 /**
  * Stochastic gradient descent with optional momentum, as `torch.optim.SGD`:
- * $$b_t = \mu b_{t-1} + (1-\tau)g_t\ (b_1 = g_1),\quad x_{t+1} = x_t - \eta\,(g_t + \mu b_t \text{ if nesterov else } b_t).$$
+ * $$b_t = \beta b_{t-1} + (1-\tau)g_t\ (b_1 = g_1),\quad x_{t+1} = x_t - \eta\,(g_t + \beta b_t \text{ if nesterov else } b_t).$$
  *
  * @example
  * sgd({ lr: 0.01, momentum: 0.9, nesterov: true });
@@ -88,7 +88,7 @@ export function sgd(options: SgdOptions = {}): Optimizer {
 export interface MomentumOptions {
   /** η ≥ 0 (default 1e-3). */
   lr?: HyperValue;
-  /** μ ∈ [0, 1) (default 0.9). */
+  /** β ∈ [0, 1): the momentum factor (default 0.9). */
   momentum?: HyperValue;
   /** λ ≥ 0 (default 0). */
   weightDecay?: HyperValue;
@@ -167,7 +167,7 @@ export interface RmspropOptions {
 /**
  * RMSprop (Hinton 2012; centered: Graves 2013), as `torch.optim.RMSprop`:
  * $$v_t = \alpha v_{t-1} + (1-\alpha)g_t^2,\quad d_t = \frac{g_t}{\sqrt{v_t - \bar g_t^2}+\epsilon},\quad
- *   b_t = \mu b_{t-1} + d_t,\quad x_{t+1} = x_t - \eta\, b_t$$
+ *   b_t = \beta b_{t-1} + d_t,\quad x_{t+1} = x_t - \eta\, b_t$$
  * (ḡ_t = 0 unless centered; b_t = d_t when momentum is 0). Defaults: lr 0.01, alpha 0.99,
  * eps 1e-8, weightDecay 0, momentum 0, centered false.
  *
@@ -321,7 +321,9 @@ export interface AdadeltaOptions {
  */
 export function adadelta(options: AdadeltaOptions = {}): Optimizer {
   const o = readOptions("adadelta", options, {
-    lr: LR(1), rho: { type: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" }, eps: EPS(1e-6), weightDecay: WD,
+    lr: LR(1), rho: { type: "hyper", default: 0.9, min: 0, max: 1, what: "coefficient of the running averages" },
+    // > 0, stricter than torch on purpose: with eps = 0 adadelta's first update is √0/√0 = NaN in every coordinate
+    eps: { type: "hyper", default: 1e-6, gt: 0, what: "added inside the square roots; 0 would make the first update 0/0" }, weightDecay: WD,
   });
   return named("adadelta", o, chain(...l2(o.weightDecay), scaleByAdadelta({ rho: o.rho as HyperValue, eps: o.eps as HyperValue }), scaleByLearningRate(o.lr as HyperValue)));
 }

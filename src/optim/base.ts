@@ -38,6 +38,7 @@
  * allocation-free (a constant costs one `typeof` check).
  */
 import type { Ops, Scalar } from "../backends/ops.js";
+import { describe, DslError } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
 
 /** A learning-rate (or any hyperparameter) schedule: steps already taken → value. Pure. */
@@ -131,6 +132,7 @@ export interface Optimizer<S = any> extends Transform<S> {
  * applyUpdates(x, u, float64Ops, x); // in place
  */
 export function applyUpdates<A>(params: A, updates: A, ops: Ops<A>, out?: A): A {
+  if (ops === null || typeof ops !== "object" || typeof (ops as { add?: unknown }).add !== "function") throw badOps("applyUpdates", ops);
   return ops.add(params, updates, out);
 }
 
@@ -149,8 +151,13 @@ const numericPerRun = new WeakMap<readonly Hyper[], boolean>();
 export function hyperAt<A>(h: HyperValue, step: number, ops: Ops<A>): Scalar<A> {
   if (typeof h === "number") return h;
   if (typeof h === "function") return h(step);
-  let numeric = numericPerRun.get(h);
+  let numeric = Array.isArray(h) ? numericPerRun.get(h) : undefined;
   if (numeric === undefined) {
+    // checked once per array (cached below): this runs every step
+    if (!Array.isArray(h) || h.some((v) => typeof v !== "number" && typeof v !== "function")) {
+      throw new DslError("bad-option", `hyperAt: a hyperparameter must be a number, a schedule or an array of them (one per run), got ${describe(h)}`, { path: "hyperAt.h" });
+    }
+    if (ops === null || typeof ops !== "object" || typeof (ops as { perRun?: unknown }).perRun !== "function") throw badOps("hyperAt", ops);
     numeric = h.every((v) => typeof v === "number");
     numericPerRun.set(h, numeric);
   }
@@ -160,4 +167,9 @@ export function hyperAt<A>(h: HyperValue, step: number, ops: Ops<A>): Scalar<A> 
 /** True when the hyperparameter is a plain constant (fast paths may specialize on it). */
 export function isConstant(h: HyperValue): h is number {
   return typeof h === "number";
+}
+
+/** The error for an `ops` argument that is not a backend's ops (e.g. `float64Ops`). */
+function badOps(who: string, ops: unknown): DslError {
+  return new DslError("bad-argument", `${who}: ops must be a backend's array operations such as float64Ops, got ${describe(ops)}`, { path: `${who}.ops` });
 }

@@ -23,7 +23,7 @@ export {
 export { editDistance, readOptions, readOptions as readOptimizerOptions, suggest, type Rule, type Rules } from "./options.js";
 export { Batcher, epochSeed, mulberry32, shuffleInPlace, splitRows } from "./data.js";
 export { Runner, runAsync, runSync, type AbortedRunError } from "./run.js";
-export { fmtTol } from "./run-diagnostics.js";
+export { fmtTol, runOutcome, type RunEnd } from "./run-diagnostics.js";
 export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 export { isTreePoint, pointIn, treeModelProblem } from "./point-input.js";
 export { Comparison, Run, type BestPoint, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
@@ -34,4 +34,4 @@ export {
   type OneCycleOptions, type PolynomialOptions, type ScheduleFn, type SequentialOptions, type SequentialParts, type StepOptions,
   type WarmRestartsOptions,
 } from "./schedules/index.js";
-export { MeasuredRate, Theory, measuredRate, theory, type Classification, type ErrorKind, type HessianSource, type LinearRate, type MeasuredRateOptions, type TheoryOptions } from "./theory.js";
+export { MeasuredRate, Theory, measuredRate, stabilityThreshold, theory, type StabilityMethod, type StabilitySubject, type StabilityThreshold, type Classification, type ErrorKind, type HessianSource, type LinearRate, type MeasuredRateOptions, type TheoryOptions } from "./theory.js";

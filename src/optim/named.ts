@@ -11,8 +11,11 @@ import { addDecayedWeights } from "./transforms/regularize.js";
 export const LR = (d: number): Rules[string] => ({ type: "hyper", default: d, min: 0, what: "the learning rate" });
 /** The L2 `weightDecay` rule (default 0). */
 export const WD: Rules[string] = { type: "hyper", default: 0, min: 0, what: "L2 penalty added to the gradient" };
-/** The `eps` rule with default `d`. */
-export const EPS = (d: number): Rules[string] => ({ type: "hyper", default: d, gt: 0, what: "added to the denominator" });
+/**
+ * The `eps` rule with default `d`: ≥ 0 as torch (`0.0 <= eps`); with eps = 0 a gradient coordinate
+ * that is exactly 0 gives 0/0, and the run stops "diverged" with a message naming eps.
+ */
+export const EPS = (d: number): Rules[string] => ({ type: "hyper", default: d, min: 0, what: "added to the denominator" });
 /** The `betas` rule (default [0.9, 0.999]). */
 export const BETAS: Rules[string] = { type: "betas", default: [0.9, 0.999], what: "coefficients of the running averages of g and g²" };
 

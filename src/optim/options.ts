@@ -88,6 +88,8 @@ function check(fn: string, key: string, value: unknown, rule: Rule): unknown {
       return checkHyper(fn, key, value, rule);
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value) || value < rule.min || (rule.max !== undefined && value > rule.max)) fail(`${integerText(rule.min, rule.max)} (${rule.what})`);
+      // 1e308 is an "integer" to Number.isInteger, but not one a loop counts to
+      if (Math.abs(value as number) > Number.MAX_SAFE_INTEGER) fail(`${integerText(rule.min)} of at most 2⁵³ − 1 = ${Number.MAX_SAFE_INTEGER} in size (${rule.what})`);
       return value;
     case "boolean":
       if (typeof value !== "boolean") fail(`true or false (${rule.what})`);
@@ -205,6 +207,7 @@ function rangeWords(r: Range): string {
   const hi = r.lt !== undefined ? `< ${r.lt}` : r.max !== undefined ? `≤ ${r.max}` : "";
   if (r.gt === 0 && !hi) return "a positive number";
   if (r.min === 0 && !hi) return "a non-negative number";
+  if (r.min === 0 && r.max !== undefined && r.max >= 1e6) return `a non-negative number ≤ ${r.max}`;
   return `a number ${[lo, hi].filter(Boolean).join(" and ")}`;
 }
 
@@ -218,6 +221,8 @@ function rangeMath(r: Range): string {
 
 function integerText(min: number, max?: number): string {
   if (min === -Infinity) return "an integer";
+  if (max !== undefined && min === 1) return `a positive integer ≤ ${max}`;
+  if (max !== undefined && min === 0) return `a non-negative integer ≤ ${max}`;
   if (max !== undefined) return `an integer in [${min}, ${max}]`;
   if (min === 1) return "a positive integer";
   if (min === 0) return "a non-negative integer";

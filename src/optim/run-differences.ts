@@ -4,6 +4,7 @@
  * `none`, or `full` for the batch size) and, among runs of one optimizer (the same hyperparameter
  * names), the hyperparameters that differ (`lr=0.1`).
  */
+import { distinctDigits, formatNumber } from "../display/numbers.js";
 
 /** What a run contributes: its settings (per-entry run options) and its optimizer's hyperparameters. */
 export interface RunLike {
@@ -29,20 +30,17 @@ const SETTING_LABELS: readonly (readonly [string, string])[] = [
   ["patience", "patience"], ["tol", "tol"], ["divergenceFactor", "divergenceFactor"],
 ];
 
-/** A short number: 4–5 significant digits, exponent form when very large or small. */
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
+/** The one number format of tables (src/display/numbers.ts): 5 significant digits, more where values differ beyond them. */
+function fmt(v: number, digits = 5): string {
+  return formatNumber(v, digits);
 }
 
-const fmtPoint = (x: readonly number[]): string => `[${x.map(fmt).join(", ")}]`;
+const fmtPoint = (x: readonly number[]): string => `[${x.map((v) => fmt(v)).join(", ")}]`;
 
 /** A setting's value in a table cell: numbers short, points compact, unset as "none"/"full". */
-function fmtSetting(key: string, v: unknown): string {
+function fmtSetting(key: string, v: unknown, digits = 5): string {
   if (v === undefined) return key === "batchSize" ? "full" : "none";
-  if (typeof v === "number") return fmt(v);
+  if (typeof v === "number") return fmt(v, digits);
   if (typeof v === "function") return (v as { name?: string }).name || "schedule";
   if (ArrayBuffer.isView(v)) return fmtPoint(Array.from(v as unknown as ArrayLike<number>));
   if (Array.isArray(v) && v.every((x) => typeof x === "number")) return fmtPoint(v);
@@ -58,7 +56,9 @@ function differing(records: readonly Readonly<Record<string, unknown>>[], keys: 
   const out = records.map(() => [] as string[]);
   if (records.length < 2) return out;
   for (const [key, label] of keys) {
-    const cells = records.map((r) => fmtSetting(key, r[key]));
+    // numbers get the digits that tell them apart (lr 0.0100001 vs 0.0100002 differ)
+    const digits = distinctDigits(records.map((r) => r[key]).filter((v): v is number => typeof v === "number"));
+    const cells = records.map((r) => fmtSetting(key, r[key], digits));
     if (cells.every((c) => c === cells[0])) continue;
     cells.forEach((c, i) => out[i]!.push(`${label}=${c}`));
   }

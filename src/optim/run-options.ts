@@ -91,7 +91,13 @@ export function parseStart(problem: Problem, from: unknown, who: string): Float6
     x = Float64Array.from(a);
   } else if (from !== null && typeof from === "object" && typeof (problem as { point?: unknown }).point === "function") {
     // A symbolic objective reads records itself (also { x: [..] } for x[1], x[2], …).
-    x = (problem as unknown as { point(p: unknown, what: string): Float64Array }).point(from, "the start point");
+    try {
+      x = (problem as unknown as { point(p: unknown, what: string): Float64Array }).point(from, `the start point (${who}.from)`);
+    } catch (e) {
+      // the objective's own message, at the option's path (it said "x" or "y")
+      if (e instanceof DslError && !e.path.startsWith(who)) throw new DslError(e.code, e.message, { path: `${who}.from${e.path ? `.${e.path}` : ""}`, ...(e.detail ? { detail: e.detail } : {}) });
+      throw e;
+    }
   } else if (from !== null && typeof from === "object") {
     const rec = from as Record<string, unknown>;
     for (const k of Object.keys(rec)) {

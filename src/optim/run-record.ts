@@ -6,13 +6,18 @@
  * the chart code, when loaded (dsl/plot.ts registers it), adds the charts; the fields charts need
  * (xs, losses, gradNorms, lrs, names, hyperparameters, the comparison's objective) are public.
  */
-import { DISPLAY, escapeHtml, renderWith, type MimeBundle } from "../display/index.js";
+import { DISPLAY, columnFormat, escapeHtml, formatNumber, formatOptionNumbers, renderWith, type MimeBundle } from "../display/index.js";
 import { DslError } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
 import { runDifferences } from "./run-differences.js";
 
-/** How a run ended. "running" only while `optimizeAsync` reports progress. */
-export type RunStatus = "converged" | "max-steps" | "diverged" | "aborted" | "running";
+/**
+ * How a run ended. "running" only while `optimizeAsync` reports progress. "stationary": the
+ * gradient test held at a point whose Hessian has a negative eigenvalue (a saddle or a maximum),
+ * so the run did not converge to a minimum. One function decides (`runOutcome` in
+ * run-diagnostics.ts), so the status and the message agree.
+ */
+export type RunStatus = "converged" | "stationary" | "max-steps" | "diverged" | "aborted" | "running";
 
 /** Why the loop stopped. */
 export type StopReason = "tol" | "max-steps" | "diverged" | "early-stopping" | "aborted";
@@ -49,17 +54,16 @@ export interface BestPoint {
   x: number[];
 }
 
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
-}
+/** The one number format of tables (src/display/numbers.ts): 5 significant digits. */
+const fmt = (v: number): string => formatNumber(v, 5);
+
+/** |∇f| at or below this counts as converged when the run had no `tol` (run-options' DEFAULT_STATUS_TOL). */
+const STATUS_TOL = 1e-6;
 
 /** Up to this many coordinates a point shows in full; longer ones (a network's weights) show their first 4. */
 const SHOWN = 8;
 
-const fmtPoint = (x: readonly number[]): string => (x.length <= SHOWN ? `[${x.map(fmt).join(", ")}]` : `[${x.slice(0, 4).map(fmt).join(", ")}, … (${x.length} coordinates)]`);
+const fmtPoint = (x: readonly number[]): string => (x.length <= SHOWN ? `[${x.map((v) => fmt(v)).join(", ")}]` : `[${x.slice(0, 4).map(fmt).join(", ")}, … (${x.length} coordinates)]`);
 
 /** The coordinate names of a table row: all of them, or the first 4 and how many. */
 const fmtNames = (names: readonly string[]): string => (names.length <= SHOWN ? names.join(", ") : `${names.slice(0, 4).join(", ")}, … ${names.length}`);
@@ -247,6 +251,37 @@ export class Run {
     }
     return this.shapePoint(xs.slice(i * n, (i + 1) * n));
   }
+  /**
+   * The step at which a converged run met its convergence test, when it kept running after that
+   * (no `tol` given, so it used its whole step budget): the first step from which |∇f| stayed at
+   * or below the status tolerance (`tol`, default 1e-6), or the last step that moved the point
+   * (the optimizer's own tests stopped it: Newton, L-BFGS), whichever came first. Equals `steps`
+   * for a run stopped by its test; undefined unless the status is "converged".
+   *
+   * @example
+   * compare(f, { newton: newton() }, { from: [1, 1], steps: 500 }).get("newton").convergedAt; // 1
+   */
+  get convergedAt(): number | undefined {
+    if (this.status !== "converged") return undefined;
+    const steps = this.steps;
+    if (this.stopReason !== "max-steps") return steps;
+    const tol = typeof this.settings.tol === "number" ? this.settings.tol : STATUS_TOL;
+    const { gradNorms, xs, n, length } = this.rec;
+    let first = length - 1;
+    while (first > 0 && gradNorms[first - 1]! <= tol) first--;
+    if (!(gradNorms[first]! <= tol)) first = steps;
+    let moved = steps;
+    // the last step k with x_k ≠ x_{k−1}
+    outer: for (; moved > 0; moved--) {
+      for (let i = 0; i < n; i++) if (xs[moved * n + i] !== xs[(moved - 1) * n + i]) break outer;
+    }
+    return Math.min(first, moved);
+  }
+  /** The steps column of a table: `steps`, or `4 of 500` for a run that met its test at step 4 and kept running. */
+  stepsText(): string {
+    const at = this.convergedAt;
+    return at !== undefined && at < this.steps ? `${at} of ${this.steps}` : String(this.steps);
+  }
   /** The last loss. */
   get loss(): number {
     return this.rec.losses[this.rec.length - 1]!;
@@ -287,11 +322,13 @@ export class Run {
 
   /** The display without charts: the text summary and an HTML table. */
   tableBundle(): MimeBundle {
-    const lines = [`Run ${this.optimizer}`, `  ${this.status}: ${this.message}`, `  ${this.summary()}`, ...this.warnings.map((w) => `  warning: ${w}`)];
+    const optimizer = formatOptionNumbers(this.optimizer);
+    const lines = [`Run ${optimizer}`, `  ${this.status}: ${this.message}`, `  ${this.summary()}`, ...this.warnings.map((w) => `  warning: ${w}`)];
+    const at = this.convergedAt;
     const rows: [string, string][] = [
-      ["optimizer", this.optimizer],
+      ["optimizer", optimizer],
       ["status", `${this.status}${this.message ? ` — ${this.message}` : ""}`],
-      ["steps", `${this.steps}${this.evaluations ? ` (${this.evaluations} evaluations)` : ""}`],
+      ["steps", `${this.steps}${this.evaluations ? ` (${this.evaluations} evaluations)` : ""}${at !== undefined && at < this.steps ? `; converged at step ${at}` : ""}`],
       ["loss", `${fmt(this.rec.losses[0]!)} → ${fmt(this.loss)}`],
       ["|∇f|", `${fmt(this.rec.gradNorms[0]!)} → ${fmt(this.gradNorm)}`],
       [`x (${fmtNames(this.names)})`, fmtPoint(this.x)],
@@ -356,17 +393,24 @@ export class Comparison {
     const best = this.best();
     const differs = this.names.some((n) => this.differences[n]!.length > 0);
     const head = ["name", ...(differs ? ["differs"] : []), "optimizer", "status", "steps", "final loss", "final |∇f|", "final x", "time (ms)"];
-    const rows = this.names.map((n) => {
-      const r = this.runs[n]!;
+    const runs = this.names.map((n) => this.runs[n]!);
+    // Enough digits in each column to tell different values apart (three converged runs must not all read 2.5593).
+    const lossFmt = columnFormat(runs.map((r) => r.loss));
+    const gradFmt = columnFormat(runs.map((r) => r.gradNorm));
+    const optimizers = runs.map((r) => r.optimizer);
+    const rows = this.names.map((n, i) => {
+      const r = runs[i]!;
       const d = differs ? [this.differences[n]!.join(", ") || "—"] : [];
-      return [n + (r === best ? " ★" : ""), ...d, r.optimizer, r.status, String(r.steps), fmt(r.loss), fmt(r.gradNorm), fmtPoint(r.x), fmt(r.time)];
+      return [n + (r === best ? " ★" : ""), ...d, formatOptionNumbers(r.optimizer, optimizers), r.status, r.stepsText(), lossFmt(r.loss), gradFmt(r.gradNorm), fmtPoint(r.x), fmt(r.time)];
     });
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-    const text = [`Comparison of ${this.names.length} runs`, line(head), ...rows.map(line)].join("\n");
+    const early = runs.some((r) => r.stepsText() !== String(r.steps));
+    const footnote = early ? "steps “k of N”: the run met its convergence test at step k and kept running to N (no tol given)" : "";
+    const text = [`Comparison of ${this.names.length} runs`, line(head), ...rows.map(line), ...(footnote ? [footnote] : [])].join("\n");
     const html = `<table class="optlab-comparison"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
       .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
-      .join("")}</tbody></table>`;
+      .join("")}</tbody>${footnote ? `<caption style="caption-side:bottom;text-align:left">${escapeHtml(footnote)}</caption>` : ""}</table>`;
     return { "text/plain": text, "text/html": html };
   }
 }

@@ -13,9 +13,9 @@ import { DslError } from "../errors/index.js";
 import type { Problem } from "../problem/index.js";
 import type { Optimizer, StepContext, Transform, UpdateExtras } from "./base.js";
 import { Batcher, splitRows } from "./data.js";
-import { divergenceMessage, fmt, fmtTol, runWarnings, type Diagnosis } from "./run-diagnostics.js";
+import { divergenceMessage, fallingWithoutBound, fmt, fmtTol, hessianExtremes, runOutcome, runWarnings, type Diagnosis } from "./run-diagnostics.js";
 import { DEFAULT_STATUS_TOL, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
-import { Run, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
+import { Run, type RunRecord, type StopReason } from "./run-record.js";
 import { f64Of, type F64Update } from "./transforms/fused.js";
 
 const now = (): number => performance.now();
@@ -282,7 +282,7 @@ export class Runner {
     rec.gradNorms[k + 1] = gn;
     if (rec.leafGradNorms) this.recordLeafNorms(k + 1);
     rec.length = k + 2;
-    if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit) {
+    if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit || (fNew < this.loss0 && fallingWithoutBound(this.loss0, rec.gradNorms[0]!, fNew, gn, this.opts.divergenceFactor ?? 1e6))) {
       this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
       return;
     }
@@ -337,25 +337,19 @@ export class Runner {
     // Counted as torch's func_evals (closure calls inside step()): at the step budget, the last
     // point's evaluation only records the final loss, which no step used, so it is not counted.
     rec.evaluations = this.evaluations - (reason === "max-steps" && !this.batcher ? 1 : 0);
-    const tol = this.tol ?? DEFAULT_STATUS_TOL;
-    // A full-batch run whose optimizer stopped moving after making progress has met its own
-    // convergence tests (L-BFGS's toleranceGrad/toleranceChange, a line search that finds no
-    // decrease): report it as converged even when |∇f| is above tol.
-    const stalled = !this.batcher && this.lastMove < this.k && last < rec.gradNorms[0]!;
-    let status: RunStatus;
-    if (reason === "diverged") status = "diverged";
-    else if (reason === "tol" || reason === "early-stopping") status = "converged";
-    else if (reason === "aborted") status = "aborted";
-    else status = last <= tol || stalled ? "converged" : "max-steps";
-    if (reason === "max-steps") {
-      const t = fmtTol(tol);
-      message = last <= tol
-        ? `took all ${this.k} steps; |∇f| = ${fmt(last)} ≤ ${t} at the end`
-        : stalled
-          ? `took all ${this.k} steps; the optimizer stopped moving after step ${this.lastMove} (its own convergence tests), |∇f| = ${fmt(last)}`
-          : `took all ${this.k} steps; |∇f| = ${fmt(last)} at the end (> ${t})`;
-    }
-    this.run.finish(status, reason, message, runWarnings(this.diagnosis(), reason), now() - this.t0);
+    // status and message from one place (run-diagnostics.ts): they cannot contradict each other
+    const opt = this.optimizer as Optimizer;
+    const { status, message: text } = runOutcome({
+      reason, steps: this.k, message, g0: rec.gradNorms[0]!, last,
+      tol: this.tol ?? DEFAULT_STATUS_TOL, tolGiven: this.tol !== undefined,
+      // mini-batch steps can be 0 for other reasons (an all-zero batch gradient): no stall test there
+      ...(this.batcher ? {} : { lastMove: this.lastMove }),
+      // lbfgs's toleranceGrad/toleranceChange, newton's backtracking line search
+      selfStopping: opt.name === "lbfgs" || opt.name === "newton" || typeof opt.options?.lineSearch === "string",
+      curvature: () => hessianExtremes(this.problem, rec.xs.subarray((rec.length - 1) * this.n, rec.length * this.n)),
+    });
+    const warnings = runWarnings(this.diagnosis(), reason);
+    this.run.finish(status, reason, text, warnings, now() - this.t0);
   }
 
   private diagnosis(): Diagnosis {
@@ -399,10 +393,17 @@ export async function runAsync(problem: Problem, optimizer: Transform, opts: Asy
   if (opts.signal?.aborted) throw abortError(r.run, who);
   r.start();
   let lastProgress = now();
+  // Steps per clock reading: doubles while a batch is quick (cheap steps pay little for the
+  // clock), back to one as soon as a batch takes a millisecond or more, so a slow step (Newton
+  // on 100 variables: ~50 ms) still yields and reports on time instead of after 64 of them.
+  let batch = 1;
   while (!r.done) {
     const deadline = now() + Math.min(every, 50);
     do {
-      for (let i = 0; i < 64 && !r.done; i++) r.step();
+      const t0 = now();
+      for (let i = 0; i < batch && !r.done; i++) r.step();
+      const took = now() - t0;
+      batch = took < 0.25 ? Math.min(batch * 2, 64) : took >= 1 ? 1 : batch;
     } while (!r.done && now() < deadline);
     if (!r.done) {
       await yieldToEventLoop();

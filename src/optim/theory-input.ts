@@ -49,7 +49,15 @@ export function readPoint(at: TheoryOptions["at"], p: Problem, target: unknown):
   if (at === undefined) throw new DslError("missing-option", `theory: give the point: theory(objective, { at: [${p.names.join(", ")}] })`, { path: "theory.at" });
   // A symbolic objective converts points itself (records with vector variables, its own messages).
   const own = (target as { point?: (x: unknown, what?: string) => Float64Array }).point;
-  if (typeof own === "function") return Float64Array.from(own.call(target, at, "theory's point"));
+  if (typeof own === "function") {
+    try {
+      return Float64Array.from(own.call(target, at, "theory's point"));
+    } catch (e) {
+      // the objective's own message, at the option's path (it said "x")
+      if (e instanceof DslError && !e.path.startsWith("theory")) throw new DslError(e.code, e.message, { path: "theory.at", ...(e.detail ? { detail: e.detail } : {}) });
+      throw e;
+    }
+  }
   if ((p as { layout?: unknown }).layout && isTreePoint(at)) return pointIn(p, at, "theory");
   let x: number[];
   if (typeof (at as ArrayLike<number>).length === "number") x = Array.from(at as ArrayLike<number>);

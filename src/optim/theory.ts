@@ -137,6 +137,22 @@ export class Theory {
     };
   }
 
+  /**
+   * The largest stable learning rate of a first-order method at this Hessian: c/(L + wd) with the
+   * constant c of `stabilityThreshold` (2 for GD, 2(1+β) for heavy ball, 2(1+β)/(1+2β) for
+   * Nesterov); NaN when L ≤ 0 or the method has no closed-form edge (Adam's bounds the
+   * preconditioned Hessian, not this one).
+   *
+   * @example
+   * theory([[1, 0], [0, 100]]).maxStableLr(momentum({ momentum: 0.9 })); // 0.038
+   */
+  maxStableLr(optimizer: StabilitySubject): number {
+    const s = stabilityThreshold(optimizer, { lr: 1 });
+    if (!s || s.of !== "sharpness" || !(this.L > 0)) return NaN;
+    const wd = s.constant - s.value; // value = constant/1 − wd
+    return s.constant / (this.L + wd);
+  }
+
   /** Plain text and an HTML table; with the chart code loaded, the eigenvalue spectrum too. */
   [DISPLAY](): MimeBundle | Promise<MimeBundle> {
     return renderWith("theory", this, this.tableBundle());
@@ -257,6 +273,134 @@ export function theory(target: unknown, opts: TheoryOptions = {}): Theory {
   if (rows.some((r) => r.some((v) => !Number.isFinite(v))))
     throw new DslError("non-finite", `theory: the Hessian at (${Array.from(x).map(fmt).join(", ")}) has a non-finite entry`, { path: "theory.at" });
   return new Theory(rows, source, { at: Array.from(x), names: problem.names, value, gradNorm, stationary: gradNorm <= o.gradTol }, o.tol);
+}
+
+/** The first-order methods whose stability edge on a quadratic is known in closed form. */
+export type StabilityMethod = "gd" | "heavy-ball" | "nesterov" | "adam";
+
+/**
+ * Where a method loses stability on a quadratic: with step η it converges along a direction of
+ * curvature λ > 0 iff η·(λ + weight decay) < `constant`, so the largest stable curvature is
+ * `value` = constant/η − weightDecay and the largest stable step for λ = L is constant/(L + wd).
+ */
+export interface StabilityThreshold {
+  method: StabilityMethod;
+  /** c in ηλ < c: 2 (GD), 2(1+β)/(1−τ) (heavy ball), 2(1+β)/(1+2β) (Nesterov), 2(1+β₁)/(1−β₁) (Adam). */
+  constant: number;
+  /** The threshold on λ, constant/η − weightDecay (NaN when no lr is known). */
+  value: number;
+  /** The step size η it was computed for. */
+  lr: number;
+  /** The formula in words and symbols, e.g. "2(1+β)/η". */
+  formula: string;
+  /** A legend label: the formula with its parameters, e.g. "2(1+β)/η, β = 0.9". */
+  label: string;
+  /** What λ is compared with: the Hessian's λ_max, or (Adam) the preconditioned λ_max(P⁻¹∇²f). */
+  of: "sharpness" | "preconditioned sharpness";
+  reference: string;
+}
+
+/** What `stabilityThreshold` reads: an `Optimizer` (`name`, `options`), a `Run` (`optimizer`, `hyperparameters`), or a plain record. */
+export interface StabilitySubject {
+  /** The optimizer's name ("gd", "sgd", "momentum", "nesterov", "adam", ...). */
+  name?: string;
+  /** A run's optimizer text, `sgd(lr=0.01, momentum=0.9, ...)`: its name is read from it. */
+  optimizer?: string;
+  /** The optimizer's options (an `Optimizer`'s). */
+  options?: Readonly<Record<string, unknown>>;
+  /** The optimizer's options (a `Run`'s). */
+  hyperparameters?: Readonly<Record<string, unknown>>;
+}
+
+const SGD_FAMILY = new Set(["gd", "sgd", "momentum", "nesterov"]);
+const ADAM_FAMILY = new Set(["adam", "adamw"]);
+
+/** A hyperparameter's value at `step`: a number, or a schedule's value there. */
+function hyperAt(v: unknown, step: number): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "function") {
+    const y = (v as (t: number) => unknown)(step);
+    return typeof y === "number" ? y : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The stability edge of a first-order method on a quadratic f = ½λx² (per eigen-direction of the
+ * Hessian), in closed form; undefined for methods without one (L-BFGS, Newton, RMSprop, ...).
+ * Charts (`curvature.sharpness`, `plot.hessian` along runs) draw their threshold lines from
+ * here, and `Theory.maxStableLr` uses the same constants, so there is one copy of each formula.
+ *
+ * - Gradient descent, x ← x − ηλx: stable iff ηλ < 2, so λ < 2/η.
+ * - Heavy ball as PyTorch's SGD (b ← βb + (1−τ)g, x ← x − ηb): the iteration on (x_k, x_{k−1})
+ *   has characteristic polynomial z² − (1 + β − η'λ)z + β with η' = η(1−τ); Jury's test gives
+ *   stability iff 0 < η'λ < 2(1+β), so λ < 2(1+β)/(η(1−τ)) (β = 0.9: 3.8/η).
+ * - Nesterov as PyTorch's SGD (x ← x − η(g + βb)): on (x, ηb) the matrix [[1 − a(1+β), −β²],
+ *   [a, β]] with a = ηλ has trace 1 + β − a(1+β) and determinant β(1 − a); Jury's test
+ *   1 + trace + det > 0 gives a < 2(1+β)/(1+2β), so λ < 2(1+β)/((1+2β)η) (β = 0.9: 1.357/η).
+ * - Adam (and AdamW): with the preconditioner P = diag(√v̂ + ε) frozen, the update is EMA momentum
+ *   on P⁻¹∇²f, stable iff λ_max(P⁻¹∇²f) < 2(1+β₁)/((1−β₁)η) (β₁ = 0.9: 38/η): a limit on the
+ *   preconditioned sharpness, not on λ_max(∇²f) (Cohen et al., "Adaptive Gradient Methods at the
+ *   Edge of Stability", arXiv:2207.14484, 2022).
+ *
+ * Coupled weight decay wd (g ← g + wd·x, as `sgd`'s) adds wd to every curvature, so the limit
+ * on λ is constant/η − wd; AdamW's decoupled decay is not included.
+ *
+ * @param optimizer an `Optimizer`, a `Run`, or `{ name, hyperparameters }`.
+ * @param at `lr` (default the optimizer's, a schedule read at `step`) and `step` (default 0).
+ * @example
+ * stabilityThreshold(momentum({ lr: 1e-3, momentum: 0.9 })).value; // 3800
+ * stabilityThreshold(gd({ lr: 1e-3 })).value; // 2000
+ */
+export function stabilityThreshold(optimizer: StabilitySubject, at: { lr?: number; step?: number } = {}): StabilityThreshold | undefined {
+  // checked at the edge (issue 16's fuzz: null or a number was a TypeError)
+  if (optimizer === null || (typeof optimizer !== "object" && typeof optimizer !== "function")) throw new DslError("bad-argument", `stabilityThreshold: expected an optimizer such as gd({ lr: 0.1 }) or a run, got ${describe(optimizer)}`, { path: "stabilityThreshold.optimizer" });
+  if (at === null || typeof at !== "object") throw new DslError("bad-argument", `stabilityThreshold: expected options { lr?, step? }, got ${describe(at)}`, { path: "stabilityThreshold.at" });
+  const h = optimizer.hyperparameters ?? optimizer.options ?? {};
+  const step = at.step ?? 0;
+  let name = optimizer.name;
+  if (name === undefined && typeof optimizer.optimizer === "string") name = /^([A-Za-z_$][\w$]*)/.exec(optimizer.optimizer)?.[1];
+  // Without a name: an SGD-shaped record ({ lr, momentum?, nesterov? }) is read as sgd, Adam's option set as adam.
+  if (name === undefined || (!SGD_FAMILY.has(name) && !ADAM_FAMILY.has(name))) {
+    const keys = Object.keys(h);
+    const within = (allowed: string[]) => keys.every((k) => allowed.includes(k));
+    if (name === undefined && within(["lr", "momentum", "dampening", "nesterov", "weightDecay"])) name = "sgd";
+    else if (name === undefined && "amsgrad" in h && within(["lr", "betas", "eps", "weightDecay", "amsgrad"])) name = "adam";
+    else return undefined;
+  }
+  const lr = at.lr ?? hyperAt(h.lr, step) ?? NaN;
+  const wd = hyperAt(h.weightDecay, step) ?? 0;
+  const f = (v: number) => fmt(v);
+  let method: StabilityMethod, constant: number, formula: string, label: string, reference: string;
+  let of: StabilityThreshold["of"] = "sharpness";
+  if (ADAM_FAMILY.has(name)) {
+    const b1 = Array.isArray(h.betas) ? (hyperAt(h.betas[0], step) ?? 0.9) : 0.9;
+    method = "adam";
+    constant = (2 + 2 * b1) / (1 - b1);
+    formula = "2(1+β₁)/((1−β₁)η)";
+    label = `${formula}, β₁ = ${f(b1)}`;
+    of = "preconditioned sharpness";
+    reference = "Cohen et al. 2022, arXiv:2207.14484 (adaptive edge of stability)";
+  } else {
+    const beta = hyperAt(h.momentum, step) ?? 0;
+    const damp = hyperAt(h.dampening, step) ?? 0;
+    if (!(beta > 0)) {
+      method = "gd"; constant = 2; formula = "2/η"; label = "2/η";
+      reference = "GD on a quadratic: |1 − ηλ| < 1";
+    } else if (h.nesterov === true) {
+      method = "nesterov"; constant = (2 * (1 + beta)) / (1 + 2 * beta); formula = "2(1+β)/((1+2β)η)"; label = `${formula}, β = ${f(beta)}`;
+      reference = "Jury's test on PyTorch's Nesterov SGD for a quadratic";
+    } else {
+      method = "heavy-ball"; constant = (2 * (1 + beta)) / (1 - damp);
+      formula = damp > 0 ? "2(1+β)/((1−τ)η)" : "2(1+β)/η";
+      label = `${formula}, β = ${f(beta)}${damp > 0 ? `, τ = ${f(damp)}` : ""}`;
+      reference = "Polyak 1964; Jury's test on the heavy-ball iteration for a quadratic";
+    }
+  }
+  const wdOf = method === "adam" ? 0 : wd;
+  if (wdOf > 0) label += `, − wd ${f(wdOf)}`;
+  const value = lr > 0 ? constant / lr - wdOf : NaN;
+  return { method, constant, value, lr, formula, label, of, reference };
 }
 
 export { MeasuredRate, measuredRate, type ErrorKind, type MeasuredRateOptions } from "./measured-rate.js";

@@ -36,7 +36,8 @@ export function activationStatsChart(rows: readonly LayerStatsRow[], o: { title?
     barmode: "group",
     xaxis: axis(""),
     yaxis: axis("% of entries / units", { range: [0, 100] }),
-    yaxis2: { ...axis("std"), overlaying: "y", side: "right", rangemode: "tozero" },
+    // own round ticks (not synced to the left axis' 0..100, which gave 0.157, 0.314, ...), no second grid
+    yaxis2: { ...axis("std of activations"), overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", nticks: 6, showgrid: false },
   });
   const summary = rows.map((r) => `layer ${r.layer}: ${(100 * r.saturated).toFixed(0)}% saturated, ${(100 * r.dead).toFixed(0)}% dead`).join("; ");
   return new Figure({ data, layout, config: defaultConfig() } as never, `activation statistics: ${summary}`);

@@ -11,6 +11,7 @@
  */
 import { DslError } from "../errors/index.js";
 import { Figure } from "./figure.js";
+import { isHouseStyle, markHouseStyle } from "./style.js";
 import type { FigureSpec, Layout, Trace } from "./types.js";
 
 export interface SideBySideOptions {
@@ -94,6 +95,8 @@ export function sideBySide(left: FigureSpec, right: FigureSpec, o: SideBySideOpt
   else delete layout.annotations;
   if (shapes.length) layout.shapes = shapes;
   const summary = o.summary ?? [left, right].map((f) => (f instanceof Figure ? f.summary : titleText(f.layout) ?? "chart")).join("; ");
+  // house style when both halves are (legend placement over the combined entries, labels)
+  if (isHouseStyle(left.layout) || isHouseStyle(right.layout)) markHouseStyle(layout);
   return new Figure({ data, layout, config: right.config ?? left.config ?? {} }, summary);
 }
 

@@ -3,6 +3,7 @@
  * are not finite (or not positive on a log axis), bounded point counts for long runs, short
  * numbers in legends and titles.
  */
+import { columnFormat } from "../display/numbers.js";
 import type { Points, Series } from "./types.js";
 
 /** A finite number, or null (JSON has no NaN or Infinity; Plotly draws null as a gap). */
@@ -97,15 +98,43 @@ export function decimate(n: number, guide: Series, maxPoints = MAX_POINTS): numb
 }
 
 /**
- * A number in a legend or title: up to 4 significant digits, exponent form for very small or
- * large magnitudes (`0.01`, `3e-4`, `1.5e+6`, `0.9`).
+ * A number in a legend or title: up to 4 significant digits, power form (2.5×10⁻⁷) for very small or
+ * large magnitudes (`0.01`, `3×10⁻⁴`, `1.5×10⁶`, `0.9`).
  */
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return "0";
   const a = Math.abs(v);
   if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(4)));
-  return v.toExponential(Math.min(3, significantDecimals(v))).replace("e+", "e");
+  return powerForm(v.toExponential(Math.min(3, significantDecimals(v))));
+}
+
+/**
+ * A formatter for numbers that must be told apart (the final losses of a chart's runs): the shared
+ * number format of src/display/numbers.ts (`columnFormat`: at least 5 significant digits, as many
+ * as it takes for different values to print differently), written in the charts' power form
+ * (2.5×10⁻⁷).
+ */
+export function distinctFormat(values: Iterable<number>): (v: number) => string {
+  const f = columnFormat(values);
+  return (v) => {
+    const text = f(v);
+    return /e[+-]?\d+$/.test(text) ? powerForm(text.replace("e+", "e")) : text;
+  };
+}
+
+const SUPERSCRIPT: Readonly<Record<string, string>> = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
+
+/**
+ * `"2.5e-7"` as `"2.5×10⁻⁷"` and `"1e-4"` as `"10⁻⁴"`: the one number format of every chart (as
+ * Plotly's `exponentformat: "power"` writes tick labels), never computer notation.
+ */
+export function powerForm(exp: string): string {
+  const m = /^(-?)([\d.]+)e([+-]?)(\d+)$/.exec(exp);
+  if (!m) return exp;
+  const [, sign, mant, esign, digits] = m;
+  const power = "10" + [...(esign === "-" ? "-" : "") + String(Number(digits))].map((c) => SUPERSCRIPT[c]!).join("");
+  return `${sign}${mant === "1" ? "" : `${mant}×`}${power}`;
 }
 
 function significantDecimals(v: number): number {

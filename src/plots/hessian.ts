@@ -1,18 +1,20 @@
 /**
  * Hessian eigenvalues: the spectrum at a point (with the critical-point classification), and
- * the eigenvalues along a trajectory with the sharpness λ_max and the 2/η stability line.
+ * the eigenvalues along a trajectory with the sharpness λ_max and the optimizer's stability limit
+ * (2/η for gradient descent, 2(1+β)/η for heavy ball, ...: `stabilityThreshold` of
+ * src/optim/theory.ts, the formulas `theory()` uses).
  */
 import { DslError } from "../errors/index.js";
-import { fmt, fmtPoint } from "./data.js";
+import { escapeTemplate, fmt, fmtPoint } from "./data.js";
 import { Figure } from "./figure.js";
-import { colorOf } from "./palette.js";
-import { axis, baseLayout, defaultConfig, stackDomains } from "./style.js";
+import { stabilityThreshold, type StabilitySubject } from "../optim/theory.js";
+import { SIGN_COLORS, colorOf } from "./palette.js";
+import { axis, baseLayout, defaultConfig, note, stackDomains } from "./style.js";
 import type { Layout, Series, Trace } from "./types.js";
 
 /** What the eigenvalues say about a point. */
 export type Curvature = "minimum" | "maximum" | "saddle" | "degenerate";
 
-const SIGN_COLORS = { positive: "#2a9d8f", negative: "#d1495b", zero: "#9a9a9a" } as const;
 
 /**
  * The classification a point's Hessian gives, assuming the gradient vanishes there:
@@ -48,13 +50,25 @@ export interface SpectrumOptions {
   /** The classification when the caller has one (e.g. from `theory`); default `classifyCurvature`. */
   classification?: Curvature;
   title?: string;
-  /** "auto" (default: log when every eigenvalue is positive and κ > 100), "linear" or "log" (positive spectra only). */
-  yScale?: "auto" | "linear" | "log";
+  /**
+   * "auto" (default): linear while the nonzero |λ| span at most two decades; beyond, "log" when
+   * every eigenvalue is positive, else "symlog". "linear", "log" (positive spectra only) or
+   * "symlog": sign(λ)·log₁₀(1 + |λ|/c), linear near 0 and logarithmic beyond c (the smallest
+   * nonzero |λ|), so negative, small and large eigenvalues all show.
+   */
+  yScale?: "auto" | "linear" | "log" | "symlog";
 }
 
+/** Above this many eigenvalues the markers lose their value labels and the x axis its λᵢ ticks. */
+const LABELLED = 20;
+
 /**
- * The Hessian's eigenvalues at a point as bars, ascending, coloured by sign, with the
- * classification (minimum / maximum / saddle / degenerate) and, at a minimum, κ = λ_max/λ_min.
+ * The Hessian's eigenvalues at a point as a stem plot (a marker per eigenvalue on a stem from 0),
+ * ascending, coloured by sign, with the classification (minimum / maximum / saddle / degenerate)
+ * and, at a minimum, κ = λ_max/λ_min. Markers, not bars: a bar's length means nothing on a log
+ * axis. When the magnitudes span more than two decades the axis is logarithmic (every λ > 0,
+ * markers only) or symmetric-logarithmic (signs mixed: linear near 0, so λ = 1 does not vanish
+ * beside λ = 1000 and negative eigenvalues stay visible); hover shows the exact values.
  *
  * @param eigenvalues the eigenvalues (any order; sorted here).
  * @param o options; see `SpectrumOptions`.
@@ -70,29 +84,91 @@ export function hessianSpectrum(eigenvalues: Series, o: SpectrumOptions = {}): F
   const big = Math.max(...eig.map(Math.abs));
   const tol = o.tol ?? 1e-8 * Math.max(1, big);
   const colors = eig.map((l) => (l > tol ? SIGN_COLORS.positive : l < -tol ? SIGN_COLORS.negative : SIGN_COLORS.zero));
-  const many = eig.length > 60;
-  const labels = eig.map((_, i) => `λ${subscript(i + 1)}`);
-  const trace: Trace = many
-    ? { type: "scatter", mode: "markers", name: "eigenvalues", x: eig.map((_, i) => i + 1), y: eig, marker: { color: colors, size: 5 }, hovertemplate: "λ_%{x} = %{y:.6g}<extra></extra>" }
-    : { type: "bar", name: "eigenvalues", x: labels, y: eig, marker: { color: colors }, text: eig.map(fmt), textposition: "outside", cliponaxis: false, hovertemplate: "%{x} = %{y:.6g}<extra></extra>" };
+  const labelled = eig.length <= LABELLED;
+  const idx = eig.map((_, i) => i + 1);
+  const scale = spectrumScale(eig, tol, o.yScale ?? "auto");
+  const c = symlogConstant(eig, tol);
+  const y = scale === "symlog" ? eig.map((l) => symlog(l, c)) : eig;
+  const data: Trace[] = [];
+  if (scale !== "log") {
+    // The stems: one trace of segments from 0 to each value (0 maps to 0 under symlog too).
+    data.push({
+      type: "scatter", mode: "lines", name: "stems", showlegend: false, hoverinfo: "skip",
+      x: idx.flatMap((i) => [i, i, null]), y: y.flatMap((v) => [0, v, null]), line: { color: "#b0b0b0", width: 1.5 },
+    });
+  }
+  data.push({
+    type: "scatter", mode: labelled ? "markers+text" : "markers", name: "eigenvalues", x: idx, y,
+    marker: { color: colors, size: labelled ? 10 : 6, line: { color: "#333", width: 0.5 } },
+    customdata: eig, hovertemplate: `λ<sub>%{x}</sub> = %{customdata:.6g}${scale === "symlog" ? `<br>(axis: sign(λ)·log₁₀(1 + |λ|/${fmt(c)}))` : ""}<extra></extra>`,
+    ...(labelled ? { text: eig.map(fmt), textposition: eig.map((l) => (l < 0 ? "bottom center" : "top center")), cliponaxis: false } : {}),
+  });
   const verdict = describeCurvature(kind, eig, tol, o.gradNorm);
   const where = o.point ? ` at ${fmtPoint(o.point)}` : "";
+  const yTitle = scale === "symlog" ? "eigenvalue λ (symmetric log)" : "eigenvalue λ (curvature)";
+  const pad = 0.6;
+  const yaxis = scale === "log"
+    ? axis(yTitle, { type: "log", range: [Math.log10(eig[0]!) - pad, Math.log10(eig[eig.length - 1]!) + pad] })
+    : scale === "symlog"
+      ? { ...axis(yTitle, { type: "linear", range: [Math.min(0, ...y) - pad, Math.max(0, ...y) + pad] }), ...symlogTicks(eig, c) }
+      : axis(yTitle, { type: "linear" });
   const layout = baseLayout(o.title ?? `Hessian eigenvalues${where}: ${verdict}`, {
     height: 380,
     showlegend: false,
-    xaxis: axis(many ? "index i (ascending)" : "eigenvalue (ascending)"),
-    // Log bars grow from 0, which autorange would chase to 1e-300: fix the range around the values.
-    yaxis: logScale(eig, o.yScale ?? "auto")
-      ? axis("eigenvalue λ (curvature)", { type: "log", range: [Math.log10(eig[0]!) - 0.6, Math.log10(eig[eig.length - 1]!) + 0.6] })
-      : axis("eigenvalue λ (curvature)", { type: "linear" }),
-    shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#555", width: 1 } }],
+    xaxis: labelled
+      ? { ...axis("eigenvalue λᵢ, ascending", { type: "linear", range: [0.4, eig.length + 0.6] }), tickvals: idx, ticktext: idx.map((i) => `λ${subscript(i)}`) }
+      : axis("index i (eigenvalues ascending)", { type: "linear" }),
+    yaxis,
+    shapes: scale === "log" ? [] : [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#555", width: 1 } }],
   });
-  return new Figure({ data: [trace], layout, config: defaultConfig() }, `Hessian eigenvalues${where}: ${eig.map(fmt).join(", ")} → ${verdict}`);
+  return new Figure({ data, layout, config: defaultConfig() }, `Hessian eigenvalues${where}: ${eig.map(fmt).join(", ")} → ${verdict}`);
 }
 
-function logScale(eig: number[], mode: "auto" | "linear" | "log"): boolean {
-  if (mode === "linear" || !(eig[0]! > 0)) return false;
-  return mode === "log" || eig[eig.length - 1]! / eig[0]! > 100;
+/** The y treatment of a spectrum: see `SpectrumOptions.yScale`. */
+function spectrumScale(eig: number[], tol: number, mode: "auto" | "linear" | "log" | "symlog"): "linear" | "log" | "symlog" {
+  const positive = eig[0]! > 0;
+  if (mode === "log") return positive ? "log" : "symlog";
+  if (mode !== "auto") return mode;
+  const mags = eig.map(Math.abs).filter((a) => a > tol);
+  if (mags.length === 0) return "linear";
+  const span = Math.max(...mags) / Math.min(...mags);
+  if (span <= 100) return "linear";
+  return positive ? "log" : "symlog";
+}
+
+/** The symlog's linear half-width c: the smallest nonzero |λ| (at least 1e-6·max|λ|). */
+function symlogConstant(eig: number[], tol: number): number {
+  const mags = eig.map(Math.abs);
+  const big = Math.max(...mags);
+  const small = mags.filter((a) => a > tol);
+  return Math.max(small.length ? Math.min(...small) : 1, big * 1e-6, Number.MIN_VALUE);
+}
+
+/** sign(λ)·log₁₀(1 + |λ|/c). */
+export function symlog(l: number, c: number): number {
+  return Math.sign(l) * Math.log10(1 + Math.abs(l) / c);
+}
+
+/** Ticks of a symlog axis at 0 and ±10ᵏ (k from ⌊log₁₀ c⌋ to ⌈log₁₀ max|λ|⌉), labelled with the true values. */
+function symlogTicks(eig: number[], c: number): { tickvals: number[]; ticktext: string[] } {
+  const big = Math.max(...eig.map(Math.abs));
+  // powers of ten from c up (below c the axis is linear: ticks there would crowd around 0)
+  const k0 = Math.ceil(Math.log10(c) - 1e-12), k1 = Math.ceil(Math.log10(big));
+  const vals = [0], text = ["0"];
+  const neg = eig[0]! < 0, pos = eig[eig.length - 1]! > 0;
+  for (let k = k0; k <= k1; k++) {
+    const v = 10 ** k;
+    if (pos) { vals.push(symlog(v, c)); text.push(powerOfTen(k)); }
+    if (neg) { vals.push(symlog(-v, c)); text.push(`−${powerOfTen(k)}`); }
+  }
+  return { tickvals: vals, ticktext: text };
+}
+
+/** 10ᵏ as text: 1, 10, 100 for small k, else 10 with a superscript exponent. */
+function powerOfTen(k: number): string {
+  if (k >= 0 && k <= 2) return String(10 ** k);
+  if (k === -1) return "0.1";
+  return `10${String(k).replace("-", "⁻").replace(/\d/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]!)}`;
 }
 
 function describeCurvature(kind: Curvature, eig: number[], tol: number, gradNorm?: number): string {
@@ -116,8 +192,17 @@ export interface EigenTrack {
   steps: Series;
   /** eigenvalues[k] = the Hessian's eigenvalues at steps[k] (any order; sorted here). */
   eigenvalues: readonly Series[];
-  /** Learning rate per sample (or one number): draws the 2/η line where GD loses stability. */
+  /**
+   * Learning rate per sample (or one number): draws the line where the optimizer loses stability
+   * on a quadratic (`stabilityThreshold`: 2/η for GD, 2(1+β)/η for heavy ball, 2(1+β)/((1+2β)η)
+   * for Nesterov).
+   */
   lr?: number | Series;
+  /**
+   * The run's optimizer (`{ name, hyperparameters }`, or the `Run` itself): which threshold to
+   * draw. Without it a track with `lr` is read as plain gradient descent (2/η).
+   */
+  optimizer?: StabilitySubject;
 }
 
 export interface EigenAlongOptions {
@@ -130,9 +215,12 @@ export interface EigenAlongOptions {
 
 /**
  * Hessian eigenvalues along trajectories: every eigenvalue of one run (λ_max bold: the
- * sharpness), or the sharpness of several runs, with 2/η dashed (gradient descent with step η
- * is unstable along directions where λ > 2/η; cf. Cohen et al., "Gradient Descent on Neural
- * Networks Typically Occurs at the Edge of Stability", ICLR 2021, arXiv:2103.00065), and under
+ * sharpness), or the sharpness of several runs, with the optimizer's stability limit dashed
+ * (gradient descent with step η is unstable along directions where λ > 2/η, heavy ball with
+ * momentum β where λ > 2(1+β)/η, Nesterov where λ > 2(1+β)/((1+2β)η); see `stabilityThreshold`;
+ * cf. Cohen et al., "Gradient Descent on Neural Networks Typically Occurs at the Edge of
+ * Stability", ICLR 2021, arXiv:2103.00065). Adam's limit bounds the preconditioned sharpness, so
+ * it is named in a note, not drawn against λ_max(∇²f). Under the chart,
  * it a strip classifying the local curvature per step (convex / indefinite / concave).
  *
  * @param tracks one or more runs' eigenvalue samples.
@@ -150,7 +238,9 @@ export function hessianAlong(tracks: readonly EigenTrack[], o: EigenAlongOptions
   const n = tracks[0]!.eigenvalues[0]?.length ?? 0;
   const show = o.show ?? (tracks.length === 1 && n <= 12 ? "all" : "sharpness");
   const data: Trace[] = [];
-  const [top, strip] = stackDomains(2, 0.82, 0.08);
+  const notes: string[] = [];
+  // the curvature strip has a row per run: taller with more runs, so their labels do not overlap
+  const [top, strip] = stackDomains(2, 0.9 - Math.min(0.25, 0.045 * tracks.length + 0.035), 0.08);
   for (const t of tracks) {
     const color = colorOf(t.name);
     const steps = Array.from(t.steps);
@@ -170,10 +260,20 @@ export function hessianAlong(tracks: readonly EigenTrack[], o: EigenAlongOptions
     });
     if (t.lr !== undefined) {
       const lr = typeof t.lr === "number" ? steps.map(() => t.lr as number) : Array.from(t.lr);
-      data.push({
-        type: "scatter", mode: "lines", name: `2/η (${t.name})`, legendgroup: t.name, x: steps, y: lr.map((v) => (v > 0 ? 2 / v : null)),
-        line: { color, width: 1.5, dash: "dash" }, hovertemplate: "2/η = %{y:.6g}<extra></extra>",
-      });
+      const subject: StabilitySubject = t.optimizer ?? { name: "gd", hyperparameters: {} };
+      const limits = lr.map((v, k) => stabilityThreshold(subject, { lr: v, step: steps[k]! }));
+      const first = limits.find((l) => l !== undefined);
+      if (first && first.of === "sharpness") {
+        data.push({
+          type: "scatter", mode: "lines", name: `${first.label} (${t.name})`, legendgroup: t.name, x: steps,
+          y: limits.map((l) => (l && Number.isFinite(l.value) ? l.value : null)),
+          line: { color, width: 1.5, dash: "dash" }, hovertemplate: `stability limit ${escapeTemplate(first.formula)} = %{y:.6g}<extra></extra>`,
+        });
+      } else {
+        notes.push(first
+          ? `${t.name}: limit ${first.formula} = ${fmt(first.value)} bounds the preconditioned λ_max(P⁻¹∇²f), not drawn`
+          : `${t.name}: no closed-form stability limit for this optimizer`);
+      }
     }
     data.push(curvatureStrip(t, steps, sorted, o.tol));
   }
@@ -193,12 +293,13 @@ export function hessianAlong(tracks: readonly EigenTrack[], o: EigenAlongOptions
     xaxis2: axis("step t (iterations)", { anchor: "y2", matches: "x" }),
     yaxis2: { ...axis("", { domain: strip, anchor: "x2" }), type: "category", showgrid: false, tickfont: { size: 10 } },
     shapes: [{ type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#777", width: 1, dash: "dot" } }],
+    ...(notes.length ? { annotations: notes.map((text, i) => ({ ...note(text), y: 1, yshift: 18 + 16 * i })) } : {}),
   });
   return new Figure({ data, layout, config: defaultConfig() }, `Hessian eigenvalues along ${tracks.length} run${tracks.length === 1 ? "" : "s"} (${tracks.map((t) => t.name).join(", ")}), ${show}`);
 }
 
 const STRIP_LABEL = { minimum: "convex", maximum: "concave", saddle: "indefinite", degenerate: "singular" } as const;
-const STRIP_COLOR = { minimum: SIGN_COLORS.positive, maximum: "#6a4c93", saddle: SIGN_COLORS.negative, degenerate: SIGN_COLORS.zero } as const;
+const STRIP_COLOR = { minimum: SIGN_COLORS.positive, maximum: SIGN_COLORS.maximum, saddle: SIGN_COLORS.negative, degenerate: SIGN_COLORS.zero } as const;
 
 function curvatureStrip(t: EigenTrack, steps: number[], sorted: number[][], tol?: number): Trace {
   const kinds = sorted.map((e) => classifyCurvature(e, tol));

@@ -6,8 +6,8 @@
  * Builders do no I/O; a `Figure`'s display reads plotly.js (lazily, once) and may start Chromium.
  */
 export type { FigureSpec, Layout, PlotConfig, Points, Series, Trace } from "./types.js";
-export { Figure } from "./figure.js";
-export { PALETTE, colorOf, resetColors } from "./palette.js";
+export { Figure, type FigureAdjustments } from "./figure.js";
+export { PALETTE, colorDistance, colorOf, deltaE2000, hexToLab, resetColors } from "./palette.js";
 export { lossCurves, type LossCurveOptions, type LossPanel, type RunSeries } from "./loss.js";
 export { landscape, surface3d, type LandscapeOptions, type PathSeries, type Surface2, type SurfaceOptions } from "./landscape.js";
 export { classifyCurvature, hessianAlong, hessianSpectrum, type Curvature, type EigenAlongOptions, type EigenTrack, type SpectrumOptions } from "./hessian.js";

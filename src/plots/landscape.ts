@@ -7,7 +7,7 @@ import type { Problem } from "../problem/index.js";
 import { escapeTemplate, flatOf, fmt, fmtPoint, roundSig } from "./data.js";
 import { Figure } from "./figure.js";
 import { colorOf } from "./palette.js";
-import { axis, baseLayout, defaultConfig } from "./style.js";
+import { axis, baseLayout, defaultConfig, legendAllowance, sharedName } from "./style.js";
 import type { Points, Trace } from "./types.js";
 
 /** f(x, y) as a plain function, or a `Problem` (sliced through `dims` / `at` when n > 2). */
@@ -21,6 +21,8 @@ export interface PathSeries {
   xs: Points;
   /** A diverged run's path is not used to choose the axis ranges. */
   status?: string;
+  /** What every path of the chart shares (the legend's title), as `RunSeries.group`. */
+  group?: string;
 }
 
 export interface LandscapeOptions {
@@ -68,9 +70,13 @@ interface Grid {
 /**
  * Contours (or a heatmap) of f over a rectangle with optimizer trajectories on top.
  *
- * Log levels: with f_min the smallest value on the grid and δ > 0 the smallest positive
- * f − f_min there, the filled levels are equally spaced in log₁₀(f − f_min + δ); the colour bar
- * is labelled in f.
+ * Log levels: the filled levels are equally spaced in log₁₀(f − m + c), m the grid's smallest
+ * value rounded to 3 digits and c a power of ten small next to the value range (the hover text
+ * writes both out, e.g. log₁₀(f + 10⁻⁹)); the colour bar is labelled in f itself.
+ *
+ * Ranges: without `xRange` / `yRange`, paths, or minima, the view is the smallest square
+ * [−2ᵏ, 2ᵏ]² (k = 1..10) whose inside holds the lowest value of f on a coarse grid (the
+ * minimiser, when f has one near the origin).
  *
  * @param f `(x, y) => number` or a `Problem`.
  * @param o options; see `LandscapeOptions`.
@@ -91,7 +97,7 @@ export function landscape(f: Surface2, o: LandscapeOptions = {}): Figure {
     colorscale: LIGHT_SCALE,
     showlegend: false,
     colorbar: { title: { text: levels.log ? "f (log levels)" : "f" }, thickness: 14, ...levels.ticks },
-    hovertemplate: `${nx} = %{x:.4g}<br>${ny} = %{y:.4g}<br>${levels.log ? "log₁₀(f − f_min + δ)" : "f"} = %{z:.4g}<extra></extra>`,
+    hovertemplate: `${nx} = %{x:.4g}<br>${ny} = %{y:.4g}<br>${levels.label} = %{z:.4g}<extra></extra>`,
   };
   if (kind === "contour") {
     const [lo, hi] = levels.range;
@@ -105,8 +111,10 @@ export function landscape(f: Surface2, o: LandscapeOptions = {}): Figure {
     base.zsmooth = "best";
   }
   const data: Trace[] = [base, ...pathTraces(o.paths ?? [], grid, o.maxMarkers ?? 300, false, () => 0), ...minimaTrace(o.minima, grid, false, () => 0)];
-  const layout = baseLayout(o.title ?? (o.paths?.length ? "Trajectories over the objective" : "Objective"), {
-    height: 480,
+  const shared = sharedName((o.paths ?? []).map((p) => p.group));
+  const title = o.title ?? (o.paths?.length ? "Trajectories over the objective" : "Objective");
+  const layout = baseLayout(shared ? `${title}: ${shared}, ${o.paths!.length} starts` : title, {
+    height: 480 + legendAllowance([...(o.paths ?? []).map((p) => p.name), ...(o.paths?.length ? ["start ○", "end ✕"] : []), ...(o.minima?.length ? ["minimum (1, 1)"] : [])]),
     xaxis: axis(nx, { range: [grid.xs[0]!, grid.xs[grid.xs.length - 1]!] }),
     yaxis: axis(ny, { range: [grid.ys[0]!, grid.ys[grid.ys.length - 1]!], ...(o.equalAspect ? { scaleanchor: "x" } : {}) }),
   });
@@ -118,7 +126,10 @@ export function landscape(f: Surface2, o: LandscapeOptions = {}): Figure {
 
 /** Options of `surface3d`: those of `landscape` plus the z transform. */
 export interface SurfaceOptions extends LandscapeOptions {
-  /** "auto" (default: log when values span more than two decades), "log" (log₁₀(f − f_min + δ)) or "none". */
+  /**
+   * z axis: "auto" (default: z = f, or log when half the grid lies three decades below the top),
+   * "log" (z = log₁₀(f − m + c), both numbers written in the axis title) or "none" (z = f).
+   */
   zScale?: "auto" | "log" | "none";
 }
 
@@ -131,29 +142,39 @@ export interface SurfaceOptions extends LandscapeOptions {
  * surface3d((x, y) => x * x - y * y, { xRange: [-1, 1], yRange: [-1, 1] });
  */
 export function surface3d(f: Surface2, o: SurfaceOptions = {}): Figure {
-  const grid = sampleGrid(f, o, o.resolution ?? 40, "plot.surface");
+  // 80 points a side: a narrow valley (Rosenbrock's) sampled coarser shows as a saw-tooth
+  const grid = sampleGrid(f, o, o.resolution ?? 80, "plot.surface");
   const scale = o.zScale ?? "auto";
-  const levels = chooseLevels(grid.z, scale === "none" ? "linear" : scale === "log" ? "log" : "auto", 1e-3);
+  // A log z turns a narrow valley's smooth floor into a sharp crease that a grid samples
+  // unevenly, row by row: a saw-tooth. So "auto" keeps z = f unless half the plane lies three
+  // decades below the top (a spike would flatten everything else), and a log z adds c ≥ 1% of
+  // the range, which rounds the crease.
+  const levels = chooseLevels(grid.z, scale === "none" ? "linear" : scale === "log" ? "log" : "auto", 1e-2, 0.5, 1000);
+  const zTitle = levels.log ? levels.label : "f";
   const [nx, ny] = grid.names;
   const zOf = (x: number, y: number) => levels.transform(grid.f(x, y));
   const lift = (levels.range[1] - levels.range[0]) * 0.01;
   const data: Trace[] = [
     {
       type: "surface", name: "f", x: grid.xs, y: grid.ys, z: levels.z, colorscale: LIGHT_SCALE, opacity: 0.92,
-      showscale: true, showlegend: false,
-      colorbar: { title: { text: levels.log ? "f (log scale)" : "f" }, thickness: 14, ...levels.ticks },
-      contours: { z: { show: true, usecolormap: true, project: { z: true }, width: 1 } },
-      hovertemplate: `${nx} = %{x:.4g}<br>${ny} = %{y:.4g}<br>${levels.log ? "log₁₀(f − f_min + δ)" : "f"} = %{z:.4g}<extra></extra>`,
+      // the colour is z itself, and the colour bar says so in z's own title and units
+      showscale: true, showlegend: false, cmin: levels.range[0], cmax: levels.range[1],
+      colorbar: { title: { text: zTitle, side: "right" }, thickness: 14, len: 0.75, exponentformat: "power" },
+      // level lines on the surface itself, thin and grey (projected copies on the floor and
+      // colour-mapped lines read as jagged edges)
+      contours: { z: { show: true, usecolormap: false, color: "rgba(60,60,60,0.35)", width: 1 } },
+      lighting: { ambient: 0.75, diffuse: 0.5, specular: 0.05 },
+      hovertemplate: `${nx} = %{x:.4g}<br>${ny} = %{y:.4g}<br>${zTitle} = %{z:.4g}<extra></extra>`,
     },
     ...pathTraces(o.paths ?? [], grid, o.maxMarkers ?? 300, true, (x, y) => zOf(x, y) + lift),
     ...minimaTrace(o.minima, grid, true, (x, y) => zOf(x, y) + lift),
   ];
-  const zTitle = levels.log ? "log₁₀(f − f_min + δ)" : "f";
   const layout = baseLayout(o.title ?? "Objective surface", {
     height: 560,
     scene: {
-      xaxis: { title: { text: nx } }, yaxis: { title: { text: ny } }, zaxis: { title: { text: zTitle } },
-      camera: { eye: { x: 1.5, y: -1.6, z: 0.9 } }, aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.6 },
+      // few ticks: a 3-D axis seen at an angle packs its labels (the z labels ran into x's)
+      xaxis: { title: { text: nx }, nticks: 6 }, yaxis: { title: { text: ny }, nticks: 6 }, zaxis: { title: { text: zTitle }, nticks: 5, range: zRange(levels.range) },
+      camera: { eye: { x: 1.25, y: -1.35, z: 0.85 } }, aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.6 },
     },
     margin: { l: 10, r: 10, t: 56, b: 10 },
   });
@@ -161,6 +182,15 @@ export function surface3d(f: Surface2, o: SurfaceOptions = {}): Figure {
   const summary = `surface of f over ${nx} ∈ ${fmtRange(grid.xs)}, ${ny} ∈ ${fmtRange(grid.ys)}${levels.log ? " (log z)" : ""}` +
     (paths.length ? ` with ${paths.length} path${paths.length === 1 ? "" : "s"} (${paths.map((p) => p.name).join(", ")})` : "");
   return new Figure({ data, layout, config: defaultConfig() }, summary);
+}
+
+/**
+ * The z range with 8% room below and above (the paths are lifted 1% above the surface), so the
+ * lowest z tick is not drawn on the corner where the x and y tick labels meet.
+ */
+function zRange([lo, hi]: [number, number]): [number, number] {
+  const pad = 0.08 * (hi - lo || 1);
+  return [lo - pad, hi + pad];
 }
 
 /** Pale at low values (where paths end up) so every palette colour stays readable on top. */
@@ -174,7 +204,7 @@ function sampleGrid(f: Surface2, o: LandscapeOptions, defaultRes: number, where:
     throw new DslError("bad-option", `${where}: resolution must be an integer in 10..400, got ${describe(o.resolution)}`, { path: `${where}.resolution` });
   }
   const { fn, names, dims } = planeOf(f, o, where);
-  const [xr, yr] = ranges(o, dims, where);
+  const [xr, yr] = ranges(o, dims, where, fn);
   const xs = linspace(xr[0], xr[1], res), ys = linspace(yr[0], yr[1], res);
   const z = ys.map((y) => xs.map((x) => fn(x, y)));
   return { xs, ys, z, f: fn, names: o.names ?? names, dims };
@@ -211,7 +241,7 @@ function planeOf(f: Surface2, o: LandscapeOptions, where: string): { fn: (x: num
   };
 }
 
-function ranges(o: LandscapeOptions, dims: [number, number], where: string): [[number, number], [number, number]] {
+function ranges(o: LandscapeOptions, dims: [number, number], where: string, fn: (x: number, y: number) => number): [[number, number], [number, number]] {
   // Smallest and largest finite coordinate per drawn axis, in loops (long paths: 10⁷ points of a
   // Run come as a flat array, see flatPoints; no per-point arrays, no Math.min(...v), which
   // overflows the argument stack).
@@ -248,9 +278,11 @@ function ranges(o: LandscapeOptions, dims: [number, number], where: string): [[n
     lo -= 0.1 * span; hi += 0.1 * span;
     return [lo, hi];
   };
-  const xr = o.xRange ?? auto(0), yr = o.yRange ?? auto(1);
+  let xr = o.xRange ?? auto(0), yr = o.yRange ?? auto(1);
   if (!xr || !yr) {
-    throw new DslError("bad-option", `${where}: give xRange and yRange (or paths or minima to take them from)`, { path: `${where}.xRange` });
+    const box = defaultBox(fn, xr, yr);
+    xr ??= box[0];
+    yr ??= box[1];
   }
   for (const [r, name] of [[xr, "xRange"], [yr, "yRange"]] as const) {
     if (!(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])) {
@@ -260,12 +292,37 @@ function ranges(o: LandscapeOptions, dims: [number, number], where: string): [[n
   return [xr, yr];
 }
 
+/**
+ * The view of a function drawn without paths or ranges: the smallest [−2ᵏ, 2ᵏ] (k = 1..10) per
+ * missing axis whose inside (not its edge) holds the lowest value on a 41 × 41 grid, else [−2, 2].
+ */
+function defaultBox(fn: (x: number, y: number) => number, xr?: [number, number], yr?: [number, number]): [[number, number], [number, number]] {
+  const n = 41;
+  for (let k = 1; k <= 10; k++) {
+    const r = 2 ** k;
+    const bx: [number, number] = xr ?? [-r, r], by: [number, number] = yr ?? [-r, r];
+    let best = Infinity, bi = -1, bj = -1;
+    for (let j = 0; j < n; j++) {
+      const y = by[0] + ((by[1] - by[0]) * j) / (n - 1);
+      for (let i = 0; i < n; i++) {
+        const v = fn(bx[0] + ((bx[1] - bx[0]) * i) / (n - 1), y);
+        if (Number.isFinite(v) && v < best) { best = v; bi = i; bj = j; }
+      }
+    }
+    const inside = (idx: number, given: boolean) => given || (idx > 0 && idx < n - 1);
+    if (bi >= 0 && inside(bi, !!xr) && inside(bj, !!yr)) return [bx, by];
+  }
+  return [xr ?? [-2, 2], yr ?? [-2, 2]];
+}
+
 interface Levels {
   log: boolean;
   /** The grid in drawn units, rounded to 4 significant digits (colour resolution), non-finite → null. */
   z: (number | null)[][];
   range: [number, number];
   transform: (v: number) => number;
+  /** What the drawn values are: "f", or "log₁₀(f + 10⁻⁹)" with the shift written out. */
+  label: string;
   /** Colour-bar ticks labelled in f (log levels only). */
   ticks: Record<string, unknown>;
 }
@@ -273,8 +330,9 @@ interface Levels {
 /**
  * @param floor smallest δ as a fraction of the value range: tiny for contours (levels may crowd
  *   the minimum), larger for surfaces (so a narrow valley sampled on a grid does not become spikes).
+ * @param quantile, decades "auto" is log when the `quantile` of f − min lies `decades` (a ratio) below the top.
  */
-function chooseLevels(z: number[][], mode: "auto" | "log" | "linear", floor = 1e-12): Levels {
+function chooseLevels(z: number[][], mode: "auto" | "log" | "linear", floor = 1e-12, quantile = 0.02, decades = 100): Levels {
   const flat = z.flat().filter(Number.isFinite);
   if (flat.length === 0) throw new DslError("bad-argument", "plot: f is not finite anywhere on the grid", { path: "plot" });
   let lo = Infinity, hi = -Infinity;
@@ -284,25 +342,40 @@ function chooseLevels(z: number[][], mode: "auto" | "log" | "linear", floor = 1e
   const q = (p: number) => shifted[Math.min(shifted.length - 1, Math.floor(p * shifted.length))] ?? 0;
   // Log when the lowest 2% of the plane sits more than two decades below the top: a narrow
   // valley (Rosenbrock) would otherwise be one flat colour; a bowl (x² + y²) stays linear.
-  const log = mode === "log" || (mode === "auto" && shifted.length > 0 && (hi - lo) / Math.max(q(0.02), delta) > 100);
-  const transform = log ? (v: number) => Math.log10(v - lo + delta) : (v: number) => v;
+  const log = mode === "log" || (mode === "auto" && shifted.length > 0 && (hi - lo) / Math.max(q(quantile), shifted[0]!, (hi - lo) * 1e-12) > decades);
+  if (!log) {
+    const out = z.map((row) => row.map((v) => (Number.isFinite(v) ? roundSig(v, 4) : null)));
+    return { log, z: out, range: [lo, hi], transform: (v) => v, label: "f", ticks: {} };
+  }
+  // log₁₀(f − m + c) with round numbers the label can write out: m = f's smallest value to 3
+  // digits, c a power of ten at least δ (and above m's rounding, so the argument stays > 0).
+  // a power of ten at or below δ; m left out (0) when it is small next to c
+  const c0 = 10 ** Math.floor(Math.log10(Math.max(delta, Number.MIN_VALUE)));
+  const m = Math.abs(lo) < c0 / 10 ? 0 : roundSig(lo, 3);
+  const c = Math.max(c0, 10 ** Math.ceil(Math.log10(Math.max(2 * Math.abs(m - lo), Number.MIN_VALUE))));
+  const transform = (v: number) => Math.log10(v - m + c);
+  const label = `log₁₀(f${m === 0 ? "" : m > 0 ? ` − ${fmt(m)}` : ` + ${fmt(-m)}`} + ${fmt(c)})`;
   const out = z.map((row) => row.map((v) => (Number.isFinite(v) ? roundSig(transform(v), 4) : null)));
   const range: [number, number] = [transform(lo), transform(hi)];
-  const ticks = log ? logTicks(lo, hi, transform) : {};
-  return { log, z: out, range, transform, ticks };
+  return { log, z: out, range, transform, label, ticks: logTicks(lo, hi, transform) };
 }
 
 /**
  * Colour-bar ticks for log levels, at round values of f (±10^k and 0) inside (f_min, f_max],
  * at least 0.4 level-decades apart so labels do not collide.
  */
-function logTicks(lo: number, hi: number, transform: (v: number) => number): Record<string, unknown> {
-  const nice: number[] = [0];
-  for (let k = -30; k <= 30; k++) nice.push(10 ** k, -(10 ** k));
-  const vals = nice.filter((v) => v > lo && v <= hi).sort((a, b) => a - b);
-  const kept: number[] = [];
-  for (const v of vals) if (kept.length === 0 || transform(v) - transform(kept[kept.length - 1]!) >= 0.4) kept.push(v);
-  return { tickvals: kept.map(transform), ticktext: kept.map(fmt) };
+export function logTicks(lo: number, hi: number, transform: (v: number) => number): Record<string, unknown> {
+  // powers of ten first; 2× and 5× of them as well when fewer than three would be labelled
+  for (const mantissas of [[1], [1, 2, 5], [1, 1.5, 2, 3, 5, 7]]) {
+    const nice: number[] = [0];
+    for (let k = -30; k <= 30; k++) for (const a of mantissas) nice.push(a * 10 ** k, -a * 10 ** k);
+    const vals = nice.filter((v) => v >= lo && v <= hi && Number.isFinite(transform(v))).sort((a, b) => a - b);
+    const kept: number[] = [];
+    for (const v of vals) if (kept.length === 0 || transform(v) - transform(kept[kept.length - 1]!) >= 0.4) kept.push(v);
+    if (kept.length >= 3) return { tickvals: kept.map(transform), ticktext: kept.map(fmt) };
+  }
+  // too narrow a range for round values of f: linear ticks at the ends
+  return { tickvals: [transform(lo), transform(hi)], ticktext: [fmt(roundSig(lo, 3)), fmt(roundSig(hi, 3))] };
 }
 
 function pathTraces(paths: readonly PathSeries[], g: Grid, maxMarkers: number, in3d: boolean, zOf: (x: number, y: number) => number): Trace[] {

@@ -86,10 +86,20 @@ export class LiveChart {
   private readonly runs = new Map<string, LiveRun>();
   private lastDraw = -Infinity;
   private shown = false;
-  private readonly started = Date.now();
+  private readonly started: number;
   private failed = false;
+  /** Redraws so far (the first display included). */
+  redraws = 0;
 
-  constructor(private readonly o: LiveChartOptions = {}, private readonly sink: DisplayHook | null = currentHook()) {}
+  /**
+   * @param o options; see `LiveChartOptions`.
+   * @param sink where to display (default: the kernel's display, see `setDisplayHook`).
+   * @param clock milliseconds now (default `Date.now`; tests pass a fake clock). Redraws follow
+   *   this clock, not the step count: at most one per `throttleMs`, however long a step takes.
+   */
+  constructor(private readonly o: LiveChartOptions = {}, private readonly sink: DisplayHook | null = currentHook(), private readonly clock: () => number = () => Date.now()) {
+    this.started = clock();
+  }
 
   /** Whether this chart can display at all. */
   get active(): boolean {
@@ -99,11 +109,12 @@ export class LiveChart {
   /** Record the latest state of a run (the object is kept and re-read on each redraw); redraws when the throttle allows. */
   progress(run: LiveRun): void {
     this.runs.set(run.name, run);
-    const now = Date.now();
+    const now = this.clock();
     if (now - this.lastDraw < (this.o.throttleMs ?? 250)) return;
     this.lastDraw = now;
     this.send(this.svgBundle(), this.shown);
     this.shown = true;
+    this.redraws++;
   }
 
   /**
@@ -133,7 +144,7 @@ export class LiveChart {
       const idx = decimate(losses[k]!.length, losses[k]!, maxPoints);
       return { name: r.name, color: colorOf(r.name), x: idx, y: pick(losses[k]!, idx, log) };
     });
-    const secs = ((Date.now() - this.started) / 1000).toFixed(1);
+    const secs = ((this.clock() - this.started) / 1000).toFixed(1);
     const status = runs.map((r, k) => {
       const l = losses[k]!;
       const step = r.steps ?? Math.max(0, l.length - 1);

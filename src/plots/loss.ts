@@ -2,11 +2,11 @@
  * Loss curves of one or many runs, with optional panels underneath sharing the step axis:
  * distance to the optimum ‖x_t − x*‖, gradient norm ‖∇f(x_t)‖ and learning rate η_t.
  */
-import { DslError } from "../errors/index.js";
-import { MAX_POINTS, decimate, escapeTemplate, extent, flatOf, fmt, lineShape, pick, stepAxis } from "./data.js";
+import { DslError, describe } from "../errors/index.js";
+import { MAX_POINTS, decimate, distinctFormat, escapeTemplate, extent, flatOf, fmt, lineShape, pick, stepAxis } from "./data.js";
 import { Figure } from "./figure.js";
 import { colorOf } from "./palette.js";
-import { axis, axisSuffix, baseLayout, defaultConfig, note, stackDomains } from "./style.js";
+import { axis, axisSuffix, baseLayout, defaultConfig, legendAllowance, note, sharedName, stackDomains } from "./style.js";
 import type { Layout, Points, Series, Trace } from "./types.js";
 
 /** One run as plain data (a `Run` of `optimize` has these fields). */
@@ -25,6 +25,8 @@ export interface RunSeries {
   status?: string;
   /** The optimizer's options (legend names and matching runs to theory use them). */
   hyperparameters?: Readonly<Record<string, unknown>>;
+  /** What the run shares with every other run of the chart (the legend's title), e.g. `"adam (lr=0.01)"` for runs from several starts. */
+  group?: string;
 }
 
 /** The panels a loss chart can show under the loss. */
@@ -48,6 +50,13 @@ export interface LossCurveOptions {
   maxPoints?: number;
   /** Height in pixels (default grows with the number of panels). */
   height?: number;
+  /**
+   * Log step axis (default false): a 5-step run beside a 1312-step run takes a quarter of the
+   * width instead of a sliver. Step 0 has no place on a log axis and is left out (the chart says so).
+   */
+  logX?: boolean;
+  /** Only steps `from` to `to` (inclusive, whole numbers, 0 ≤ from < to) are drawn; the step numbers stay. */
+  steps?: readonly [number, number];
 }
 
 interface Panel {
@@ -69,6 +78,7 @@ interface Panel {
 export function lossCurves(runs: readonly RunSeries[], o: LossCurveOptions = {}): Figure {
   if (runs.length === 0) throw new DslError("bad-argument", "plot.loss: expected at least one run, got none", { path: "plot.loss" });
   const maxPoints = o.maxPoints ?? MAX_POINTS;
+  const window = stepWindow(o);
   const gapMode = o.fStar !== undefined;
   const mainValues = gapMode ? runs.map((r) => gap(r.losses, o.fStar!)) : runs.map((r) => r.losses);
   const notes: string[] = [];
@@ -86,34 +96,64 @@ export function lossCurves(runs: readonly RunSeries[], o: LossCurveOptions = {})
   for (const kind of o.panels ?? defaultPanels(runs, o)) panels.push(panelFor(kind, runs, o));
 
   const domains = stackDomains(panels.length);
-  const layout: Layout = baseLayout(o.title ?? (gapMode ? "Suboptimality f(x) − f*" : "Loss"), {
-    height: o.height ?? 380 + 150 * (panels.length - 1),
+  const shared = sharedName(runs.map((r) => r.group));
+  const layout: Layout = baseLayout(o.title ?? `${gapMode ? "Suboptimality f(x) − f*" : "Loss"}${shared ? `: ${shared}, ${runs.length} starts` : ""}`, {
+    height: o.height ?? 380 + 150 * (panels.length - 1) + legendAllowance(runs.map((r) => r.name)),
   });
   const data: Trace[] = [];
   let decimated = 0;
   for (const run of runs) {
     const color = colorOf(run.name);
     const label = run.status === "diverged" ? `${run.name} (diverged)` : run.name;
-    const idx = decimate(run.losses.length, run.losses, maxPoints);
-    if (idx.length < run.losses.length) decimated = Math.max(decimated, run.losses.length);
+    const idx = windowed(run.losses, window, maxPoints);
+    const shown = Math.max(0, Math.min(window[1], run.losses.length - 1) - window[0] + 1);
+    if (idx.length < shown) decimated = Math.max(decimated, shown);
     panels.forEach((p, i) => {
       const values = p.values(run);
       if (!values || values.length === 0) return;
-      const ix = values.length === run.losses.length ? idx : decimate(values.length, values, maxPoints);
+      const ix = values.length === run.losses.length ? idx : windowed(values, window, maxPoints);
       data.push(line(run, label, color, i, ix, pick(values, ix, p.scale === "log"), p));
     });
-    if (run.status === "diverged") data.push(divergenceMark(run, color, mainValues[runs.indexOf(run)]!));
+    if (run.status === "diverged") {
+      const mark = divergenceMark(run, color, mainValues[runs.indexOf(run)]!);
+      const at = (mark.x as number[])[0];
+      if (at !== undefined && at >= window[0] && at <= window[1]) data.push(mark);
+    }
   }
   panels.forEach((p, i) => {
     const s = axisSuffix(i), bottom = i === panels.length - 1;
     layout[`yaxis${s}`] = axis(p.title, { type: p.scale, domain: domains[i], anchor: `x${s}`, ...(i > 0 ? { nticks: 4 } : {}) });
     layout[`xaxis${s}`] = axis(bottom ? "step t (iterations)" : "", {
-      anchor: `y${s}`, matches: i === 0 ? undefined : "x", showTickLabels: bottom,
+      anchor: `y${s}`, matches: i === 0 ? undefined : "x", showTickLabels: bottom, ...(o.logX ? { type: "log" as const } : {}),
     });
   });
+  if (o.logX && (o.steps?.[0] ?? 0) === 0) notes.push("log step axis: step 0 is not drawn");
   if (decimated > 0) notes.push(`long runs drawn with ${maxPoints} of ${decimated} points (min/max per bucket kept)`);
   if (notes.length > 0) layout.annotations = [note(notes.join("; "))];
   return new Figure({ data, layout, config: defaultConfig() }, summarize(runs, gapMode));
+}
+
+/** The steps drawn, [from, to] (inclusive), from `o.steps` (checked) and `o.logX` (no step 0). */
+function stepWindow(o: LossCurveOptions): [number, number] {
+  let from = 0, to = Infinity;
+  if (o.steps !== undefined) {
+    const w = o.steps as unknown;
+    if (!Array.isArray(w) || w.length !== 2 || !w.every((v) => Number.isInteger(v) && v >= 0) || !(w[0] < w[1])) {
+      throw new DslError("bad-option", `plot.loss: steps must be [from, to] with whole numbers 0 ≤ from < to, got ${describe(o.steps)}`, { path: "plot.loss.steps" });
+    }
+    [from, to] = w as [number, number];
+  }
+  return [o.logX ? Math.max(1, from) : from, to];
+}
+
+/** The indices of `values` to draw: those in the window, decimated to `maxPoints`. */
+function windowed(values: Series, window: readonly [number, number], maxPoints: number): number[] {
+  const [from, to] = window;
+  const end = Math.min(values.length - 1, to);
+  if (from === 0 && end === values.length - 1) return decimate(values.length, values, maxPoints);
+  if (end < from) return [];
+  const part = ArrayBuffer.isView(values) ? (values as Float64Array).subarray(from, end + 1) : Array.prototype.slice.call(values, from, end + 1) as number[];
+  return decimate(part.length, part, maxPoints).map((i) => i + from);
 }
 
 function defaultPanels(runs: readonly RunSeries[], o: LossCurveOptions): LossPanel[] {
@@ -251,10 +291,10 @@ function present(list: (Series | undefined)[]): Series[] {
 
 function summarize(runs: readonly RunSeries[], gapMode: boolean): string {
   const steps = Math.max(...runs.map((r) => r.losses.length)) - 1;
-  const parts = runs.slice(0, 4).map((r) => {
-    const last = r.losses.length > 0 ? r.losses[r.losses.length - 1]! : NaN;
-    return `${r.name} → ${fmt(last)}${r.status ? ` (${r.status})` : ""}`;
-  });
+  const lasts = runs.map((r) => (r.losses.length > 0 ? r.losses[r.losses.length - 1]! : NaN));
+  // the shared number format, with the digits that tell the runs' final losses apart
+  const f = distinctFormat(lasts);
+  const parts = runs.slice(0, 4).map((r, i) => `${r.name} → ${f(lasts[i]!)}${r.status ? ` (${r.status})` : ""}`);
   if (runs.length > 4) parts.push(`… ${runs.length - 4} more`);
   const what = gapMode ? "suboptimality" : "loss";
   return `${what} curves of ${runs.length} run${runs.length === 1 ? "" : "s"} over ${steps} step${steps === 1 ? "" : "s"}: ${parts.join(", ")}`;

@@ -127,12 +127,15 @@ export function scheduleDisplay(schedule: { (step: number): number; values(n?: n
  * @param own the report's own bundle.
  */
 export function gradcheckDisplay(
-  report: { verdict: string; vcurve(): { h: number[]; series: { name: string; method: FdScheme; error: number[] }[] } },
+  report: { verdict: string; vcurve(): { h: number[]; referenceValues?: number[]; series: { name: string; method: FdScheme; error: number[] }[] } },
   own: MimeBundle,
 ): MimeBundle | Promise<MimeBundle> {
   if (report.verdict === "pass") return own;
   const v = report.vcurve();
-  return attach(own, gradcheckCurve({ hs: v.h, curves: v.series.map((s) => ({ name: s.name, method: s.method, values: s.error })) }));
+  // the derivatives' size places a correct gradient's V under a wrong one's flat error
+  const refs = (v.referenceValues ?? []).map(Math.abs).filter((r) => Number.isFinite(r) && r > 0);
+  const scale = refs.length ? Math.max(...refs) : 1;
+  return attach(own, gradcheckCurve({ hs: v.h, scale, curves: v.series.map((s) => ({ name: s.name, method: s.method, values: s.error })) }));
 }
 
 /**

@@ -66,6 +66,26 @@ export function scheduleChart(series: readonly LrSeries[], o: ScheduleOptions = 
     layout.xaxis2 = axis("step t (optimizer steps taken)", { anchor: "y2", matches: "x" });
     layout.yaxis2 = axis("momentum / β₁", { domain: bottom, anchor: "x2" });
   }
-  const parts = series.map((s) => `${s.name}: ${fmt(s.lrs[0]!)} → ${fmt(s.lrs[s.lrs.length - 1]!)} over ${s.lrs.length} steps`);
+  const parts = series.map((s) => `${s.name}: ${rangeSummary(s.lrs)}`);
   return new Figure({ data, layout, config: defaultConfig() }, `lr schedule${series.length === 1 ? "" : "s"} ${parts.join("; ")}`);
+}
+
+/**
+ * `0.1 → 0 over 100 steps`, and for values that do not move one way (a cosine past its period, a
+ * cycle, a warm-up) the range they cover: `0.1 → 0.0999 over 201 steps, between 0 (step 100) and
+ * 0.1`, never only the two ends, which would read as "nearly constant".
+ */
+export function rangeSummary(v: Series): string {
+  const n = v.length;
+  let lo = 0, hi = 0, up = false, down = false;
+  for (let i = 1; i < n; i++) {
+    if (v[i]! < v[lo]!) lo = i;
+    if (v[i]! > v[hi]!) hi = i;
+    if (v[i]! > v[i - 1]!) up = true;
+    if (v[i]! < v[i - 1]!) down = true;
+  }
+  const text = `${fmt(v[0]!)} → ${fmt(v[n - 1]!)} over ${n} steps`;
+  if (!(up && down)) return text;
+  const at = (i: number) => (i === 0 || i === n - 1 ? "" : ` (step ${i})`);
+  return `${text}, between ${fmt(v[lo]!)}${at(lo)} and ${fmt(v[hi]!)}${at(hi)}`;
 }

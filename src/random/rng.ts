@@ -74,8 +74,19 @@ export function toShape(shape: unknown, who: string): number[] {
       throw new DslError("bad-option", `${who}: shape entry ${i} must be a non-negative integer, got ${describe(d)}`, { path: `shape[${i}]` });
     }
   });
+  const total = (dims as number[]).reduce((a, d) => a * d, 1);
+  // each dimension too: [1e15, 0] has no entries but an outer array of 10¹⁵ empty rows
+  if (total > MAX_DRAWN || (dims as number[]).some((d) => d > MAX_DRAWN)) {
+    throw new DslError("bad-option", `${who}: the shape ${describe(dims)} has ${total > MAX_DRAWN ? total.toExponential(2) : `a dimension of ${Math.max(...(dims as number[])).toExponential(2)}`} entries; at most ${MAX_DRAWN} (2^24) are drawn as nested number arrays (${(MAX_DRAWN * 8) / 2 ** 20} MiB of float64 and more as JS arrays)`, { path: "shape", detail: { value: dims } });
+  }
   return dims as number[];
 }
+
+/**
+ * The most entries one draw returns (issue 16): `normal([1e9])` used to exhaust the memory and
+ * crash the process; nested JS arrays of 2²⁴ numbers are already ~0.5 GiB.
+ */
+export const MAX_DRAWN = 2 ** 24;
 
 /** Nests a flat row-major array into `dims` (a vector is the array itself). */
 function nestFlat(flat: number[], dims: readonly number[]): Nested {
@@ -219,7 +230,7 @@ export class Rng {
 
   /** A random permutation of 0..n−1. */
   permutation(n: number): number[] {
-    if (!Number.isInteger(n) || n < 0) throw new DslError("bad-option", `rng.permutation: n must be a non-negative integer, got ${describe(n)}`, { path: "n" });
+    if (!Number.isInteger(n) || n < 0 || n > MAX_DRAWN) throw new DslError("bad-option", `rng.permutation: n must be a non-negative integer ≤ ${MAX_DRAWN} (2^24), got ${describe(n)}`, { path: "n" });
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 

@@ -67,7 +67,10 @@ export function buildObjective(src: string | ((...args: never[]) => unknown), op
   const isData = (n: string): boolean => columns.has(n);
   const isConst = (n: string): boolean => Object.prototype.hasOwnProperty.call(constants, n);
   for (const n of declared ?? []) {
-    if (isData(n) || isConst(n)) throw new DslError("bad-option", `objective ${quote(text)}: '${n}' is declared as a variable and also given as ${isData(n) ? "a data column" : "a constant"}`, { path: "objective.vars" });
+    if (isData(n) || isConst(n)) {
+      const field = opts.params ? "params" : "vars";
+      throw new DslError("bad-option", `objective ${quote(text)}: '${n}' is declared in ${field} and also given as ${isData(n) ? "a data column" : "a constant"}`, { path: `objective.${field}` });
+    }
   }
   checkMatrixUse(opts.data, columns, parsed.order, declared, text);
   let names: string[];
@@ -112,7 +115,9 @@ function expandDeclared(list: readonly string[] | undefined, what: string): stri
   if (list === undefined) return undefined;
   const out = expandRanges(list);
   if (out === null) throw new DslError("bad-option", `objective: a range in ${what} must look like x[1..50] with the upper bound ≥ the lower, got ${JSON.stringify(list)}`, { path: `objective.${what}` });
-  const dup = out.find((n, i) => out.indexOf(n) !== i);
+  // a Set, not indexOf: x[1..100000] made this O(n²), minutes for 10⁵ names
+  const seen = new Set<string>();
+  const dup = out.find((n) => seen.size === seen.add(n).size);
   if (dup !== undefined) throw new DslError("bad-option", `objective: '${dup}' appears twice in ${what}`, { path: `objective.${what}` });
   return out;
 }
@@ -165,6 +170,8 @@ function dataColumns(data: Readonly<Record<string, DataColumn>> | undefined, bas
     if (n > 0 && typeof first === "object" && first !== null) {
       const m = col as readonly ArrayLike<number>[];
       const d = m[0]!.length;
+      // rows of no entries give no columns: the matrix would vanish without a word (issue 16's fuzz)
+      if (!(typeof d === "number" && Number.isInteger(d) && d >= 1 && d <= 1e6)) bad(`is a matrix whose rows must have 1 to 10⁶ entries, got rows of ${describe(d)}`, key);
       const cols = Array.from({ length: d }, () => new Float64Array(n));
       for (let i = 0; i < n; i++) {
         const row = m[i]!;

@@ -12,6 +12,7 @@ import { assert } from "../errors/index.js";
 import { JsEmitter } from "./codegen.js";
 import type { Expr, Sym } from "./ir.js";
 import { RUNTIME } from "./runtime.js";
+import { recordShipped } from "./shipped.js";
 
 /**
  * Source size (characters) of one generated function before the program is split: V8 does not
@@ -77,7 +78,9 @@ export function programSource(spec: ProgramSpec, limit = LOCAL_LIMIT, chunk = CH
 /** Compiles a program to a closure. */
 export function compileProgram<F extends (...args: never[]) => unknown>(spec: ProgramSpec): F {
   const { source, slots } = programSource(spec);
-  return new Function("R", "s", source)(RUNTIME, new Float64Array(Math.max(slots, 1))) as F;
+  const size = Math.max(slots, 1);
+  const fn = new Function("R", "s", source)(RUNTIME, new Float64Array(size)) as F;
+  return recordShipped(fn, { params: ["R", "s"], body: source, args: [{ kind: "runtime" }, { kind: "scratch", size }] });
 }
 
 /** Symbol reader for a parameter vector `x` given each variable's slot. */

@@ -10,6 +10,7 @@ import { JsEmitter, isAtom } from "./codegen.js";
 import { freeSyms, isConstant, makeCall, makeNary, makePow, makeSym, type Expr, type Sym } from "./ir.js";
 import { COMPLEX_RUNTIME } from "./complex-runtime.js";
 import { RUNTIME } from "./runtime.js";
+import { recordShipped } from "./shipped.js";
 
 /** How a data program reads its inputs. */
 export interface DataLayout {
@@ -108,5 +109,12 @@ export function loopSource(params: string, body: LoopBody, inside: string[], bef
 /** Compiles a loop program over the data columns. */
 export function compileLoop<F>(source: string, columns: readonly Float64Array[]): F {
   const pre = columns.map((_c, k) => `const D${k} = D[${k}];`).join("\n");
-  return new Function("R", "C", "D", "M", `${pre}\n${source}`)(RUNTIME, COMPLEX_RUNTIME, columns, columns[0]?.length ?? 0) as F;
+  const body = `${pre}\n${source}`;
+  const m = columns[0]?.length ?? 0;
+  const fn = new Function("R", "C", "D", "M", body)(RUNTIME, COMPLEX_RUNTIME, columns, m) as F;
+  return recordShipped(fn as F & object, {
+    params: ["R", "C", "D", "M"],
+    body,
+    args: [{ kind: "runtime" }, { kind: "complex-runtime" }, { kind: "arrays", arrays: columns }, { kind: "number", value: m }],
+  });
 }

@@ -3,6 +3,7 @@
  * `\left(…\right)` only where precedence needs parentheses (plain `( )` around short function
  * arguments). Vectors and matrices render as `bmatrix`.
  */
+import { createRequire } from "node:module";
 import type { FnName } from "./functions.js";
 import type { Call, Expr, Sym } from "./ir.js";
 import { asFraction, isNegativeTerm, latexSymbol, Prec, type Printed } from "./shape.js";
@@ -167,5 +168,73 @@ class LatexPrinter {
         return [`${name}${parens(list)}`, Prec.Atom];
       }
     }
+  }
+}
+
+/** The mathjs nodes `indexedSumLatex` reads (mathjs's own `toTex` with a handler does the rest). */
+interface TexNode {
+  readonly type: string;
+  readonly name?: string;
+  readonly op?: string;
+  readonly fn?: TexNode | string;
+  readonly args?: TexNode[];
+  readonly value?: unknown;
+  readonly object?: TexNode;
+  readonly implicit?: boolean;
+  readonly index?: { readonly dimensions: TexNode[] };
+  toTex(options: { handler: (node: TexNode, options: unknown) => string | undefined }): string;
+  filter(test: (n: TexNode) => boolean): TexNode[];
+}
+
+let texParser: { parse(src: string): TexNode } | undefined;
+
+/**
+ * LaTeX of an objective's source that uses indexed sums or products, with the Σ kept:
+ * `sum((x[i] - i)^2, i, 1, 50)` shows as `\sum_{i=1}^{50} \left(x_{i} - i\right)^{2}`, not as 50
+ * expanded terms; numbers as the user wrote them (`50.5 x^2`, not `101 x^2/2`). Null when the
+ * source has no indexed sum or product, or is not a mathjs expression (a TypeScript function's
+ * text): the expanded expression then shows as before.
+ *
+ * @param src the objective's source as written.
+ * @example
+ * indexedSumLatex("sum(x[i]^2, i, 1, 50)"); // "\\sum_{i=1}^{50} x_{i}^{2}"
+ */
+export function indexedSumLatex(src: string): string | null {
+  if (!/\b(sum|prod)\s*\(/.test(src)) return null;
+  let root: TexNode;
+  try {
+    texParser ??= createRequire(import.meta.url)("mathjs/number") as { parse(src: string): TexNode };
+    root = texParser.parse(src);
+  } catch {
+    return null;
+  }
+  const indexed = (n: TexNode): boolean =>
+    n.type === "FunctionNode" && typeof n.fn === "object" && (n.fn.name === "sum" || n.fn.name === "prod") && n.args?.length === 4 && n.args[1]!.type === "SymbolNode";
+  if (root.filter(indexed).length === 0) return null;
+  const handler = (n: TexNode, options: unknown): string | undefined => {
+    const tex = (m: TexNode) => m.toTex(options as never);
+    if (indexed(n)) {
+      const [body, i, lo, hi] = n.args!;
+      const op = (n.fn as TexNode).name === "sum" ? "\\sum" : "\\prod";
+      const b = tex(body!);
+      // a body that is itself a sum or difference needs its parentheses after Σ
+      const wrap = body!.type === "OperatorNode" && (body!.op === "+" || body!.op === "-") && body!.args?.length === 2;
+      return `${op}_{${tex(i!)}=${tex(lo!)}}^{${tex(hi!)}} ${wrap ? `\\left(${b}\\right)` : b}`;
+    }
+    if (n.type === "ConstantNode" && typeof n.value === "number") return latexNumber(n.value);
+    if (n.type === "SymbolNode") return n.name === "pi" ? "\\pi" : latexSymbol(n.name!);
+    if (n.type === "AccessorNode" && n.object?.type === "SymbolNode" && n.index) {
+      return `${latexSymbol(n.object.name!)}_{${n.index.dimensions.map(tex).join(",")}}`;
+    }
+    if (n.type === "OperatorNode" && n.op === "*" && n.args?.length === 2 && n.args[0]!.type === "ConstantNode") {
+      // a coefficient: `50.5 x^{2}` (the user's number, no \cdot)
+      return `${tex(n.args[0]!)} ${tex(n.args[1]!)}`;
+    }
+    return undefined;
+  };
+  try {
+    return root.toTex({ handler }).replace(/\s+/g, " ").replace(/\{ /g, "{").trim();
+  } catch {
+    return null;
   }
 }

@@ -268,7 +268,9 @@ class Converter {
     const idx = args[1]!.name!;
     if (this.opts.symbols?.has(idx) || idx in this.constants) return false;
     if (args[0]!.filter((c) => c.type === "SymbolNode" && c.name === idx).length > 0) return true;
-    return [args[2]!, args[3]!].every((b) => Number.isInteger(this.arithmetic(b)));
+    // numeric bounds make it an indexed sum even when they are not integers: prod(x, i, 1, 0.5)
+    // is then an error about the bound, not a product of four factors with a variable i (issue 16)
+    return [args[2]!, args[3]!].every((b) => this.arithmetic(b) !== undefined);
   }
 
   /** `sum(body, i, lo, hi)`: body with i = lo, …, hi, added (or multiplied) term by term. */
@@ -277,6 +279,18 @@ class Converter {
     const lo = this.integer(args[2]!, `the lower bound of ${name} over ${idx}`);
     const hi = this.integer(args[3]!, `the upper bound of ${name} over ${idx}`);
     if (hi - lo > 1e6) throw exprError("bad-index", `objective: ${name} over ${idx} from ${lo} to ${hi} has too many terms (at most 1e6)`, this.ref(name));
+    // An empty range: from lo to lo − 1 inside another indexed sum is the usual convention
+    // (sum(sum(x[i]*x[j], j, i+1, n), i, 1, n) has an empty inner sum at i = n); anything else,
+    // a reversed range or an empty sum on its own, is a mistake that would silently give 0 (or 1)
+    // and drop the body's variables (issue 16).
+    if (hi < lo && (hi < lo - 1 || this.bound.size === 0)) {
+      const empty = name === "sum" ? "0" : "1";
+      throw exprError(
+        "bad-index",
+        `objective: ${name} over ${idx} from ${lo} to ${hi} is empty (the upper bound ${hi} is below the lower bound ${lo}), which would make it ${empty} without its terms' variables; swap the bounds, or write ${empty} in ${quote(this.src)}`,
+        this.ref(name),
+      );
+    }
     const outer = this.bound.get(idx);
     const terms: Expr[] = [];
     for (let k = lo; k <= hi; k++) {

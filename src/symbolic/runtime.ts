@@ -3,6 +3,7 @@
  * purposes). Generated closures receive this object as `R`, and the tree evaluator uses it too,
  * so compiled code and interpreted code agree bit for bit.
  */
+import { erf } from "../numeric/erf.js";
 
 /** The logistic sigmoid 1/(1+e^{-x}), without overflow for large |x|. */
 export function sigmoid(x: number): number {
@@ -94,51 +95,6 @@ export function argminIs(k: number, ...xs: number[]): number {
   let best = 0;
   for (let i = 1; i < xs.length; i++) if (xs[i]! < xs[best]!) best = i;
   return best === k - 1 ? 1 : 0;
-}
-
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
-
-/**
- * The error function erf(x) = 2/√π ∫₀ˣ e^{-t²} dt, to about 1e-15 relative.
- *
- * |x| < 2: the series erf(x) = 2/√π e^{-x²} Σₙ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)), whose terms are all
- * positive (no cancellation, unlike the Taylor series). |x| ≥ 2: 1 − erfc(x) with erfc from its
- * continued fraction (Abramowitz & Stegun 7.1.14), evaluated by the modified Lentz method.
- */
-export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const a = Math.abs(x);
-  if (a >= 6) return Math.sign(x);
-  if (a < 2) {
-    let term = a;
-    let sum = a;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * a * a) / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return Math.sign(x) * TWO_OVER_SQRT_PI * Math.exp(-a * a) * sum;
-  }
-  return Math.sign(x) * (1 - erfcLarge(a));
-}
-
-/** erfc(a) for a ≥ 2 by the continued fraction 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))). */
-function erfcLarge(a: number): number {
-  const tiny = 1e-300;
-  let f = a;
-  let c = a;
-  let d = 0;
-  for (let k = 1; k < 300; k++) {
-    const num = k / 2;
-    d = a + num * d;
-    d = d === 0 ? tiny : 1 / d;
-    c = a + num / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-a * a) / (Math.sqrt(Math.PI) * f);
 }
 
 /** The runtime object handed to generated code as `R`. */

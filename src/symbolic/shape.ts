@@ -38,6 +38,15 @@ export function rational(c: number): [number, number] | null {
   return null;
 }
 
+/**
+ * A coefficient shows as the user wrote it (`50.5 x^2`, not `101 x^2/2`; `2.5`, `0.3`) unless the
+ * fraction is a unit fraction (`x/2`, `x/3`) or shorter than the decimal (`2/3`, not
+ * `0.6666666666666666`).
+ */
+function decimalReadsBetter(a: number, [p, q]: [number, number]): boolean {
+  return q !== 1 && p !== 1 && String(a).length <= `${p}/${q}`.length;
+}
+
 /** Reads `e` as a signed fraction (see `Fraction`). */
 export function asFraction(e: Expr): Fraction {
   const out: Fraction = { negative: false, numCoef: null, denCoef: null, numer: [], denom: [] };
@@ -48,7 +57,7 @@ export function asFraction(e: Expr): Fraction {
       if (c < 0 || Object.is(c, -0)) out.negative = !out.negative;
       const a = Math.abs(c);
       const r = rational(a);
-      if (r === null) out.numCoef = a;
+      if (r === null || decimalReadsBetter(a, r)) out.numCoef = a;
       else {
         if (r[0] !== 1) out.numCoef = r[0];
         if (r[1] !== 1) out.denCoef = r[1];

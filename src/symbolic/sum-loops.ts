@@ -21,6 +21,7 @@ import { compileProgram, upperEntries, vectorSymbols, type HvpFn, type MatrixFn,
 import { Differentiator, directional } from "./derivative.js";
 import { freeSyms, makeSym, type Expr, type Sym } from "./ir.js";
 import { RUNTIME } from "./runtime.js";
+import { recordShipped, shippedCode } from "./shipped.js";
 import { mul, ZERO } from "./simplify.js";
 import { RAW, type Sequence, type SumPlan, type TermGroup } from "./sum-plan.js";
 import { substitute } from "./walk.js";
@@ -108,7 +109,14 @@ class LoopWriter {
   compile<F>(params: string, lines: readonly string[], rest?: unknown): F {
     const pre = this.tables.map((_t, k) => `const T${k} = T[${k}];`);
     const source = [...pre, `return function (${params}) {`, ...lines, "};"].join("\n");
-    return new Function("R", "C", "T", "rest", source)(RUNTIME, COMPLEX_RUNTIME, this.tables, rest) as F;
+    const fn = new Function("R", "C", "T", "rest", source)(RUNTIME, COMPLEX_RUNTIME, this.tables, rest) as F;
+    const restCode = shippedCode(rest);
+    if (rest !== undefined && restCode === undefined) return fn; // a rest that cannot be rebuilt: neither can this
+    return recordShipped(fn as F & object, {
+      params: ["R", "C", "T", "rest"],
+      body: source,
+      args: [{ kind: "runtime" }, { kind: "complex-runtime" }, { kind: "arrays", arrays: this.tables }, restCode ? { kind: "code", code: restCode } : { kind: "undefined" }],
+    });
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import type { TfjsEngine } from "../backends/index.js";
 import { DslError } from "../errors/index.js";
-import { Batcher, DEFAULT_STATUS_TOL, Run, fmtTol, splitRows, type Optimizer, type RunOptions, type RunRecord, type RunStatus, type StopReason, type Transform } from "../optim/index.js";
+import { Batcher, DEFAULT_STATUS_TOL, Run, fmtTol, runOutcome, splitRows, type Optimizer, type RunOptions, type RunRecord, type StopReason, type Transform } from "../optim/index.js";
 import { learningRates, runBatch } from "./batch-run.js";
 import { fusedSupport, runFused } from "./fused/index.js";
 import { TensorObjective, type CompilableProblem } from "./objective.js";
@@ -166,13 +166,9 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
     });
     if (best) run.best = best;
     const last = rec.gradNorms[end]!;
-    const status: RunStatus = reason === "diverged" ? "diverged" : reason === "tol" || reason === "early-stopping" ? "converged" : last <= (tol ?? DEFAULT_STATUS_TOL) ? "converged" : "max-steps";
-    if (reason === "max-steps") {
-      message = status === "converged"
-        ? `took all ${end} steps; |∇f| = ${fmt(last)} ≤ ${fmtTol(tol ?? DEFAULT_STATUS_TOL)} at the end`
-        : `took all ${end} steps; |∇f| = ${fmt(last)} at the end (> ${fmtTol(tol ?? DEFAULT_STATUS_TOL)})`;
-    }
-    run.finish(status, reason, `${message} [${engine.name}, float32]`, [], performance.now() - t0);
+    // status and message from the float64 runner's one function (src/optim/run-diagnostics.ts)
+    const out = runOutcome({ reason, steps: end, message, g0: rec.gradNorms[0]!, last, tol: tol ?? DEFAULT_STATUS_TOL, tolGiven: tol !== undefined });
+    run.finish(out.status, reason, `${out.message} [${engine.name}, float32]`, [], performance.now() - t0);
     return run;
   } catch (e) {
     // the runners say "aborted after k of n steps"; say whose run it was

@@ -3,7 +3,7 @@
  * matrices), flattened once into a Float64Array plus a `Layout` for the engine.
  * See ./layout.ts for the rules and path format.
  */
-import { DslError } from "../errors/index.js";
+import { describe, DslError } from "../errors/index.js";
 import { layoutOf, type Layout, type Tree } from "./layout.js";
 
 export { entryPath, forEachIndex, isTree, keyPath, layoutOf } from "./layout.js";
@@ -29,6 +29,7 @@ export interface Flat {
  * unflatten([4, 5, 6]); // { W: [[4, 5]], b: 6 }
  */
 export function flatten(t: Tree, who = "tree"): Flat {
+  if (typeof who !== "string") who = "tree"; // a public function: its second argument may be anything
   const layout = layoutOf(t, who);
   const values = new Float64Array(layout.size);
   layout.flattenInto(t, values, who);
@@ -37,11 +38,28 @@ export function flatten(t: Tree, who = "tree"): Flat {
 
 /** The tree of `layout`'s structure holding `v`. */
 export function unflatten(layout: Layout, v: ArrayLike<number>): Tree {
+  checkLayout(layout, "tree.unflatten");
+  checkFlat(v, layout.size, "tree.unflatten");
   return layout.unflatten(v);
+}
+
+/** A `Layout` argument (flatten(t).layout or layoutOf(t)), checked at the edge (issue 16: a TypeError before). */
+function checkLayout(layout: unknown, who: string): asserts layout is Layout {
+  const l = layout as Partial<Layout> | null;
+  if (l === null || typeof l !== "object" || typeof l.unflatten !== "function" || typeof l.flattenInto !== "function" || !Number.isInteger(l.size) || !Array.isArray(l.leaves)) {
+    throw new DslError("bad-argument", `${who}: expected a layout (flatten(t).layout or layoutOf(t)) as the first argument, got ${describe(layout)}`, { path: `${who}.layout` });
+  }
+}
+
+/** A flat vector of `n` numbers. */
+function checkFlat(v: unknown, n: number, who: string): void {
+  const ok = (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) && (v as ArrayLike<unknown>).length === n && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === "number");
+  if (!ok) throw new DslError("bad-argument", `${who}: expected ${n} numbers (the layout's size), got ${describe(v)}`, { path: `${who}.values` });
 }
 
 /** The entries of `t` in `layout`'s order (`t` must have that structure). */
 export function flatValues(layout: Layout, t: Tree, who = "tree"): Float64Array {
+  checkLayout(layout, "tree.flatValues");
   const out = new Float64Array(layout.size);
   layout.flattenInto(t, out, who);
   return out;
@@ -59,6 +77,8 @@ export function zip(a: Tree, b: Tree): [string, Float64Array, Float64Array][] {
  * (per-layer gradient norms). A bare top-level leaf is named "".
  */
 export function leafNorms(layout: Layout, flat: ArrayLike<number>): Record<string, number> {
+  checkLayout(layout, "tree.leafNorms");
+  checkFlat(flat, layout.size, "tree.leafNorms");
   if (flat.length !== layout.size) throw new DslError("bad-length", `tree: leafNorms needs ${layout.size} values, got ${flat.length}`);
   const out: Record<string, number> = {};
   for (const l of layout.leaves) {

@@ -258,6 +258,7 @@ class TreeLayout implements Layout {
  * layoutOf({ W: [[1, 2], [3, 4]], b: [0, 0] }).paths; // ["W[0,0]", "W[0,1]", "W[1,0]", "W[1,1]", "b[0]", "b[1]"]
  */
 export function layoutOf(t: Tree, who = "tree"): Layout {
+  if (typeof who !== "string") who = "tree"; // a public function: its second argument may be anything
   const acc = { leaves: [] as Leaf[], size: 0 };
   const root = build(t, "", who, acc);
   return new TreeLayout(root, acc.leaves, acc.size);

@@ -29,6 +29,7 @@ const indexPath = (path: string, i: number): string => `${path}[${i}]`;
 
 /** `f` on every entry of `t` (with the entry's path when `f` takes two arguments). */
 export function map(t: Tree, f: (x: number, path: string) => number): Tree {
+  if (typeof f !== "function") throw new DslError("bad-argument", `tree.map: the second argument must be a function (x, path) => number, got ${describe(f)}`, { path: "tree.map.f" });
   try {
     return walk1(t, f, f.length > 1, "");
   } catch (e) {
@@ -60,6 +61,7 @@ function walk1(t: unknown, f: (x: number, path: string) => number, paths: boolea
 
 /** `f(a, b)` entry-wise over two trees of the same structure (shaped like `a`). */
 export function map2(a: Tree, b: Tree, f: (x: number, y: number, path: string) => number): Tree {
+  if (typeof f !== "function") throw new DslError("bad-argument", `tree.map2: the third argument must be a function (x, y, path) => number, got ${describe(f)}`, { path: "tree.map2.f" });
   return walk2(a, b, f, "");
 }
 
@@ -127,7 +129,10 @@ export const add = (a: Tree, b: Tree): Tree => map2(a, b, (x, y) => x + y);
 /** a − b, entry-wise. */
 export const sub = (a: Tree, b: Tree): Tree => map2(a, b, (x, y) => x - y);
 /** s·t. */
-export const scale = (t: Tree, s: number): Tree => map(t, (x) => s * x);
+export const scale = (t: Tree, s: number): Tree => {
+  if (typeof s !== "number") throw new DslError("bad-argument", `tree.scale: the factor must be a number, got ${describe(s)}`, { path: "tree.scale.s" });
+  return map(t, (x) => s * x);
+};
 
 /** ⟨a, b⟩ = Σᵢ aᵢ bᵢ over all entries (the trees must have the same structure). */
 export function vdot(a: Tree, b: Tree): number {

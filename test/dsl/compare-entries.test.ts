@@ -37,14 +37,18 @@ describe("compare with per-entry options", () => {
     expect(c.runs.steps!.steps).toBe(7);
   });
 
-  test("the table has a 'differs' column, and the legend names lr and the differing options", () => {
+  test("the table has a 'differs' column; the legend keeps the user's names as written", () => {
     const c = compare(f, { a: { optimizer: sgd({ lr: 1e-3 }), clipValue: 2 }, b: sgd({ lr: 1e-4 }) }, { from, steps: 5 });
     const text = c.tableBundle()["text/plain"] as string;
     expect(text.split("\n")[1]).toMatch(/^name\s+differs\s+optimizer/);
     expect(text).toMatch(/\na\s+lr=0\.001, clipValue=2/);
-    expect(text).toMatch(/\nb ★\s+lr=1\.000e-4, clipValue=none/);
+    expect(text).toMatch(/\nb ★\s+lr=1e-4, clipValue=none/);
     expect((c.tableBundle()["text/html"] as string)).toContain("<th>differs</th>");
-    expect(runsOf(c, "plot").map((s) => s.name)).toEqual(["a (lr=0.001, clipValue=2)", "b (lr=1e-4, clipValue=none)"]);
+    // "a" and "b" are the user's names, not optimizer names: kept as written (the table says what differs)
+    expect(runsOf(c, "plot").map((s) => s.name)).toEqual(["a", "b"]);
+    // optimizer-named entries get what differs, an unset option left out (no "clipValue=none")
+    const d = compare(f, { sgd: { optimizer: sgd({ lr: 1e-3 }), clipValue: 2 }, sgd2: sgd({ lr: 1e-4 }) }, { from, steps: 5 });
+    expect(runsOf(d, "plot").map((s) => s.name)).toEqual(["sgd (lr=0.001, clipValue=2)", "sgd2 (lr=10⁻⁴)"]);
   });
 
   test("a comparison where only the optimizer differs has no 'differs' column", () => {

@@ -73,3 +73,15 @@ test("curvature.eigenvalues: a Lanczos run stopped by its cap says so loudly in 
   expect(full.warning).toBeUndefined();
   expect((await format(full))["text/plain"]).not.toMatch(/⚠/);
 });
+
+test("curvature.sharpness draws the run's own stability limit: 2(1+β)/η = 3800 for heavy ball β = 0.9 at η = 1e-3", async () => {
+  const { momentum } = await import("../../dsl/index.js");
+  const run = optimize(rosen, momentum({ lr: 1e-3, momentum: 0.9 }), { from: [-1.2, 1], steps: 20 });
+  const fig = curvature.sharpness(rosen, run, { every: 10 }).figure();
+  const limit = fig.data.find((t) => (t.line as { dash?: string } | undefined)?.dash === "dash")!;
+  expect(limit.name).toMatch(/^2\(1\+β\)\/η, β = 0\.9/);
+  for (const v of limit.y as number[]) expect(v).toBeCloseTo(3800, 6);
+  expect((await format(curvature.sharpness(rosen, run, { every: 10 })))["text/plain"]).toMatch(/; stability limit 2\(1\+β\)\/η = 3800$/);
+  const plain = curvature.sharpness(rosen, optimize(rosen, gd({ lr: 1e-3 }), { from: [-1.2, 1], steps: 20 }), { every: 10 }).figure();
+  for (const v of plain.data.find((t) => (t.line as { dash?: string } | undefined)?.dash === "dash")!.y as number[]) expect(v).toBeCloseTo(2000, 6);
+});

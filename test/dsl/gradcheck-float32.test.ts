@@ -73,3 +73,32 @@ describe("float32 user code", () => {
     expect(() => gradcheck({ f, grad: (p: P) => grad(p) }, { at, precision: 16 as never })).toThrow(DslError);
   });
 });
+
+describe("the Hessian check of float32 user code", () => {
+  // f = Σ sin(x_i)·x_{i+1} in float32, its gradient as a Float32Array, its hvp in float32.
+  const f3 = (p: number[]) => fr(fr(fr(Math.sin(p[0]!)) * p[1]!) + fr(fr(Math.sin(p[1]!)) * p[2]!));
+  const g3 = (p: number[]) => Float32Array.of(fr(Math.cos(p[0]!) * p[1]!), fr(fr(Math.sin(p[0]!)) + fr(Math.cos(p[1]!) * p[2]!)), fr(Math.sin(p[1]!)));
+  const hvp3 = (bug: number) => (p: number[], v: number[]) =>
+    Float32Array.of(
+      fr(-Math.sin(p[0]!) * p[1]! * v[0]! + Math.cos(p[0]!) * v[1]!),
+      fr(Math.cos(p[0]!) * v[0]! - bug * Math.sin(p[1]!) * p[2]! * v[1]! + Math.cos(p[1]!) * v[2]!),
+      fr(Math.cos(p[1]!) * v[1]!),
+    );
+  const at3 = [0.7, -1.3, 0.4].map(fr);
+
+  test("uses float32's step and rtol (1e-3): a correct hvp passes, a wrong entry fails", () => {
+    const r = gradcheck({ f: f3, grad: g3, hvp: hvp3(1) }, { at: at3 });
+    expect(r.rtol).toBe(1e-3);
+    expect(r.hessian!.rtol).toBe(1e-3);
+    expect(r.hessian!.ok, r.hessian!.message).toBe(true);
+    const bad = gradcheck({ f: f3, grad: g3, hvp: hvp3(1.1) }, { at: at3 });
+    expect(bad.hessian!.ok).toBe(false);
+    expect(bad.hessian!.failures.map((k) => bad.hessian!.rows[k]!.name)).toEqual(["H[x[1],x[1]]"]);
+  });
+
+  test("judged with float64's Hessian tolerance the same correct float32 hvp fails (what precision 32 fixes)", () => {
+    const r = gradcheck({ f: f3, grad: g3, hvp: hvp3(1) }, { at: at3, precision: 64 });
+    expect(r.hessian!.rtol).toBe(1e-6);
+    expect(r.hessian!.ok).toBe(false);
+  });
+});

@@ -60,7 +60,8 @@ describe("Jacobian checks of a layer", () => {
     // The V curve of the failing output along the failing input; the display shows it.
     const v = r.vcurve();
     expect(v.series.map((x) => x.name)).toContain("b[1]");
-    expect(r.toString()).toMatch(/^gradcheck FAIL — central, .*, 16 Jacobian entries/);
+    expect(r.toString()).toMatch(/^gradcheck \(jacobian\) FAIL: relative error .* at \(y\[1\], b\[1\]\)/);
+    expect(r.toString().split("\n")[1]).toMatch(/^  central, .*, 16 Jacobian entries/);
   });
 
   test("a correct vjp (the layer's backward) passes with m unit products; buggy backwards fail on the right leaf", () => {
@@ -164,5 +165,54 @@ describe("second derivatives: { f, grad, hvp } and order: 2", () => {
     }
     expect((err as DslError).code).toBe("unsupported");
     expect((err as DslError).path).toBe("order");
+  });
+});
+
+describe("order: 2 for a vector f: the derivative of its vjp (vhp), as torch's gradgradcheck", () => {
+  /** d/du of vjp(p, v): −2 v_i y_i (1 − y_i²) (u_W x + u_b)_i, through W and b (bug: the 2 forgotten). */
+  function vhp(p: Layer, v: number[], u: Layer, bug?: "half"): Layer {
+    const y = forward(p);
+    const dd = y.map((yi, i) => (bug === "half" ? -1 : -2) * v[i]! * yi * (1 - yi * yi) * (u.W[i]!.reduce((s, w, j) => s + w * X[j]!, 0) + u.b[i]!));
+    return { W: dd.map((d) => X.map((xj) => d * xj)), b: dd };
+  }
+
+  test("a correct vhp passes with vjp, jacobian and jvp; every entry of ∇²(wᵀf) is compared for n ≤ 64", () => {
+    for (const d of [{ vjp }, { jacobian }, { jvp }]) {
+      const r = gradcheck({ f: forward, ...d, vhp }, { at, order: 2 });
+      expect(r.verdict, r.message).toBe("pass");
+      expect(r.order2!.ok).toBe(true);
+      expect(r.order2!.coverage).toBe("full");
+      expect(r.order2!.rows.length).toBe(64);
+      expect(r.order2!.rows[9]!.name).toBe("(∂/∂W[0,1], W[0,1])");
+      expect(r.order2!.weights.every((w) => w === 1 || w === -1)).toBe(true);
+    }
+  });
+
+  test("a vhp missing its factor 2 fails at order 2 while the first derivative passes", () => {
+    const r = gradcheck({ f: forward, vjp, vhp: (p: Layer, v: number[], u: Layer) => vhp(p, v, u, "half") }, { at, order: 2 });
+    expect(r.jacobian!.kind).toBe("vjp");
+    expect(r.rows.every((row) => row.ok)).toBe(true);
+    expect(r.verdict).toBe("fail");
+    expect(r.ok).toBe(false);
+    expect(r.order2!.failures.length).toBeGreaterThan(0);
+    expect(r.message).toMatch(/order 2: gradcheck \(vhp\)/);
+    expect(r.message).toMatch(/half the numeric|1\/2 of the numeric/);
+  });
+
+  test("order: 2 without vhp says what is needed; without order: 2 a vhp is not called", () => {
+    let err: unknown;
+    try {
+      gradcheck({ f: forward, vjp }, { at, order: 2 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DslError);
+    expect((err as DslError).code).toBe("unsupported");
+    expect((err as DslError).path).toBe("order");
+    expect((err as DslError).message).toMatch(/add vhp: \(p, v, u\) => tree/);
+    let calls = 0;
+    const r = gradcheck({ f: forward, vjp, vhp: (p: Layer, v: number[], u: Layer) => (calls++, vhp(p, v, u)) }, { at });
+    expect(r.order2).toBeUndefined();
+    expect(calls).toBe(0);
   });
 });

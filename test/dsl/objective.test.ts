@@ -90,10 +90,32 @@ describe("objective(): display", () => {
   });
 
   test("long sums and many variables display shortened", () => {
+    const r = objective("sum(x[i]^2, i, 1, 20) + x[1]*x[2] + 0", { vars: Array.from({ length: 20 }, (_, i) => `x[${i + 1}]`) });
+    const long = objective(Array.from({ length: 20 }, (_, i) => `(x${i} - ${i})^2`).join(" + "));
+    const b = formatSync(long);
+    expect(b["text/latex"]).toMatch(/^\$\$f\(x_\{0\}, x_\{1\}, \\dots, x_\{19\}\) = .* \+ \\dots \+ \\left\(x_\{19\} - 19\\right\)\^\{2\}\$\$$/);
+    expect(b["text/plain"]).toMatch(/\(20 terms; \.text\(\) or \.latex\(\) for all\)$/);
+    expect(formatSync(r)["text/latex"]).toMatch(/\\sum_\{i=1\}\^\{20\} \{x_\{i\}\}\^\{2\}/);
+  });
+
+  test("an objective written with an indexed sum shows the Σ, not its expanded terms", () => {
     const r = objective("sum(100 (x[2i] - x[2i-1]^2)^2 + (1 - x[2i-1])^2, i, 1, 500)");
     const b = formatSync(r);
-    expect(b["text/latex"]).toMatch(/^\$\$f\(x_\{1\}, x_\{2\}, \\dots, x_\{1000\}\) = .* \+ \\dots \+ \\left\(1 - x_\{999\}\\right\)\^\{2\}\$\$$/);
-    expect(b["text/plain"]).toMatch(/\(1000 terms; \.text\(\) or \.latex\(\) for all\)$/);
+    expect(b["text/latex"]).toBe(
+      "$$f(x_{1}, x_{2}, \\dots, x_{1000}) = \\sum_{i=1}^{500} \\left(100 {\\left(x_{2 i}-{x_{2 i-1}}^{2}\\right)}^{2}+{\\left(1-x_{2 i-1}\\right)}^{2}\\right)$$",
+    );
+    expect(b["text/plain"]).toBe("f(x[1], x[2], ..., x[1000]) = sum(100 (x[2i] - x[2i-1]^2)^2 + (1 - x[2i-1])^2, i, 1, 500)\n(1000 terms expanded; .text() or .latex() for all)");
+    // .latex() and .text() still give every term
+    expect(r.text()).toMatch(/\(1 - x\[999\]\)\^2$/);
+    // a sum of 50 terms: Σ, not 50 terms
+    expect(formatSync(objective("sum((x[i] - i)^2, i, 1, 50)"))["text/latex"]).toBe("$$f(x_{1}, x_{2}, \\dots, x_{50}) = \\sum_{i=1}^{50} {\\left(x_{i}-i\\right)}^{2}$$");
+  });
+
+  test("coefficients display as written: 50.5 x², not 101 x²/2; unit fractions and repeating decimals as fractions", () => {
+    expect(formatSync(objective("50.5 x^2"))["text/latex"]).toBe("$$f(x) = 50.5 x^{2}$$");
+    expect(formatSync(objective("50.5 x^2"))["text/plain"]).toBe("f(x) = 50.5 * x^2");
+    expect(formatSync(objective("2.5*x^2 + 0.3*y"))["text/latex"]).toBe("$$f(x, y) = 2.5 x^{2} + 0.3 y$$");
+    expect(formatSync(objective("x^2/2 + 2*y/3"))["text/latex"]).toBe("$$f(x, y) = \\frac{x^{2}}{2} + \\frac{2 y}{3}$$");
   });
 });
 
@@ -147,7 +169,7 @@ describe("objective(): errors", () => {
     fails(() => objective("x", { constants: { a: "1" } } as never), "bad-option", /constant 'a' must be a finite number/);
     fails(() => objective("x", { vars: ["x", "x"] }), "bad-option", /'x' appears twice in vars/);
     fails(() => objective("x", { reduce: "sum" }), "bad-option", /reduce is only meaningful with data/);
-    fails(() => objective("x a", { vars: ["x", "a"], constants: { a: 1 } }), "bad-option", /'a' is declared as a variable and also given as a constant/);
+    fails(() => objective("x a", { vars: ["x", "a"], constants: { a: 1 } }), "bad-option", /'a' is declared in vars and also given as a constant/);
     fails(() => objective(42 as never), "bad-argument", /expected a mathjs expression string/);
     fails(() => objective("  "), "parse", /the expression is empty/);
   });

@@ -183,6 +183,6 @@ describe("live charts of optimizeAsync and compareAsync", () => {
     expect(run.steps).toBeLessThan(50_000_000);
     const last = k.shown.at(-1)!.bundle;
     expect(last["text/html"]).toMatch(/class="optlab-chart"/);
-    expect(last["text/plain"]).toMatch(/^loss curves of 1 run over \d+ steps: adam \(lr=1e-4\) → .* \(aborted\)$/);
+    expect(last["text/plain"]).toMatch(/^loss curves of 1 run over \d+ steps: adam \(lr=10⁻⁴\) → .* \(aborted\)$/);
   });
 });

@@ -55,6 +55,21 @@ describe("optimizeAsync: the partial run is on the error and in lastRun()", () =
     expect(run.steps).toBeGreaterThan(0);
   });
 
+  test("many runs in one cell add one abort listener to the cell's signal, not one each", async () => {
+    // (Node ≥ 19.9 has it for EventTargets; this project's @types/node does not declare it yet)
+    const { getEventListeners } = (await import("node:events")) as unknown as { getEventListeners(target: EventTarget, type: string): unknown[] };
+    const k = fakeKernel();
+    const signal = ((globalThis as Record<symbol, unknown>)[Symbol.for("optlab.kernel")] as { signal: AbortSignal }).signal;
+    // Node warns (MaxListenersExceededWarning) past 10 listeners on one signal: 30 runs, as a sweep by hand
+    for (let i = 0; i < 30; i++) optimize(rosen, gd({ lr: 1e-4 * (i + 1) }), { from: [-1.2, 1], steps: 3 });
+    expect(getEventListeners(signal, "abort").length).toBe(1);
+    // ... and the interrupt still marks a run that had not got back to its loop aborted
+    const p = optimizeAsync(rosen, adam({ lr: 1e-4 }), { ...long, onProgress: () => { k.interrupt(); throw new Error("stopped here"); } });
+    await expect(p).rejects.toThrow("stopped here");
+    expect(lastRun()!.status).toBe("aborted");
+    expect(getEventListeners(signal, "abort").length).toBe(0);
+  });
+
   test("a finished run is lastRun(); a later one replaces it", async () => {
     const a = await optimizeAsync(rosen, gd({ lr: 1e-3 }), { from: [-1.2, 1], steps: 20, live: false });
     expect(lastRun()).toBe(a);

@@ -193,6 +193,21 @@ describe("optlab run", () => {
     expect(readdirSync(join(dir, "inplace-html"))).toEqual(["nb.html"]);
   });
 
+  test("a directory with --html DIR: the pages and DIR/index.html linking each with its claim (a file alone: no index)", () => {
+    notebook(join(dir, "gallery", "one.ipynb"), [{ cell_type: "markdown", metadata: {}, source: "# First\n\nIt claims one thing." }, code("1")]);
+    notebook(join(dir, "gallery", "two.ipynb"), [code("2")]);
+    const r = optlab(["run", "gallery", "--html", "gallery-html"]);
+    expect(r.code, r.err).toBe(0);
+    expect(lines(r.err)).toContain(`index of 2 pages → ${join(dir, "gallery-html", "index.html")}`);
+    expect(readdirSync(join(dir, "gallery-html")).sort()).toEqual(["index.html", "one.html", "one.ipynb", "two.html", "two.ipynb"]);
+    const index = readFileSync(join(dir, "gallery-html", "index.html"), "utf8");
+    expect(index).toMatch(/<a href="one\.html">First<\/a>.*It claims one thing\./);
+    expect(index).toMatch(/<a href="two\.html">two<\/a>/);
+    const single = optlab(["run", "gallery/one.ipynb", "--html", "single-html"]);
+    expect(single.code, single.err).toBe(0);
+    expect(readdirSync(join(dir, "single-html")).sort()).toEqual(["one.html", "one.ipynb"]);
+  });
+
   test("--html DIR: the executed notebook goes next to the page; --out DIR overrides where", () => {
     const r = optlab(["run", "good.ipynb", "--html", "h", "--out", "o"]);
     expect(r.code, r.err).toBe(0);

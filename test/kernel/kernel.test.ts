@@ -233,17 +233,29 @@ describe("Kernel over the in-memory transport", () => {
 
   test("after a termination, a cell whose own answer never comes is answered by the kernel; the queue goes on", async () => {
     // As if the termination had dropped what the cell's answer waited on: its abort never fires.
-    const internals = kernel as unknown as { running: { interrupt(): void } | null; interrupts: { onTerminated: (stack: string) => void } };
+    const internals = kernel as unknown as { running: { interrupt(): void } | null; runningCell: number; interrupts: { onTerminated: (stack: string, cell: number) => void } };
     const stuck = client.execute("await new Promise(() => {});");
     await vi.waitFor(() => expect(internals.running).not.toBeNull(), { timeout: 30_000 });
     internals.running!.interrupt = () => {};
     const queued = client.execute("21 * 2");
-    internals.interrupts.onTerminated("    at somewhere (x.ts:1:1)");
+    internals.interrupts.onTerminated("    at somewhere (x.ts:1:1)", internals.runningCell);
     const { reply: r } = await stuck;
     expect(r.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
     // stop_on_error aborts what was already queued, then the kernel answers as usual
     expect((await queued).reply.content.status).toBe("aborted");
     expect(result((await client.execute("20 + 22")).iopub)).toEqual({ "text/plain": "42" });
+  });
+
+  test("a termination reported after its cell was answered leaves the cell running now alone", async () => {
+    // A queued interrupt message can answer the terminated cell before the termination's own
+    // callback runs; by then the next cell runs and must not be interrupted.
+    const internals = kernel as unknown as { running: unknown; runningCell: number; interrupts: { onTerminated: (stack: string, cell: number) => void } };
+    const next = client.execute("await new Promise((r) => setTimeout(r, 200));\n6 * 7");
+    await vi.waitFor(() => expect(internals.running).not.toBeNull(), { timeout: 30_000 });
+    internals.interrupts.onTerminated("    at somewhere (x.ts:1:1)", internals.runningCell - 1);
+    const { reply, iopub } = await next;
+    expect(reply.content.status).toBe("ok");
+    expect(result(iopub)).toEqual({ "text/plain": "42" });
   });
 
   test("a message with a bad signature, or a replayed one, is dropped", async () => {

@@ -55,7 +55,7 @@ notebooks_stage() {
   # in Chromium instead of executing the same notebooks again), else into the temporary directory.
   local out="${OPTLAB_NOTEBOOK_OUTPUTS:-$tmp}"
   start=$(stage_now)
-  echo "== notebooks: jupyter nbconvert --execute, the result to html, and optlab run --html, each notebook"
+  echo "== notebooks: jupyter nbconvert --execute and the result to html, each notebook; then optlab run --html over the directory"
   for nb in notebooks/*.ipynb; do
     name=$(basename "$nb")
     nb_check "$name: jupyter nbconvert --to notebook --execute" /usr/bin/jupyter nbconvert --to notebook --execute \
@@ -63,9 +63,21 @@ notebooks_stage() {
     # The executed notebook to HTML (running it a second time would test the same execution again).
     nb_check "$name: jupyter nbconvert --to html (the executed notebook)" /usr/bin/jupyter nbconvert --to html \
       --output-dir "$out/nbconvert" "$out/nbconvert/$name"
-    # The executed copy and its page go to run-html/, never over notebooks/.
-    nb_check "$name: optlab run --html" node dist/kernel/cli.js run "$nb" --html "$out/run-html" --out "$out/run-html"
   done
+  # optlab run over the whole directory, as `npm start` runs it (one process, the gallery's
+  # index.html too); the executed copies and pages go to run-html/, never over notebooks/. Its
+  # line per notebook ("NAME.ipynb: N cells in S s, ok → …") is that notebook's check.
+  local run_rc
+  node dist/kernel/cli.js run notebooks --html "$out/run-html" --out "$out/run-html" >"$tmp/run.log" 2>&1
+  run_rc=$?
+  for nb in notebooks/*.ipynb; do
+    name=$(basename "$nb")
+    nb_check "$name: optlab run --html ($(grep -o "^$name: [0-9of ]*cells\? in [0-9.]* s" "$tmp/run.log" | sed "s/^$name: //"))" \
+      grep -q "^$name: .* ok → " "$tmp/run.log"
+    grep -q "^$name: .* ok → " "$tmp/run.log" || grep -A 40 "^$name: " "$tmp/run.log" | sed 's/^/      | /'
+  done
+  nb_check "optlab run notebooks: exit status 0 and the gallery's index.html" test "$run_rc" = 0 -a -s "$out/run-html/index.html"
+  [ "$run_rc" = 0 ] || tail -n 40 "$tmp/run.log" | sed 's/^/      | /'
   local rc=0; [ "$nb_failed" = 0 ] || rc=1
   stage_record notebooks "$nb_passed" "$nb_failed" 0 "$start" "$rc" "${nb_failures[*]:+failed: ${nb_failures[*]}}"
   return "$rc"

@@ -46,7 +46,9 @@ describe("runNotebooks", () => {
       [true, true],
       [false, false],
     ]);
-    expect(lines.length).toBe(2);
+    // one line per notebook, then the gallery index (a directory was given)
+    expect(lines.length).toBe(3);
+    expect(lines[2]).toBe(`index of 2 pages → ${join(out, "index.html")}`);
 
     const good = read(join(out, "a-good.ipynb"));
     const cells = good.cells.filter((c): c is CodeCell => c.cell_type === "code");

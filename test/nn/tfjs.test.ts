@@ -1,6 +1,7 @@
 /**
  * The same networks on TensorFlow.js (float32): torch's float64 trajectories (test/fixtures/
- * torch-nn.json) are followed to float32 accuracy on the wasm and cpu backends, mini-batches are
+ * torch-nn.json) are followed to float32 accuracy on the wasm (optlab's float32 engine) and cpu
+ * (tfjs) backends, mini-batches are
  * the float64 engine's (same seed → same rows), and a run leaves no tensor behind.
  */
 import { readFileSync } from "node:fs";
@@ -32,7 +33,9 @@ function relErr(a: readonly number[], b: readonly number[]): number {
 
 const lossOf = (c: Case) => nn.loss(nn.mlp(c.sizes, { activation: c.activation, outputActivation: c.outputActivation }), { x: c.x, y: c.y }, c.loss);
 
-describe.each(["wasm", "cpu"] as const)("tfjs backend %s", (backend) => {
+// "wasm" runs optlab's own float32 WebAssembly SIMD engine for networks (src/nn/f32-engine.ts),
+// "cpu" tfjs's kernels through src/nn/tfjs-run.ts: both must follow the same trajectories
+describe.each(["wasm", "cpu"] as const)("float32 backend %s", (backend) => {
   const cases = fixture.cases.filter((c) => ["tanh", "relu", "sigmoid"].includes(c.activation) && c.name.split("-").length <= 3);
   it.each(cases.map((c) => [c.name, c] as const))("%s follows torch's trajectories to float32 accuracy, without leaks", async (_name, c) => {
     const L = lossOf(c);
@@ -70,7 +73,8 @@ describe("tfjs network runs", () => {
     const c = fixture.cases[0]!;
     const L = lossOf(c);
     const before = tensorMemory().numTensors;
-    await expect(optimize(L, adam(), { steps: 3, validation: 0.2, backend: "wasm" })).rejects.toThrow(/validation on a network runs on backend "float64" only/);
+    // "wasm" runs optlab's own float32 engine, which takes validation splits (test/nn/f32-engine.test.ts)
+    await expect(optimize(L, adam(), { steps: 3, validation: 0.2, backend: "cpu" })).rejects.toThrow(/validation on a network runs on backend "float64" or "wasm" \(optlab's own engines\), not on tfjs's "cpu"/);
     expect(tensorMemory().numTensors).toBe(before);
   });
 });

@@ -23,12 +23,16 @@ describe("GradcheckReport display", () => {
     const b = formatSync(report(mixed, at));
     expect(Object.keys(b).sort()).toEqual(["text/html", "text/plain"]);
     const text = b["text/plain"];
-    expect(text.split("\n")[0]).toBe("gradcheck PASS — central, rtol 1e-6, atol auto, 3 coordinates, 7 evaluations of f, 1.3 ms");
+    // the verdict once, with the message; the settings on the next line without a second verdict
+    expect(text.split("\n")[0]).toMatch(/^gradcheck PASS: 3 coordinates agree \(central differences, max relative error .* ≤ rtol 1e-6\)$/);
+    expect(text.split("\n")[1]).toBe("  central, rtol 1e-6, atol auto, 3 coordinates, 7 evaluations of f, 1.3 ms");
+    expect(text.match(/pass/gi)!.length).toBe(1);
     expect(text).toMatch(/^#\s+name\s+analytic\s+numeric\s+rel error\s+ok\s+note$/m);
     expect(text).toMatch(/^1\s+y\s+-?\d\.\d+/m);
     const html = b["text/html"] as string;
     expect(html).toMatch(/^<div class="optlab-gradcheck">/);
-    expect(html).toContain("✓ gradcheck: pass");
+    expect(html).toContain("✓ gradcheck PASS: 3 coordinates agree");
+    expect(html.match(/pass/gi)!.length).toBe(1);
     expect(html.match(/<tr/g)!.length).toBe(4); // header + 3 rows
     expect(html).not.toContain("#ffebe9");
   });
@@ -36,7 +40,11 @@ describe("GradcheckReport display", () => {
   test("failing rows are highlighted and the verdict is red", () => {
     const bug = withBug(mixed, "sign", (g) => [g[0]!, -g[1]!, g[2]!]);
     const html = formatSync(report(bug, at))["text/html"] as string;
-    expect(html).toContain('color:#cf222e">✗ gradcheck: fail');
+    expect(html).toContain('color:#cf222e">✗ gradcheck FAIL: relative error');
+    // one verdict: not a headline, a FAIL line and the message again
+    expect(html.match(/fail/gi)!.length).toBe(1);
+    const text = formatSync(report(bug, at))["text/plain"];
+    expect(text.match(/fail/gi)!.length).toBe(1);
     const rows = html.split("<tr").slice(2);
     expect(rows[1]).toContain('style="background:#ffebe9"');
     expect(rows[0]).not.toContain("background");
@@ -46,7 +54,7 @@ describe("GradcheckReport display", () => {
   test("kink rows are marked and highlighted in yellow", () => {
     const p: Problem = { n: 1, names: ["x"], valueAt: (x) => Math.abs(x[0]!), valueAndGradInto: (x, g) => ((g[0] = Math.sign(x[0]!)), 0) };
     const b = formatSync(report(p, [0]));
-    expect(b["text/html"]).toContain("⚠ gradcheck: kink");
+    expect(b["text/html"]).toContain("⚠ gradcheck KINK: 1 coordinate: no bug found");
     expect(b["text/html"]).toContain("background:#fff8c5");
     expect(b["text/plain"]).toMatch(/kink: left -1.000, right 1.000/);
   });

@@ -85,6 +85,12 @@ describe("acceptance: second-order methods", () => {
     // The textbook Newton step x − H⁻¹g from the same point heads for the saddle:
     const g = [2, 0.01 ** 3 - 0.01], h = [2, 3 * 0.01 ** 2 - 1];
     expect(Math.abs(0.01 - g[1]! / h[1]!)).toBeLessThan(1e-5);
+    // ... and newton({ saddleFree: false }) is that step: it walks into the saddle and stays there
+    const textbook = runSync(saddle, ALIASES.newton({ saddleFree: false, lineSearch: null }), { from: [1, 0.01], steps: 6, tol: 0 });
+    expect(textbook.xs[1]![0]).toBeCloseTo(0, 12);
+    expect(textbook.xs[1]![1]).toBeCloseTo(0.01 - g[1]! / h[1]!, 15);
+    expect(Math.hypot(...textbook.x)).toBeLessThan(1e-30); // (0, 0): quadratic convergence to the saddle
+    expect(() => ALIASES.newton({ saddleFree: 0 as unknown as boolean })).toThrow(/newton: saddleFree must be true or false/);
   });
 
   test("newton() on the extended Rosenbrock function (n = 5) and Beale's function", () => {
@@ -165,6 +171,16 @@ describe("curvature the second-order methods cannot use", () => {
     expect(err(() => runSync(cusp, ALIASES.naturalGradient({ fisher: "exact" }), { from: [0, 1], steps: 3 })).message).toMatch(/^naturalGradient: the Hessian \(the exact Fisher\) at step 0 has a non-finite entry \[x, x\] = Infinity/);
   });
 
+  test("a user's metric displays as a metric, not as a schedule, and is the one used", () => {
+    const metric = (x: number[]) => [[2 + 0 * x[0]!, 0], [0, 2]];
+    const opt = ALIASES.naturalGradient({ fisher: metric as never });
+    expect(String(opt)).toBe("naturalGradient(lr=1, damping=0.0001, fisher=(x) => matrix)");
+    const r = runSync(rosenbrock, opt, { from: [0, 0], steps: 1 });
+    // ∇f(0, 0) of Rosenbrock is (−2, 0): x₁ = −(F + 10⁻⁴ I)⁻¹ ∇f = (2/2.0001, 0)
+    expect(r.xs[1]![0]).toBe(2 / 2.0001);
+    expect(r.xs[1]![1]).toBe(0);
+  });
+
   test("a user's metric must be a finite, symmetric, positive semi-definite n×n matrix of numbers", () => {
     const run = (fisher: (x: number[]) => unknown) => err(() => runSync(rosenbrock, ALIASES.naturalGradient({ fisher: fisher as never }), { from: [0, 0], steps: 2 }));
     expect(run(() => [[1]]).message).toBe("naturalGradient: the fisher function must return a 2×2 matrix (number[][]), got [[1]]");
@@ -201,7 +217,10 @@ describe("options are checked", () => {
     bad(() => ALIASES.adamw({ betas: 0.9 as never }), "bad-option", /adamw: betas must be a pair/);
   });
   test("eps ≤ 0, momentum ≥ 1, non-integer maxIter", () => {
-    bad(() => ALIASES.rmsprop({ eps: 0 }), "bad-option", /rmsprop: eps must be a number > 0/);
+    // eps ≥ 0 as torch (issue 16); adadelta keeps eps > 0 (its first update would be √0/√0)
+    bad(() => ALIASES.rmsprop({ eps: -1e-8 }), "bad-option", /rmsprop: eps must be a number ≥ 0/);
+    expect(() => ALIASES.adam({ eps: 0 })).not.toThrow();
+    bad(() => ALIASES.adadelta({ eps: 0 }), "bad-option", /adadelta: eps must be a number > 0/);
     bad(() => ALIASES.sgd({ momentum: 1 }), "bad-option", /sgd: momentum must be a number in \[0, 1\)/);
     bad(() => ALIASES.lbfgs({ maxIter: 2.5 }), "bad-option", /lbfgs: maxIter must be a positive integer/);
     bad(() => ALIASES.lbfgs({ lineSearch: "strong_wolfe" as never }), "bad-option", /did you mean "strong-wolfe"/);

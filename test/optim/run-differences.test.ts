@@ -28,3 +28,18 @@ test("starts given as trees show compactly; one run has no differences", () => {
   expect(d.options).toEqual([['start={"W":[[1,2]],"b":[0.5]}'], ['start={"W":[[1,2]],"b":[0]}']]);
   expect(runDifferences([{ settings: { clipNorm: 1 }, hyperparameters: {} }])).toEqual({ hyper: [[]], options: [[]] });
 });
+
+test("hyperparameters that differ only beyond 5 digits are still told apart, with the digits that show it", async () => {
+  const { runDifferences } = await import("../../src/optim/run-differences.js");
+  const d = runDifferences([
+    { settings: {}, hyperparameters: { lr: 0.0100001, momentum: 0.9 } },
+    { settings: {}, hyperparameters: { lr: 0.0100002, momentum: 0.9 } },
+  ]);
+  expect(d.hyper).toEqual([["lr=0.0100001"], ["lr=0.0100002"]]);
+});
+
+test("differing start points keep their digits (a point's coordinates are not cut to an index's worth)", async () => {
+  const { runDifferences } = await import("../../src/optim/run-differences.js");
+  const d = runDifferences([{ settings: { from: [-1.2, 1] }, hyperparameters: {} }, { settings: { from: [0.25, 3.5] }, hyperparameters: {} }]);
+  expect(d.options).toEqual([["start=[-1.2, 1]"], ["start=[0.25, 3.5]"]]);
+});

@@ -154,9 +154,9 @@ describe("building blocks check their arguments like the aliases do (found by a 
     fails(() => scaleByAdam({ b1: 2 }), "bad-option", "scaleByAdam: b1 must be a number in [0, 1) or a schedule (β₁), got 2");
     fails(() => scaleByAdam({ beta1: 0.9 } as never), "unknown-option", /^scaleByAdam: unknown option "beta1"; options are b1, b2, eps, amsgrad$/);
     fails(() => scaleByAdam({ ep: 1e-8 } as never), "unknown-option", /did you mean "eps"/);
-    fails(() => scaleByAdamax({ eps: 0 }), "bad-option", /^scaleByAdamax: eps must be a number > 0/);
+    fails(() => scaleByAdamax({ eps: -1 }), "bad-option", /^scaleByAdamax: eps must be a number ≥ 0/); // eps = 0 is accepted, as torch (issue 16)
     fails(() => scaleByRms({ centered: "yes" as never }), "bad-option", /^scaleByRms: centered must be true or false/);
-    fails(() => traceMomentum({} as never), "missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })");
+    fails(() => traceMomentum({} as never), "missing-option", "traceMomentum: momentum is required (the momentum factor β), e.g. traceMomentum({ momentum: 0.9 })");
     fails(() => traceMomentum({ momentum: 1 }), "bad-option", /^traceMomentum: momentum must be a number in \[0, 1\)/);
     fails(() => scaleByAdam(0.9 as never), "bad-options", /^scaleByAdam: expected an options object/);
     // valid input still gives the same numbers as before

@@ -41,9 +41,10 @@ test("stepAxis uses x0/dx for consecutive steps and x otherwise", () => {
 
 test("fmt writes short numbers for legends", () => {
   expect(fmt(0.01)).toBe("0.01");
-  expect(fmt(0.0001)).toBe("1e-4");
-  expect(fmt(2.5e-7)).toBe("2.5e-7");
-  expect(fmt(123456)).toBe("1.235e5");
+  expect(fmt(0.0001)).toBe("10⁻⁴");
+  expect(fmt(2.5e-7)).toBe("2.5×10⁻⁷");
+  expect(fmt(-3e12)).toBe("-3×10¹²");
+  expect(fmt(123456)).toBe("1.235×10⁵");
   expect(fmt(0.9)).toBe("0.9");
   expect(roundSig(1234.5678, 3)).toBe(1230);
 });

@@ -36,7 +36,7 @@ describe("plot.*", () => {
     const t = theory(rosen, { at: [1, 1] });
     expect(plot.hessian(t).data[0]!.y).toEqual(t.eigenvalues);
     const along = plot.hessian(rosen, cmp.runs.gd!, { samples: 10 });
-    expect(names(along.data).slice(0, 4)).toEqual(["λ₁", "λ_max (sharpness)", "2/η (gd (lr=0.001))", "gd (lr=0.001): curvature"]);
+    expect(names(along.data).slice(0, 4)).toEqual(["λ₁", "λ<sub>max</sub> (sharpness)", "2/η (gd (lr=0.001))", "gd (lr=0.001): curvature"]);
     expect(along.data[1]!.x).toHaveLength(10);
     expect(() => plot.hessian(rosen)).toThrow(expect.objectContaining({ code: "missing-option" }));
   });
@@ -100,7 +100,7 @@ describe("plot.* check their options and plain data at the edge (found by a user
   const run = cmp.runs.adam!;
 
   test("unknown options are errors with the close name (they were ignored: { yscale } drew a linear chart)", () => {
-    fails(() => plot.loss(run, { yscale: "log" } as never), "unknown-option", /^plot\.loss: unknown option "yscale" \(did you mean "yScale"\?\); options are title, yScale, fStar, xStar, panels, maxPoints, height$/);
+    fails(() => plot.loss(run, { yscale: "log" } as never), "unknown-option", /^plot\.loss: unknown option "yscale" \(did you mean "yScale"\?\); options are title, yScale, fStar, xStar, panels, maxPoints, height, logX, steps$/);
     fails(() => plot.contour(rosen, run, { xrange: [-1, 1] } as never), "unknown-option", /did you mean "xRange"/);
     fails(() => plot.surface(rosen, run, { zscale: "log" } as never), "unknown-option", /did you mean "zScale"/);
     fails(() => plot.hessian(rosen, run, { sample: 10 } as never), "unknown-option", /did you mean "samples"/);

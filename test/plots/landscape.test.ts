@@ -83,7 +83,8 @@ describe("landscape", () => {
   });
 
   test("says what is missing or wrong", () => {
-    expect(() => landscape(bowl)).toThrow(expect.objectContaining({ code: "bad-option", message: expect.stringMatching(/xRange and yRange/) }));
+    // no ranges, paths or minima: a default view, not an error (see "default view" below)
+    expect(() => landscape(bowl)).not.toThrow();
     expect(() => landscape(bowl, { xRange: [1, 0], yRange: [0, 1] })).toThrow(/lo < hi/);
     expect(() => landscape(bowl, { xRange: [0, 1], yRange: [0, 1], resolution: 3 })).toThrow(/resolution must be an integer in 10..400, got 3/);
     expect(() => landscape({ n: 1, names: ["x"], valueAt: () => 0, valueAndGradInto: () => 0 }, { xRange: [0, 1], yRange: [0, 1] })).toThrow(/at least two variables/);
@@ -104,9 +105,15 @@ describe("surface3d", () => {
     expect((fig.layout.scene as { zaxis: { title: { text: string } } }).zaxis.title.text).toBe("f");
   });
 
-  test("log z for a narrow valley", () => {
-    const fig = surface3d(rosen, { xRange: [-2, 2], yRange: [-1, 3] });
-    expect((fig.layout.scene as { zaxis: { title: { text: string } } }).zaxis.title.text).toMatch(/log₁₀/);
+  test("z = f by default for a narrow valley (a log z would crease it into a saw-tooth); log z on request, written out", () => {
+    const zTitle = (fig: ReturnType<typeof surface3d>) => (fig.layout.scene as { zaxis: { title: { text: string } } }).zaxis.title.text;
+    expect(zTitle(surface3d(rosen, { xRange: [-2, 2], yRange: [-1, 3] }))).toBe("f");
+    // Rosenbrock's grid minimum is ~10⁻⁴ here, small next to c = 10 (1% of the range, a power of ten): left out
+    expect(zTitle(surface3d(rosen, { xRange: [-2, 2], yRange: [-1, 3], zScale: "log" }))).toBe("log₁₀(f + 10)");
+    // a minimum of 5 stays in the label
+    expect(zTitle(surface3d((x, y) => 5 + rosen(x, y), { xRange: [-2, 2], yRange: [-1, 3], zScale: "log" }))).toBe("log₁₀(f − 5 + 10)");
+    // a spike: half the plane three decades below the top → log by default
+    expect(zTitle(surface3d((x, y) => Math.exp(10 * (x * x + y * y)), { xRange: [-1, 1], yRange: [-1, 1] }))).toBe("log₁₀(f + 10⁶)");
   });
 });
 

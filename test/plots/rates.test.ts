@@ -4,7 +4,7 @@ import { convergenceRates } from "../../src/plots/rates.js";
 test("measured curves and theory lines e0·ρ^t on a log axis", () => {
   const values = Array.from({ length: 101 }, (_, t) => 2 * 0.9 ** t);
   const fig = convergenceRates([{ name: "gd", values, rate: 0.9 }], [{ name: "1 − μ/L", rate: 0.95 }, { name: "exact", rate: 0.9 }]);
-  expect(fig.layout.yaxis).toMatchObject({ type: "log", title: { text: "f(x_t) − f*" } });
+  expect(fig.layout.yaxis).toMatchObject({ type: "log", title: { text: "f(x<sub>t</sub>) − f*" } });
   expect(fig.data.map((t) => t.name)).toEqual(["gd (measured ρ ≈ 0.9)", "theory 1 − μ/L: ρ = 0.95", "theory exact: ρ = 0.9"]);
   expect(fig.data[0]!.y).toHaveLength(101);
   const th = fig.data[1]!;
@@ -22,7 +22,7 @@ test("a fast theory line stops where it falls far below the data", () => {
 });
 
 test("the x measure titles the axis ‖x_t − x*‖, and bad rates are rejected", () => {
-  expect(convergenceRates([{ name: "a", values: [1, 0.1] }], [], { measure: "x" }).layout.yaxis).toMatchObject({ title: { text: "‖x_t − x*‖" } });
+  expect(convergenceRates([{ name: "a", values: [1, 0.1] }], [], { measure: "x" }).layout.yaxis).toMatchObject({ title: { text: "‖x<sub>t</sub> − x*‖" } });
   expect(() => convergenceRates([{ name: "a", values: [1] }], [{ name: "bad", rate: 1.5 }])).toThrow(/must be in \(0, 1\], got 1.5/);
   expect(() => convergenceRates([{ name: "a", values: [1] }], [{ name: "r", rate: 0.5, run: "nope" }])).toThrow(/names run "nope"/);
 });

@@ -125,6 +125,8 @@ test("a gradient check shows its V curve only when it did not pass", () => {
 test("a theory result shows the eigenvalue spectrum with its classification", () => {
   const t = theory(f, { at: [1, 1] });
   const spec = fig(formatSync(t));
-  expect(spec.data[0]!.type).toBe("bar");
+  // eigenvalues as markers (a stem plot), never bars
+  expect(spec.data.some((t) => t.type === "bar")).toBe(false);
+  expect((spec.data.find((t) => t.name === "eigenvalues") as { mode?: string }).mode).toMatch(/markers/);
   expect(JSON.stringify(spec.layout)).toMatch(/minimum/);
 });

@@ -11,7 +11,7 @@ const run = (name: string, hyper: Record<string, unknown>) => ({ name, losses: [
 
 test("legend names carry the learning rate and the hyperparameters that leave their defaults", () => {
   expect(legendName("adam", { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false })).toBe("adam (lr=0.01)");
-  expect(legendName("sgd", { lr: 1e-3, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-4 })).toBe("sgd (lr=0.001, momentum=0.9, nesterov, wd=1e-4)");
+  expect(legendName("sgd", { lr: 1e-3, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-4 })).toBe("sgd (lr=0.001, momentum=0.9, nesterov, wd=10⁻⁴)");
   expect(legendName("adam", { lr: 0.1, betas: [0.5, 0.9], amsgrad: true })).toBe("adam (lr=0.1, betas=(0.5, 0.9), amsgrad)");
   expect(legendName("lbfgs", { lr: 1, lineSearch: "strong-wolfe" })).toBe("lbfgs (lr=1, strong-wolfe)");
   const cosine = Object.assign((k: number) => k, {});

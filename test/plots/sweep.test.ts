@@ -14,7 +14,7 @@ test("stability map: a heatmap over categories, diverged cells empty and crossed
   expect(h.x).toEqual(["0.001", "0.01", "0.1"]);
   expect(h.y).toEqual(["0", "0.9"]);
   expect(h.z).toEqual([[0, -2, null], [-1, -4, null]]); // log10, spans 4 decades
-  expect((h.colorbar as { ticktext: string[] }).ticktext).toEqual(["1e-4", "0.001", "0.01", "0.1", "1"]);
+  expect((h.colorbar as { ticktext: string[] }).ticktext).toEqual(["10⁻⁴", "0.001", "0.01", "0.1", "1"]);
   const x = fig.data[1]!;
   expect(x.name).toBe("diverged");
   expect(x.x).toEqual(["0.1", "0.1"]);
@@ -49,7 +49,7 @@ test("stability map: losses spanning decades with exact zeros use a log scale, z
   const fig = sweepHeatmap({ x: { name: "lr", values: [1, 2, 3, 4] }, y: { name: "m", values: [0] }, z: [[0, 1e-6, 1e-2, 1e4]], zName: "final loss" });
   expect(fig.data[0]!.z).toEqual([[-6, -6, -2, 4]]);
   expect((fig.data[0]!.colorbar as { title: { text: string } }).title.text).toBe("final loss (log)");
-  expect(fig.data[0]!.text).toEqual([["0", "1e-6", "0.01", "10000"]]);
+  expect(fig.data[0]!.text).toEqual([["0", "10⁻⁶", "0.01", "10000"]]);
   // a negative value keeps the linear scale
   expect(sweepHeatmap({ x: { name: "lr", values: [1, 2] }, y: { name: "m", values: [0] }, z: [[-1, 1e4]], zName: "z" }).data[0]!.z).toEqual([[-1, 1e4]]);
 });

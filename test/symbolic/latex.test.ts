@@ -63,3 +63,20 @@ describe("toLatex", () => {
     expect(latexMatrix([[x, y], [y, x]])).toBe("\\begin{bmatrix} x & y \\\\ y & x \\end{bmatrix}");
   });
 });
+
+describe("indexedSumLatex: indexed sums keep their Σ", () => {
+  test("sum and prod over an index, nested, with the user's numbers", async () => {
+    const { indexedSumLatex } = await import("../../src/symbolic/latex.js");
+    expect(indexedSumLatex("sum((x[i] - i)^2, i, 1, 50)")).toBe("\\sum_{i=1}^{50} {\\left(x_{i}-i\\right)}^{2}");
+    expect(indexedSumLatex("prod(x[i], i, 1, 4) + sum(sum(w[i,j]^2, j, 1, 2), i, 1, 3)")).toBe("\\prod_{i=1}^{4} x_{i}+\\sum_{i=1}^{3} \\sum_{j=1}^{2} {w_{i,j}}^{2}");
+    expect(indexedSumLatex("50.5 x^2 + sum(x[i], i, 1, 3)")).toBe("50.5 {x}^{2}+\\sum_{i=1}^{3} x_{i}");
+    // a body that is a sum keeps its parentheses after Σ
+    expect(indexedSumLatex("sum(x[i] + 1, i, 1, 3)")).toBe("\\sum_{i=1}^{3} \\left(x_{i}+1\\right)");
+  });
+  test("no indexed sum, or not a mathjs expression: null", async () => {
+    const { indexedSumLatex } = await import("../../src/symbolic/latex.js");
+    expect(indexedSumLatex("x^2 + y")).toBeNull();
+    expect(indexedSumLatex("sum(x, y)")).toBeNull();
+    expect(indexedSumLatex("(p) => sum(p.x)")).toBeNull();
+  });
+});

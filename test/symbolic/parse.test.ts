@@ -50,7 +50,9 @@ describe("parseExpression: mathjs syntax", () => {
     expect(value("prod(i, i, 1, 5)")).toBe(120);
     expect(value("sum(sum(i j, j, 1, i), i, 1, 3)")).toBe(1 + (2 + 4) + (3 + 6 + 9));
     expect(value("sum(a, b, c, d)", { a: 1, b: 2, c: 3, d: 4 })).toBe(10);
-    expect(value("sum(x, i, 3, 2)", { x: 5 })).toBe(0);
+    // an empty range on its own is an error (issue 16); inside another indexed sum, lo..lo−1 is empty
+    expect(() => value("sum(x, i, 3, 2)", { x: 5 })).toThrow(/sum over i from 3 to 2 is empty/);
+    expect(value("sum(sum(i j, j, i + 1, 2), i, 1, 2)")).toBe(2);
     expect(value("sum(1, i, 1, n)", {}, { n: 7 })).toBe(7);
     expect(evaluateOne(parseExpression("sum(x, i, 1, 2)", { symbols: new Set(["i"]) }).expr, { x: 5, i: 1 })).toBe(9);
   });

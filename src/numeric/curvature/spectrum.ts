@@ -59,8 +59,10 @@ export interface SharpnessTrace {
 
 /**
  * The largest Hessian eigenvalue at points along a trajectory (e.g. a run's `xs`): the quantity
- * that gradient descent with step η drives towards 2/η ("edge of stability", Cohen et al.,
- * "Gradient descent on neural networks typically occurs at the edge of stability", ICLR 2021).
+ * that gradient descent with step η drives towards its stability limit 2/η ("edge of stability",
+ * Cohen et al., "Gradient descent on neural networks typically occurs at the edge of stability",
+ * ICLR 2021); with momentum the limit moves (2(1+β)/η for heavy ball): the formulas live in one
+ * place, `stabilityThreshold` in src/optim/theory.ts.
  * Dense for n < 64, else Lanczos warm-started from the previous point's top eigenvector.
  *
  * @param points the trajectory, each a number[] or Float64Array of length n.

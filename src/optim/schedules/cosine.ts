@@ -16,9 +16,9 @@ export interface CosineOptions {
 }
 
 const cosineRules: OptionRules = {
-  lr: { type: "number", min: 0, required: true, what: "the initial learning rate" },
+  lr: { type: "number", min: 0, max: 1e100, required: true, what: "the initial learning rate" },
   tMax: { type: "integer", min: 1, required: true, what: "the number of steps from lr down to etaMin" },
-  etaMin: { type: "number", min: 0, default: 0, what: "the learning rate at step tMax" },
+  etaMin: { type: "number", min: 0, max: 1e100, default: 0, what: "the learning rate at step tMax" },
 };
 
 /**
@@ -71,10 +71,10 @@ export interface WarmRestartsOptions {
 }
 
 const warmRestartsRules: OptionRules = {
-  lr: { type: "number", min: 0, required: true, what: "the learning rate at each restart" },
+  lr: { type: "number", min: 0, max: 1e100, required: true, what: "the learning rate at each restart" },
   t0: { type: "integer", min: 1, required: true, what: "the length of the first period in steps" },
   tMult: { type: "integer", min: 1, default: 1, what: "the growth factor of the period after each restart" },
-  etaMin: { type: "number", min: 0, default: 0, what: "the learning rate approached at the end of each period" },
+  etaMin: { type: "number", min: 0, max: 1e100, default: 0, what: "the learning rate approached at the end of each period" },
 };
 
 /**

@@ -33,8 +33,8 @@ export interface CyclicOptions {
 }
 
 const cyclicRules: OptionRules = {
-  baseLr: { type: "number", min: 0, required: true, what: "the lower learning-rate bound" },
-  maxLr: { type: "number", min: 0, required: true, what: "the upper learning-rate bound" },
+  baseLr: { type: "number", min: 0, max: 1e100, required: true, what: "the lower learning-rate bound" },
+  maxLr: { type: "number", min: 0, max: 1e100, required: true, what: "the upper learning-rate bound" },
   stepSizeUp: { type: "integer", min: 1, default: 2000, what: "the steps in the increasing half of a cycle" },
   stepSizeDown: { type: "integer", min: 0, what: "the steps in the decreasing half of a cycle" },
   mode: { type: "enum", values: ["triangular", "triangular2", "exp_range"], default: "triangular", what: "the amplitude policy" },
@@ -121,7 +121,7 @@ export interface OneCycleOptions {
 }
 
 const oneCycleRules: OptionRules = {
-  maxLr: { type: "number", min: 0, required: true, what: "the peak learning rate" },
+  maxLr: { type: "number", min: 0, max: 1e100, required: true, what: "the peak learning rate" },
   totalSteps: { type: "integer", min: 1, what: "the length of the cycle in steps" },
   epochs: { type: "integer", min: 1, what: "epochs; totalSteps = epochs · stepsPerEpoch" },
   stepsPerEpoch: { type: "integer", min: 1, what: "steps per epoch; totalSteps = epochs · stepsPerEpoch" },

@@ -10,7 +10,7 @@
 import { readOptions, type Rules as OptionRules } from "../options.js";
 import { makeSchedule, recurrence, type ScheduleFn } from "./schedule.js";
 
-const lrRule = { type: "number", min: 0, required: true, what: "the initial learning rate" } as const;
+const lrRule = { type: "number", min: 0, max: 1e100, required: true, what: "the initial learning rate" } as const;
 
 export interface StepOptions {
   /** Initial learning rate, ≥ 0 (required). */
@@ -169,7 +169,8 @@ export function constant(o: ConstantOptions): ScheduleFn<Required<ConstantOption
   return makeSchedule({
     name: "constant",
     options: opts,
-    at: recurrence(lr * factor, (k, prev) => (k !== totalIters ? prev : prev * (1.0 / factor)), totalIters),
+    // torch's (lr·factor)·(1/factor); lr itself where that fails (a factor of 1e-320 underflows lr·factor to 0 and 1/factor to ∞: 0·∞ = NaN)
+    at: recurrence(lr * factor, (k, prev) => (k !== totalIters ? prev : finiteOr(prev * (1.0 / factor), prev !== 0 || lr === 0, lr)), totalIters),
     horizon: totalIters + Math.max(2, Math.ceil(totalIters / 4)),
     rebuild: constant,
   });
@@ -212,7 +213,8 @@ const linearRules: OptionRules = {
 export function linear(o: LinearOptions): ScheduleFn<Required<LinearOptions>> {
   const opts = readOptions("linear", o, linearRules) as Required<LinearOptions>;
   const { lr, startFactor: fs, endFactor: fe, totalIters: T } = opts;
-  const next = (k: number, prev: number) => (k > T ? prev : prev * (1.0 + (fe - fs) / (T * fs + (k - 1) * (fe - fs))));
+  // torch's recursion; the closed form where it fails (a start factor of 1e-320 underflows lr·fs to 0, then 0·∞ = NaN)
+  const next = (k: number, prev: number) => (k > T ? prev : finiteOr(prev * (1.0 + (fe - fs) / (T * fs + (k - 1) * (fe - fs))), prev !== 0 || lr === 0, lr * (fs + ((fe - fs) * Math.min(k, T)) / T)));
   return makeSchedule({
     name: "linear",
     options: opts,
@@ -262,4 +264,9 @@ export function polynomial(o: PolynomialOptions): ScheduleFn<Required<Polynomial
     horizon: T + Math.max(2, Math.ceil(T / 4)),
     rebuild: polynomial,
   });
+}
+
+/** `v` when it is finite and `trusted`, else `fallback` (a recursion that underflowed or overflowed). */
+function finiteOr(v: number, trusted: boolean, fallback: number): number {
+  return Number.isFinite(v) && trusted ? v : fallback;
 }

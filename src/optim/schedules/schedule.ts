@@ -68,7 +68,9 @@ export function makeSchedule<O extends object>(parts: Parts<O>): ScheduleFn<O> {
   const { name, at } = parts;
   const options = Object.freeze({ ...parts.options });
   const fn = (step: number): number => {
-    if (!Number.isInteger(step) || step < 0) badStep(name, step);
+    // ≤ 2²⁸, the most steps a run records: torch's recursive forms step up to `step` one by one,
+    // and schedule(1e308) never returned (issue 16's fuzz)
+    if (!Number.isInteger(step) || step < 0 || step > MAX_SCHEDULE_STEP) badStep(name, step);
     return at(step);
   };
   const signature = parts.signature ?? `${name}(${formatOptions(options as Record<string, unknown>)})`;
@@ -76,7 +78,10 @@ export function makeSchedule<O extends object>(parts: Parts<O>): ScheduleFn<O> {
   const self = Object.assign(fn, {
     options,
     horizon: parts.horizon,
-    values: (n = parts.horizon + 1) => Array.from({ length: n }, (_, k) => at(k)),
+    values: (n = parts.horizon + 1) => {
+      if (!Number.isInteger(n) || n < 0 || n > 1e7) throw new DslError("bad-option", `${name}.values: n must be an integer in [0, 10⁷] (the number of steps), got ${describe(n)}`, { path: `${name}.values` });
+      return Array.from({ length: n }, (_, k) => at(k));
+    },
     with: (overrides: Partial<O>) => parts.rebuild({ ...options, ...overrides }),
     toString: () => signature,
     [DISPLAY]: (): MimeBundle | Promise<MimeBundle> => renderWith("schedule", self, display(self, signature)),
@@ -86,8 +91,11 @@ export function makeSchedule<O extends object>(parts: Parts<O>): ScheduleFn<O> {
   return self as unknown as ScheduleFn<O>;
 }
 
+/** The largest step a schedule is evaluated at (2²⁸: a run records at most 2²⁸ values). */
+export const MAX_SCHEDULE_STEP = 2 ** 28;
+
 function badStep(name: string, step: unknown): never {
-  throw new DslError("bad-step", `${name}: the step must be a non-negative integer (optimizer steps already taken), got ${describe(step)}`, {
+  throw new DslError("bad-step", `${name}: the step must be a non-negative integer ≤ 2^28 (optimizer steps already taken), got ${describe(step)}`, {
     path: name,
   });
 }

@@ -41,7 +41,7 @@ interface Moments {
 }
 
 /** The rules of `Moments` (PyTorch's defaults), first in every member's rules. */
-const MOMENT_RULES: Rules = { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: positive(1e-8, "added to the denominator") };
+const MOMENT_RULES: Rules = { b1: unit(0.9, "β₁"), b2: unit(0.999, "β₂"), eps: nonNegative(1e-8, "added to the denominator; ≥ 0 as torch") };
 
 /**
  * Adam's direction (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015,

@@ -12,6 +12,7 @@
 import { DslError, assert } from "../../errors/index.js";
 import type { HyperValue, Transform, UpdateExtras } from "../base.js";
 import { dot, strongWolfe } from "../line-search.js";
+import { readOptions } from "../options.js";
 
 export interface LbfgsOptions {
   /**
@@ -66,6 +67,16 @@ const maxAbs = (a: Float64Array): number => {
  * optimize(rosenbrock, lbfgs({ lineSearch: "strong-wolfe" }), { from: [-1.2, 1], steps: 5 });
  */
 export function scaleByLbfgs(o: LbfgsOptions = {}): Transform<LbfgsState> {
+  // the same rules as the lbfgs alias (issue 16's fuzz: null was a TypeError)
+  readOptions("scaleByLbfgs", o, {
+    lr: { type: "hyper", min: 0, what: "the learning rate" },
+    maxIter: { type: "integer", min: 1, max: 1e6, what: "iterations per step" },
+    maxEval: { type: "integer", min: 1, max: 1.25e6, what: "function evaluations per step" },
+    toleranceGrad: { type: "number", min: 0, what: "first-order optimality tolerance" },
+    toleranceChange: { type: "number", min: 0, what: "tolerance on function value/parameter changes" },
+    historySize: { type: "integer", min: 1, max: 1e6, what: "number of (s, y) pairs kept" },
+    lineSearch: { type: "enum", values: ["strong-wolfe", null], default: null, what: "" },
+  });
   const lrOption = o.lr ?? 1;
   const lrAt = (k: number): number => {
     if (typeof lrOption === "number") return lrOption;
@@ -115,7 +126,8 @@ export function scaleByLbfgs(o: LbfgsOptions = {}): Transform<LbfgsState> {
 
     let d = s.d, t = s.t, hDiag = s.hDiag, prevFlatGrad = s.prevFlatGrad, prevLoss = s.prevLoss;
     const { oldDirs, oldStps, ro } = s;
-    const al = new Array<number>(historySize);
+    // sized by the pairs kept, not by historySize (up to 10⁶: an array that size per step is waste)
+    const al: number[] = [];
     let nIter = 0;
     while (nIter < maxIter) {
       nIter++;

@@ -8,7 +8,7 @@ import { fuse, F64, F64_SCALED, f64Hyper, f64Ready, type F64Scaled, type Kernels
 import { DslError } from "../../errors/index.js";
 
 export interface TraceMomentumOptions {
-  /** μ ∈ [0, 1): the momentum factor. */
+  /** β ∈ [0, 1): the momentum factor. */
   momentum: HyperValue;
   /** τ ∈ [0, 1]: dampening of the incoming gradient (default 0). */
   dampening?: HyperValue;
@@ -25,7 +25,7 @@ export interface TraceMomentumState<A = any> {
 
 /**
  * Heavy-ball momentum with PyTorch's conventions:
- * $$b_1 = g_1,\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\qquad u_t = \begin{cases} g_t + \mu b_t & \text{nesterov}\\ b_t & \text{otherwise.}\end{cases}$$
+ * $$b_1 = g_1,\quad b_t = \beta b_{t-1} + (1-\tau) g_t,\qquad u_t = \begin{cases} g_t + \beta b_t & \text{nesterov}\\ b_t & \text{otherwise.}\end{cases}$$
  *
  * Differences from optax's `trace`: the buffer starts as a copy of the first gradient (PyTorch's
  * `torch.clone(d_p)`), so dampening does not shrink the first step; with τ = 0 both agree.
@@ -40,11 +40,11 @@ export interface TraceMomentumState<A = any> {
  */
 export function traceMomentum(o: TraceMomentumOptions): Transform<TraceMomentumState> {
   const { momentum, dampening, nesterov } = blockOptions<{ momentum: HyperValue | undefined; dampening: HyperValue; nesterov: boolean }>("traceMomentum", o, {
-    momentum: unit(undefined, "the momentum factor μ"),
+    momentum: unit(undefined, "the momentum factor β"),
     dampening: { type: "hyper", default: 0, min: 0, max: 1, what: "dampening τ of the incoming gradient" },
     nesterov: flag(false, "Nesterov momentum"),
   });
-  if (momentum === undefined) throw new DslError("missing-option", "traceMomentum: momentum is required (the momentum factor μ), e.g. traceMomentum({ momentum: 0.9 })", { path: "traceMomentum.momentum" });
+  if (momentum === undefined) throw new DslError("missing-option", "traceMomentum: momentum is required (the momentum factor β), e.g. traceMomentum({ momentum: 0.9 })", { path: "traceMomentum.momentum" });
   return fuse({
     init: (p, ops) => ({ count: 0, buf: ops.zerosLike(p) }),
     update(u, s, _p, ops) {

@@ -8,6 +8,7 @@ import { eigSym } from "../../numeric/index.js";
 import type { Problem } from "../../problem/index.js";
 import type { Schedule, StepContext, Transform, UpdateExtras } from "../base.js";
 import { backtracking } from "../line-search.js";
+import { readOptions } from "../options.js";
 
 function needContext(extra: UpdateExtras | undefined, who: string): StepContext {
   const ctx = extra?.context;
@@ -60,15 +61,18 @@ function requireMetric(M: Float64Array, n: number, step: number): void {
  * Solves with the modified spectrum: u = V diag(1/(max(|λᵢ|, floor) + damping)) Vᵀ g, for a
  * symmetric M = V Λ Vᵀ (row-major n×n). Writes u into `g`.
  */
-function solveModified(M: Float64Array, g: Float64Array, floor: number, damping: number, absolute: boolean): Float64Array {
+function solveModified(M: Float64Array, g: Float64Array, floor: number, damping: number, absolute: boolean, signed = false): Float64Array {
   const n = g.length;
   const { values, vectors } = eigSym(M, n);
   const c = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += vectors[i * n + k]! * g[i]!;
-    const lam = absolute ? Math.abs(values[k]!) : Math.max(values[k]!, 0);
-    c[k] = s / (Math.max(lam, floor) + damping);
+    const lam = absolute || signed ? Math.abs(values[k]!) : Math.max(values[k]!, 0);
+    // signed (plain Newton): λᵢ keeps its sign, |λᵢ| floored; d = 0 only for naturalGradient with
+    // damping 0 on a zero eigenvalue: the pseudo-inverse (no step there)
+    const d = signed ? (values[k]! < 0 ? -1 : 1) * Math.max(lam, floor) + damping : Math.max(lam, floor) + damping;
+    c[k] = d !== 0 ? s / d : 0;
   }
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -83,6 +87,12 @@ export interface NewtonOptions {
   damping?: number;
   /** Floor for |λ| (default 1e-8): flat directions get a long but finite step. */
   minCurvature?: number;
+  /**
+   * true (default): the saddle-free direction, λᵢ replaced by |λᵢ|. false: plain Newton, H⁻¹g
+   * with each λᵢ's sign kept (|λᵢ| floored at `minCurvature`), which heads for the nearest
+   * stationary point — a saddle or a maximum too (the textbook contrast; Dauphin et al. 2014).
+   */
+  saddleFree?: boolean;
 }
 
 export interface NewtonState {
@@ -107,8 +117,15 @@ export interface NewtonState {
  * const damped = chain(scaleByNewton(), scaleByBacktracking({ lr: 1 }));
  */
 export function scaleByNewton(o: NewtonOptions = {}): Transform<NewtonState> {
+  // checked as the aliases' options are (issue 16's fuzz: null was a TypeError, a string damping passed)
+  readOptions("scaleByNewton", o, {
+    damping: { type: "number", min: 0, what: "added to every eigenvalue" },
+    minCurvature: { type: "number", gt: 0, what: "the smallest |eigenvalue| used" },
+    saddleFree: { type: "boolean", default: true, what: "use |λ| (saddle-free Newton)" },
+  });
   const damping = o.damping ?? 0;
   const floor = o.minCurvature ?? 1e-8;
+  const signed = o.saddleFree === false;
   return {
     needs: ["problem", "float64"],
     init: (p) => {
@@ -120,7 +137,7 @@ export function scaleByNewton(o: NewtonOptions = {}): Transform<NewtonState> {
       batchHessian(ctx, p as unknown as Float64Array, s.H, "newton");
       requireFinite(s.H, p as unknown as Float64Array, ctx.problem.names ?? [], "newton", "Hessian", s.count);
       s.count++;
-      solveModified(s.H, u as unknown as Float64Array, floor, damping, true);
+      solveModified(s.H, u as unknown as Float64Array, floor, damping, !signed, signed);
       return u;
     },
   };
@@ -224,6 +241,10 @@ function pickSource(problem: Problem, fisher: FisherSource): FisherKind {
  * const ng = chain(scaleByFisher({ fisher: "empirical", damping: 1e-3 }), scaleByLearningRate(1));
  */
 export function scaleByFisher(o: FisherOptions = {}): Transform<FisherState> {
+  readOptions("scaleByFisher", o, {
+    damping: { type: "number", min: 0, what: "added to the Fisher's eigenvalues" },
+    fisher: { type: "fisher", default: "auto", what: "the Fisher information" },
+  });
   const damping = o.damping ?? 1e-4;
   const fisher = o.fisher ?? "auto";
   return {
@@ -311,6 +332,12 @@ export interface BacktrackingOptions {
  * const dampedNewton = chain(scaleByNewton(), scaleByBacktracking({ lr: 1 }));
  */
 export function scaleByBacktracking(o: BacktrackingOptions = {}): Transform<{ count: number; xt: Float64Array; lastT: number }> {
+  readOptions("scaleByBacktracking", o, {
+    lr: { type: "any", what: "the first trial step (checked below)" },
+    c1: { type: "number", gt: 0, lt: 1, what: "the sufficient-decrease constant" },
+    beta: { type: "number", gt: 0, lt: 1, what: "the step shrink factor" },
+    maxTries: { type: "integer", min: 1, max: 1e4, what: "trial steps per update" },
+  });
   const t0 = o.lr ?? 1;
   if (typeof t0 !== "number" && typeof t0 !== "function") {
     throw new DslError("bad-option", "scaleByBacktracking: lr (the first trial step) must be a number or a schedule; per-run values need a batched engine, and line searches run on float64 only", { path: "scaleByBacktracking.lr" });

@@ -32,7 +32,7 @@ export interface RmsState<A = any> {
 export function scaleByRms(o: { alpha?: HyperValue; eps?: HyperValue; centered?: boolean } = {}): Transform<RmsState> {
   const { alpha: alphah, eps: epsh, centered } = blockOptions<{ alpha: HyperValue; eps: HyperValue; centered: boolean }>("scaleByRms", o, {
     alpha: unit(0.99, "smoothing constant"),
-    eps: positive(1e-8, "added to the denominator"),
+    eps: nonNegative(1e-8, "added to the denominator; ≥ 0 as torch"),
     centered: flag(false, "divide by the variance estimate"),
   });
   return fuse({
@@ -113,7 +113,7 @@ export function scaleByAdagrad(
 ): Transform<AdagradState> {
   const { initialAccumulatorValue: init0, eps: epsh, lrDecay: decayh } = blockOptions<{ initialAccumulatorValue: number; eps: HyperValue; lrDecay: HyperValue }>("scaleByAdagrad", o, {
     initialAccumulatorValue: { type: "number", default: 0, min: 0, what: "initial sum of squared gradients" },
-    eps: positive(1e-10, "added to the denominator"),
+    eps: nonNegative(1e-10, "added to the denominator; ≥ 0 as torch"),
     lrDecay: nonNegative(0, "lr ← lr / (1 + (t−1)·lrDecay)"),
   });
   return {

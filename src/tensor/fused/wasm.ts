@@ -11,6 +11,7 @@
  * Reference: WebAssembly SIMD proposal (fixed-width 128-bit), merged into the WebAssembly 2.0
  * specification; opcode table in the spec's "Vector Instructions" (binary format, prefix 0xFD).
  */
+import { moduleOf, section, simd, sleb, str, uleb, vec } from "../../backends/wasm-emit.js";
 import type { Op, TNode } from "./trace.js";
 
 const SIMD = 0xfd;
@@ -53,38 +54,10 @@ export function wasmSimdSupported(): boolean {
   return simdOk;
 }
 
-// -- binary encoding ---------------------------------------------------------------------
+// -- binary encoding: ../../backends/wasm-emit.ts ------------------------------------------
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const f32bytes = (v: number) => Array.from(new Uint8Array(new Float32Array([v]).buffer));
 const f64bytes = (v: number) => Array.from(new Uint8Array(new Float64Array([v]).buffer));
-const simd = (op: number, ...imm: number[]) => [SIMD, ...uleb(op), ...imm];
 
 const BOOL: ReadonlySet<Op> = new Set<Op>(["gt", "ge", "lt", "le", "and", "or", "not", "isfin"]);
 
@@ -329,13 +302,12 @@ function build(nodes: readonly TNode[], order: readonly number[], outputs: reado
     [...str("env"), ...str("mem"), 0x02, 0x00, ...uleb(1)],
     ...used.map((op) => [...str("m"), ...str(op), 0x00, SCALAR2[op] ? 1 : 0]),
   ];
-  const module = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, vec(importEntries)),
-    ...section(3, vec([[2]])),
-    ...section(7, vec([[...str("step"), 0x00, ...uleb(stepIndex)]])),
-    ...section(10, vec([[...uleb(fnBody.length), ...fnBody]])),
-  ]);
+  const module = moduleOf(
+    section(1, types),
+    section(2, vec(importEntries)),
+    section(3, vec([[2]])),
+    section(7, vec([[...str("step"), 0x00, ...uleb(stepIndex)]])),
+    section(10, vec([[...uleb(fnBody.length), ...fnBody]])),
+  );
   return { module, imports };
 }

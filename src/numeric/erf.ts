@@ -1,9 +1,11 @@
 /**
- * erf, erfc and the standard normal CDF in float64, accurate to a few ulps (≈1e-15 relative),
- * for the exact GELU (torch's default `approximate="none"`: x·Φ(x)).
+ * erf, erfc and the standard normal CDF in float64, accurate to a few ulps (≈1e-15 relative):
+ * the one erf of optlab, for the networks' exact GELU (torch's default `approximate="none"`:
+ * x·Φ(x), src/nn/activations.ts) and for `erf` in symbolic objectives (src/symbolic/runtime.ts).
+ * No imports: every floor may use it.
  *
- * |x| ≤ 3: the all-positive series erf(x) = (2/√π)·e^{−x²}·Σ_{n≥0} 2ⁿ x^{2n+1} / (2n+1)!!
- * (no cancellation, about 60 terms at |x| = 3). |x| > 3: erfc from its continued fraction
+ * |x| < 2: the all-positive series erf(x) = (2/√π)·e^{−x²}·Σ_{n≥0} 2ⁿ x^{2n+1} / (2n+1)!!
+ * (no cancellation, about 40 terms at |x| = 2). |x| ≥ 2: 1 − erfc, erfc from its continued fraction
  * (modified Lentz), erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))).
  * Reference: Abramowitz & Stegun, Handbook of Mathematical Functions (1964), 7.1.6 and 7.1.14.
  */
@@ -24,7 +26,7 @@ function erfSeries(x: number): number {
   return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
 }
 
-/** erfc(x) for x > 3 by its continued fraction (relative accuracy, no cancellation). */
+/** erfc(x) for x ≥ 2 by its continued fraction (relative accuracy, no cancellation). */
 function erfcFraction(x: number): number {
   // f = x + a1/(x + a2/(x + ...)), a_k = k/2
   const tiny = 1e-300;
@@ -53,7 +55,8 @@ function erfcFraction(x: number): number {
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const a = Math.abs(x);
-  if (a <= 3) return erfSeries(x);
+  if (a < 2) return erfSeries(x);
+  if (a >= 6) return Math.sign(x); // erfc(6) ≈ 2e-17 is below half an ulp of 1 (and erf(±∞) = ±1)
   const v = 1 - erfcFraction(a);
   return x < 0 ? -v : v;
 }

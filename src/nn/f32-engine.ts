@@ -1,0 +1,177 @@
+/**
+ * A network's loss in float32 on WebAssembly SIMD: the same network and loss as
+ * `NetLossProblem` (./loss-problem.ts), with every matrix product an f32x4 kernel that optlab
+ * emits at run time (./wasm-gemm.ts: register blocks of 4 rows × 8 columns) over one
+ * WebAssembly memory allocated once per batch size. It is a `Problem` of the float64 runner
+ * (src/optim/run.ts): parameters, optimizer state and the optimizer's update stay float64 (one
+ * fused pass of the built-in transforms), the forward and reverse pass run in float32. So a run
+ * has every option of the float64 engine (mini-batches, clipping, validation splits, early
+ * stopping, per-leaf gradient norms) and follows the float64 trajectory to float32 accuracy.
+ *
+ * Layout ("transposed world", as src/nn/tfjs-run.ts): activations are stored transposed,
+ * Hᵀ_l [out × S], so that every product reads the weights as stored ([out][in], the params'
+ * own layout: no weight transposes, the parameters convert with one `Float32Array.set`):
+ *
+ * - forward Zᵀ_l = W_l Hᵀ_{l−1} + b_l (rows of Zᵀ start at b, then C += W·Hᵀ);
+ * - ∂L/∂W_l = Δᵀ_l H_{l−1} (A = Δᵀ, B = H_{l−1} row-major: the only transposes are of
+ *   activations, [S × width]);
+ * - ∂L/∂Hᵀ_{l−1} = W_lᵀ Δᵀ_l (A = W read by columns, B = Δᵀ);
+ * - ∂L/∂b_l = Δᵀ_l 1 (row sums).
+ *
+ * The loss itself (S × outputs values) is computed in float64 by ./losses.ts.
+ */
+import { DslError } from "../errors/index.js";
+import { activate } from "./activations.js";
+import { lossValueAndGrad, type LossKind } from "./losses.js";
+import { NetProblemBase, type NetData } from "./loss-problem.js";
+import type { NetSpec } from "./net.js";
+import { F32Arena, GEMM_ADD, gemmModule } from "./wasm-gemm.js";
+
+interface Workspace {
+  S: number;
+  arena: F32Arena;
+  /** Parameters and gradient, flat in the params' layout. */
+  P: Float32Array;
+  G: Float32Array;
+  /** Inputs row-major [S × in] and transposed [in × S]. */
+  X: Float32Array;
+  XT: Float32Array;
+  /** What X holds: all data rows or the last gathered rows. */
+  x: "all" | "rows" | "none";
+  /** Per layer, transposed [out × S]: pre-activations, activations, f', ∂L/∂H, Δ. */
+  Z: Float32Array[];
+  H: Float32Array[];
+  D: Float32Array[];
+  GH: Float32Array[];
+  Delta: Float32Array[];
+  /** Row-major copies of the hidden activations [S × out] (B of the weight gradients). */
+  HR: Float32Array[];
+  /** The output and its gradient in float64, row-major [S × K], for ./losses.ts. */
+  O: Float64Array;
+  GO: Float64Array;
+}
+
+/** out[i·rows + r] = a[r·cols + i]: a [rows × cols] transposed, in tiles of 16 × 16. */
+function transpose(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  const T = 16;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    const r1 = Math.min(rows, r0 + T);
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const c1 = Math.min(cols, c0 + T);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = a[r * cols + c]!;
+    }
+  }
+}
+
+/** The float32 WebAssembly SIMD loss of a network (see the file comment). */
+export class F32NetProblem extends NetProblemBase {
+  private readonly workspaces = new Map<number, Workspace>();
+
+  /** True where WebAssembly SIMD is available (else the engine cannot run). */
+  static available(): boolean {
+    return gemmModule("f32") !== null;
+  }
+
+  /**
+   * @param layout - the params tree's layout (per-leaf gradient norms in a run), as `NetLoss` has it.
+   * @param initial - the default start (the model's params), as `NetLoss` has it.
+   */
+  constructor(net: NetSpec, kind: LossKind, dataset: NetData, readonly layout?: unknown, readonly initial?: Float64Array) {
+    super(net, kind, dataset);
+  }
+
+  /** The buffers for S rows (made once per S). */
+  private workspace(S: number): Workspace {
+    let ws = this.workspaces.get(S);
+    if (ws) return ws;
+    const L = this.net.layers;
+    const nin = this.net.inputs;
+    const width = L.reduce((t, l) => t + l.out, 0);
+    const floats = 2 * this.n + 2 * S * nin + 6 * S * width + 64 * (L.length * 6 + 8);
+    const arena = F32Arena.create(floats);
+    if (!arena) {
+      throw new DslError("too-large", `backend "wasm": the float32 network engine's buffers for ${S} rows (${(floats * 4 / 2 ** 20).toFixed(0)} MiB) do not fit one WebAssembly memory (2 GiB, or what this process can allocate; a run evaluates the loss over all training rows at every step): use backend "cpu" or "float64", or fewer rows`, { path: "optimize.backend" });
+    }
+    const mk = (): Float32Array[] => L.map((l) => arena.alloc(S * l.out));
+    ws = {
+      S, arena, P: arena.alloc(this.n), G: arena.alloc(this.n), X: arena.alloc(S * nin), XT: arena.alloc(S * nin), x: "none",
+      Z: mk(), H: mk(), D: mk(), GH: mk(), Delta: mk(),
+      HR: L.map((l, i) => (i < L.length - 1 ? arena.alloc(S * l.out) : new Float32Array(0))),
+      O: new Float64Array(S * this.net.outputs), GO: new Float64Array(S * this.net.outputs),
+    };
+    this.workspaces.set(S, ws);
+    return ws;
+  }
+
+  /** The input rows into ws.X and ws.XT (all rows once; gathered rows at every call). */
+  private inputs(ws: Workspace, rows: Int32Array | null): void {
+    const nin = this.net.inputs;
+    const X = this.dataset.X;
+    if (!rows) {
+      if (ws.x === "all") return;
+      ws.X.set(X);
+      ws.x = "all";
+    } else {
+      ws.x = "rows";
+      for (let s = 0; s < rows.length; s++) {
+        const r = rows[s]! * nin;
+        for (let i = 0; i < nin; i++) ws.X[s * nin + i] = X[r + i]!;
+      }
+    }
+    transpose(ws.X, ws.S, nin, ws.XT);
+  }
+
+  /** Loss over `rows` (all when null); with `g`, its gradient too. */
+  evaluate(x: Float64Array, rows: Int32Array | null, g: Float64Array | null): number {
+    const S = rows ? rows.length : this.dataset.samples;
+    const ws = this.workspace(S);
+    const { arena, P } = ws;
+    this.inputs(ws, rows);
+    P.set(x);
+    const Ls = this.net.layers;
+    const es = 4;
+    // forward: Zᵀ = b 1ᵀ + W Hᵀ
+    let HT = ws.XT;
+    for (let l = 0; l < Ls.length; l++) {
+      const L = Ls[l]!;
+      const Z = ws.Z[l]!;
+      for (let o = 0; o < L.out; o++) Z.fill(P[L.bOffset + o]!, o * S, (o + 1) * S);
+      arena.gemm(L.out, S, L.in, P.byteOffset + L.wOffset * es, L.in * es, es, arena.addr(HT), S * es, arena.addr(Z), S * es, GEMM_ADD, 0);
+      activate(L.activation, Z, ws.H[l]!, ws.D[l]!, S * L.out);
+      HT = ws.H[l]!;
+    }
+    // the loss in float64 on the output, row-major
+    const last = Ls.length - 1;
+    const K = this.net.outputs;
+    const OT = ws.H[last]!, O = ws.O, GO = ws.GO;
+    for (let s = 0; s < S; s++) for (let k = 0; k < K; k++) O[s * K + k] = OT[k * S + s]!;
+    const value = lossValueAndGrad(this.kind, O, S, K, this.dataset.Y, rows, GO);
+    if (!g) return value;
+    const GOT = ws.GH[last]!;
+    for (let s = 0; s < S; s++) for (let k = 0; k < K; k++) GOT[k * S + s] = GO[s * K + k]!;
+    // reverse pass
+    const G = ws.G;
+    for (let l = last; l >= 0; l--) {
+      const L = Ls[l]!;
+      const nin = L.in, nout = L.out;
+      const Delta = ws.Delta[l]!;
+      arena.mul(ws.GH[l]!, ws.D[l]!, Delta, S * nout);
+      const pD = arena.addr(Delta);
+      // H_{l−1} row-major
+      let Hprev = ws.X;
+      if (l > 0) {
+        Hprev = ws.HR[l - 1]!;
+        transpose(ws.H[l - 1]!, nin, S, Hprev);
+      }
+      arena.gemm(nout, nin, S, pD, S * es, es, arena.addr(Hprev), nin * es, G.byteOffset + L.wOffset * es, nin * es, 0, 0);
+      for (let o = 0; o < nout; o++) {
+        let t = 0;
+        for (let s = o * S, e = s + S; s < e; s++) t += Delta[s]!;
+        G[L.bOffset + o] = t;
+      }
+      if (l > 0) arena.gemm(nin, S, nout, P.byteOffset + L.wOffset * es, es, nin * es, pD, S * es, arena.addr(ws.GH[l - 1]!), S * es, 0, 0);
+    }
+    g.set(G);
+    return value;
+  }
+}
