@@ -71,9 +71,17 @@ export function derivativeLabel(o: Shown, t: string, l: string): { text: string;
   return { text: `${t}${signature(o, false, name)}`, latex: `${l}${signature(o, true, name)}` };
 }
 
-/** LaTeX for a data symbol in the sum over rows: `x` → `x_{i}`, `X[3]` → `X_{i,3}`. */
+/**
+ * LaTeX for a data symbol in the sum over rows: `x` → `x_{i}`, `X[3]` → `X_{i,3}`, and a name
+ * that has a subscript of its own joins it, `x1` → `x_{i,1}` (never a double subscript).
+ */
 export function dataLatex(name: string): string {
   const m = /^(.*)\[(.+)\]$/.exec(name);
-  if (m) return `${latexSymbol(m[1]!)}_{i,${m[2]}}`;
-  return `${latexSymbol(name)}_{i}`;
+  return withRowIndex(latexSymbol(m ? m[1]! : name), m ? m[2]! : null);
+}
+
+function withRowIndex(symbol: string, column: string | null): string {
+  const sub = /^(.*)_\{([^{}]*)\}$/.exec(symbol);
+  const parts = ["i", ...(sub ? [sub[2]!] : []), ...(column !== null ? [column] : [])];
+  return `${sub ? sub[1]! : symbol}_{${parts.join(",")}}`;
 }

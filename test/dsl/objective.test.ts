@@ -1,3 +1,4 @@
+import katex from "katex";
 import { describe, expect, test } from "vitest";
 import { DslError, format, objective, Objective } from "../../dsl/index.js";
 import { formatSync } from "../../src/display/index.js";
@@ -35,6 +36,16 @@ describe("objective(): the documented examples", () => {
     expect(fit.data?.reduce).toBe("mean");
     expect(fit.grad([0, 0])).toEqual([expect.closeTo(-2 * (3 + 10) / 3, 13), expect.closeTo(-2 * 9 / 3, 13)]);
     expect(formatSync(fit)["text/latex"]).toBe("$$L(w, b) = \\frac{1}{3} \\sum_{i=1}^{3} \\left(w x_{i} + b - y_{i}\\right)^{2}$$");
+  });
+
+  test("data columns with a subscript of their own join the row index (no double subscript)", () => {
+    const f = objective("(a x1 + b X[2] - y2)^2", { params: ["a", "b"], data: { x1: [0, 1], X: [[1, 2], [3, 4]], y2: [1, 2] } });
+    const tex = formatSync(f)["text/latex"] as string;
+    expect(tex).toContain("x_{i,1}");
+    expect(tex).toContain("y_{i,2}");
+    expect(tex).not.toMatch(/_\{[^{}]*\}_\{/);
+    // KaTeX, which renders it in pages, parses it
+    expect(() => katex.renderToString(tex.replace(/^\$\$|\$\$$/g, ""), { throwOnError: true })).not.toThrow();
   });
 });
 
