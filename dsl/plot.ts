@@ -14,7 +14,7 @@
 import { registerRenderer, type Displayable } from "../src/display/index.js";
 import { DslError, describe } from "../src/errors/index.js";
 import {
-  Figure, LiveChart, attach, basinsMap, configurePlots, convergenceRates, gradcheckCurve, gradcheckDisplay, hessianAlong, hessianSpectrum, landscape,
+  Figure, LiveChart, attach, basinsMap, configurePlots, convergenceRates, exprLabel, gradcheckCurve, gradcheckDisplay, hessianAlong, hessianSpectrum, landscape,
   activationStatsChart, gradNormsChart, type GradNormsOptions, type LayerStatsRow,
   liveDisplayAvailable, lossCurves, plotlyjsDisplay, resultChart, runDisplay, runsOf, scheduleChart, scheduleDisplay, setDisplayHook, surface3d, sweepHeatmap,
   type BasinsGrid, type Curvature, type DisplayHook, type EigenTrack, type ErrorSeries, type FdScheme, type FigureSpec,
@@ -149,7 +149,7 @@ function flatAt(f: SurfaceLike, opts: LandscapeInput, who: string): LandscapeOpt
 function titled(f: SurfaceLike, what: string): string {
   // f may be anything here (null, undefined): landscape() says what it needs (issue 16's fuzz: a TypeError)
   const src = f !== null && typeof f === "object" ? (f as { source?: unknown }).source : undefined;
-  return typeof src === "string" && src.length <= 60 ? `${what} f = ${src}` : `${what} the objective`;
+  return typeof src === "string" && src.length <= 60 ? `${what} f = ${exprLabel(src)}` : `${what} the objective`;
 }
 
 /**

@@ -20,6 +20,7 @@ export {
   type ChartBundleOptions, type PlotSettings,
 } from "./bundle.js";
 export { plotlySource, type PlotlySource } from "./plotly-source.js";
+export { exprLabel } from "./style.js";
 export { chromiumPath, closeStaticRenderer, renderPng, staticImageStatus, CHROMIUM_ARGS, type ImageSize } from "./static-image.js";
 export { LiveChart, liveDisplayAvailable, setDisplayHook, wasShownLive, type DisplayHook, type LiveChartOptions, type LiveRun } from "./live.js";
 export { lineChartSvg, type SvgChartOptions, type SvgSeries } from "./svg.js";

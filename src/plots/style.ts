@@ -181,6 +181,20 @@ export function mathLabel(text: string): string {
   return text.replace(/(^|[^A-Za-z0-9_])([A-Za-zα-ωΑ-Ω])_(\{([^{}]{1,12})\}|([A-Za-z0-9]{1,3})(?![A-Za-z0-9]))/g, (_m, pre: string, base: string, _g, braced?: string, plain?: string) => `${pre}${base}<sub>${braced ?? plain}</sub>`);
 }
 
+const SUPERSCRIPT: Record<string, string> = { "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻", n: "ⁿ", i: "ⁱ" };
+
+/**
+ * An expression as a chart title writes it: integer powers (and n, i) as superscripts, a minus
+ * sign for a binary minus, `·` for an explicit product: `(1 - x)^2 + 100*(y - x^2)^2` →
+ * `(1 − x)² + 100·(y − x²)²`. Other powers (`x^(1/2)`, `x^y`) stay as written.
+ */
+export function exprLabel(src: string): string {
+  return src
+    .replace(/\^(-?\d+|[ni])(?![\w.(])/g, (_m, e: string) => [...e].map((c) => SUPERSCRIPT[c]).join(""))
+    .replace(/ - /g, " − ")
+    .replace(/\s*\*\s*/g, "·");
+}
+
 /**
  * The house rules, applied to every chart built on `baseLayout` when its `Figure` is made (see
  * docs/readme/charts.md):

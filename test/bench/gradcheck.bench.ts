@@ -8,7 +8,9 @@
  * parameters — the extended Rosenbrock function (cheap f: the check's own overhead shows) and a
  * tanh MLP loss (20 inputs, 8 samples, MSE; f dominates) — next to torch.autograd.gradcheck (full
  * and fast_mode) on the same functions at the same points, in the same run
- * (test/bench/gradcheck_torch_sizes.py). The MLP's full check at 10⁵ (2·10⁵ evaluations of a
+ * (test/bench/gradcheck_torch_sizes.py); and the same MLP built as an optlab model (nn.mlp +
+ * nn.loss: its f runs in the WebAssembly engine), full check, next to torch's same MLP row.
+ * The MLP's full check at 10⁵ (2·10⁵ evaluations of a
  * 1.6·10⁶-flop f, minutes on each side) runs only with GRADCHECK_BENCH_MLP_1E5=1;
  * GRADCHECK_BENCH_MAX_N=10000 leaves out 10⁵ (minutes for torch); GRADCHECK_BENCH_ONLY_SIZES=1 runs
  * only the size rows.
@@ -162,7 +164,21 @@ export function mlpUser(approxN: number): { n: number; f: (p: number[]) => numbe
   return { n, f, grad, at: Array.from({ length: n }, (_, k) => 0.3 * Math.sin(0.37 * k + 1)) };
 }
 
-type SizeTask = [model: "rosen" | "mlp", n: number, mode: "full" | "fast", repeats: number];
+type SizeTask = [model: "rosen" | "mlp" | "mlp-nn", n: number, mode: "full" | "fast", repeats: number];
+
+/**
+ * The same tanh MLP (20 → hidden → 1, 8 samples, the same data, MSE) as an optlab model:
+ * `nn.mlp` + `nn.loss`, whose value runs through the float64 WebAssembly engine. A full check of
+ * it still perturbs every parameter (2n evaluations of f); its analytic side is nn's reverse mode.
+ */
+function mlpModel(approxN: number): { n: number; check: (opts: object) => ReturnType<typeof gradcheck> } {
+  const hid = Math.max(1, Math.round((approxN - 1) / (NIN + 2)));
+  const x = Array.from({ length: SAMPLES }, (_, s) => Array.from({ length: NIN }, (_, i) => Math.sin(1.3 * (s * NIN + i) + 0.2)));
+  const y = Array.from({ length: SAMPLES }, (_, s) => [Math.cos(0.7 * s)]);
+  const model = dsl.nn.mlp([NIN, hid, 1], { activation: "tanh", seed: 0 });
+  const L = dsl.nn.loss(model, { x, y }, "mse");
+  return { n: hid * NIN + 2 * hid + 1, check: (opts) => gradcheck(L, { ...opts, at: model.params }) };
+}
 
 function torchSizes(tasks: SizeTask[]): { version: string; ms: Map<string, number>; ok: Map<string, boolean> } | null {
   const script = join(dirname(fileURLToPath(import.meta.url)), "gradcheck_torch_sizes.py");
@@ -186,10 +202,22 @@ function sizeRows(): BenchRow[] {
     tasks.push(["rosen", n, "full", reps], ["rosen", n, "fast", 5]);
     if (n < 100_000 || process.env.GRADCHECK_BENCH_MLP_1E5 === "1") tasks.push(["mlp", n, "full", n === 1000 ? 5 : 1]);
     tasks.push(["mlp", n, "fast", 5]);
+    if (n < 100_000) tasks.push(["mlp-nn", n, "full", n === 1000 ? 5 : 3]);
   }
   const ours: { task: SizeTask; n: number; ms: number; evals: number; bare: number | null }[] = [];
   for (const task of tasks) {
     const [model, approx, mode, repeats] = task;
+    if (model === "mlp-nn") {
+      const m = mlpModel(approx);
+      let evals = 0;
+      const run = () => {
+        const r = m.check(mode === "fast" ? { fast: 1 } : {});
+        if (r.verdict !== "pass") throw new Error(`bench: gradcheck did not pass (nn model n=${m.n}): ${r.message.slice(0, 300)}`);
+        evals = r.evaluations;
+      };
+      ours.push({ task, n: m.n, ms: medianMs(run, repeats), evals, bare: null });
+      continue;
+    }
     const m = model === "rosen" ? { n: approx, ...rosenUser(approx) } : mlpUser(approx);
     const opts = mode === "fast" ? { at: m.at, fast: 1 } : { at: m.at };
     let evals = 0;
@@ -217,19 +245,21 @@ function sizeRows(): BenchRow[] {
     }
     ours.push({ task, n: m.n, ms, evals, bare });
   }
-  const torch = torchSizes(tasks);
+  // torch's side of "mlp-nn" is its "mlp" row (the same network in torch)
+  const torch = torchSizes(tasks.filter((t) => t[0] !== "mlp-nn"));
   const rows: BenchRow[] = [];
   for (const o of ours) {
     const [model, approx, mode] = o.task;
-    const ref = torch?.ms.get(`${model}:${approx}:${mode}`);
-    const what = model === "rosen" ? "extended Rosenbrock" : "tanh MLP loss (20 in, 8 samples)";
+    const torchModel = model === "mlp-nn" ? "mlp" : model;
+    const ref = torch?.ms.get(`${torchModel}:${approx}:${mode}`);
+    const what = model === "rosen" ? "extended Rosenbrock" : model === "mlp" ? "tanh MLP loss (20 in, 8 samples) as user code" : "the same MLP as an nn.mlp model (nn.loss)";
     rows.push({
       name: `size: ${mode === "full" ? "full check" : "fast check (1 direction)"}, ${what}, n=${o.n} (${o.evals} evaluations of f)`,
       ours: o.ms,
       unit: "ms",
       ...(ref !== undefined ? { reference: ref, referenceName: `torch ${torch!.version} gradcheck${mode === "fast" ? " fast_mode" : ""}` } : {}),
       ...(mode === "full" && approx === 10_000 ? { goal: "faster than torch", ...(ref !== undefined ? { met: o.ms < ref } : {}) } : {}),
-      ...(torch?.ok.get(`${model}:${approx}:${mode}`) === false ? { note: "torch's gradcheck calls this correct gradient wrong (a false alarm); optlab's passes" } : {}),
+      ...(torch?.ok.get(`${torchModel}:${approx}:${mode}`) === false ? { note: "torch's gradcheck calls this correct gradient wrong (a false alarm); optlab's passes" } : {}),
     });
     if (o.bare !== null) rows.push({ name: `  the same 2n evaluations of f in a bare loop`, ours: o.bare, unit: "ms", reference: o.ms, referenceName: "the full check", note: "ratio = fraction of the check's time spent in f" });
   }

@@ -23,7 +23,7 @@ describe("plot.*", () => {
 
   test("plot.contour and plot.surface draw the objective with each run's path", () => {
     const c = plot.contour(rosen, cmp, { minima: [[1, 1]] });
-    expect((c.layout.title as { text: string }).text).toBe("Trajectories over f = (1 - x)^2 + 100*(y - x^2)^2");
+    expect((c.layout.title as { text: string }).text).toBe("Trajectories over f = (1 − x)² + 100·(y − x²)²");
     expect(names(c.data.filter((t) => t.mode === "lines+markers"))).toEqual(["gd (lr=0.001)", "adam (lr=0.02)", "newton (lr=1)"]);
     const s = plot.surface(rosen, cmp.runs.adam!);
     expect(s.data.map((t) => t.type)).toEqual(["surface", "scatter3d", "scatter3d", "scatter3d"]);

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "vitest";
 import { adam, compare, lbfgs, gd, momentum, newton, nesterov, objective, optimize, plot, rmsprop, sgd } from "../../dsl/index.js";
 import { activationStatsChart, colorDistance, colorOf, gradNormsChart, resetColors, type Figure, type Trace } from "../../src/plots/index.js";
-import { applyStyle, baseLayout, legendEntries, mathLabel, MAX_INLINE_LEGEND } from "../../src/plots/style.js";
+import { applyStyle, baseLayout, exprLabel, legendEntries, mathLabel, MAX_INLINE_LEGEND } from "../../src/plots/style.js";
 import { twentyFigures } from "./twenty-charts.js";
 
 type Obj = Record<string, unknown>;
@@ -266,5 +266,16 @@ describe("trace modes", () => {
     const y = ((fig.with({ logY: true }).layout as Obj).yaxis as Obj);
     expect(y.type).toBe("log");
     expect(Number.isInteger(y.dtick)).toBe(true);
+  });
+});
+
+describe("exprLabel: expressions in titles", () => {
+  test("integer powers as superscripts, a minus sign, a middle dot for *", () => {
+    expect(exprLabel("(1 - x)^2 + 100*(y - x^2)^2")).toBe("(1 − x)² + 100·(y − x²)²");
+    expect(exprLabel("x^-12 + y^n")).toBe("x⁻¹² + yⁿ");
+  });
+  test("other powers and unary minus stay as written", () => {
+    expect(exprLabel("x^(1/2) + x^y - -z")).toBe("x^(1/2) + x^y − -z");
+    expect(exprLabel("x^2.5")).toBe("x^2.5");
   });
 });
