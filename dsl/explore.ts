@@ -22,6 +22,7 @@ import { checkRunOptions, parseStart, runSync, type Transform } from "../src/opt
 import { chartBundleSync, kernelHooks, landscape, lineChartSvg, plotSettings, renderPng, staticImageStatus } from "../src/plots/index.js";
 import type { Problem } from "../src/problem/index.js";
 import { exploreFigure, shipOptimizer, shipProblem, type ExploreResult, type WireContour, type WireOptimizer, type WireParam, type WireSpec } from "../src/explore/index.js";
+import { formatNumber } from "../src/explore/format.js";
 
 /** One slider: a hyperparameter's range and initial value. */
 export interface ExploreParam {
@@ -223,7 +224,7 @@ if(Date.now()-t0>30000){var s2=root.querySelector(".ox-status");if(s2){s2.classN
 setTimeout(go,30);}go();})();`;
 
 function fmtNum(v: number): string {
-  return v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(6)));
+  return formatNumber(v);
 }
 
 /** A no-script picture of the initial state: the trajectory (2 variables) and the loss curves, as SVG. */
@@ -256,7 +257,7 @@ function fallbackSvg(e: Explorable): string {
       name: r.name, color: ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"][i % 4]!,
       x: Array.from({ length: r.losses.length }, (_, k) => k),
       y: Array.from(r.losses, (v) => (Number.isFinite(v) && (!spec.loss!.log || v > 0) ? v : null)),
-    })), { title: "loss", xLabel: "step", yLabel: "f(x_k)", log: spec.loss.log, width: 520, height: 300 }));
+    })), { title: "loss", xLabel: "step", yLabel: "f(xₖ)", log: spec.loss.log, width: 520, height: 300 }));
   }
   return `<div style="display:flex;flex-wrap:wrap;gap:8px">${parts.join("")}</div>`;
 }

@@ -73,7 +73,7 @@ export function exploreFigure(spec: WireSpec, results: readonly ExploreResult[],
     title: { text: spec.title, x: 0.01, xanchor: "left", font: { size: 15 } },
   };
   const lossAxis = (key: string) => ({ ...axisStyle, title: { text: "step" }, ...(key === "x2" ? { domain: [0.56, 1], anchor: "y2" } : {}) });
-  const lossY = { ...axisStyle, title: { text: "f(x_k)" }, type: spec.loss?.log ? "log" : "linear", exponentformat: "power" };
+  const lossY = { ...axisStyle, title: { text: "f(xₖ)" }, type: spec.loss?.log ? "log" : "linear", exponentformat: "power" };
   if (c) {
     layout.xaxis = { ...axisStyle, title: { text: c.names[0] }, range: c.xRange, domain: [0, 0.46], anchor: "y" };
     layout.yaxis = { ...axisStyle, title: { text: c.names[1] }, range: c.yRange, anchor: "x" };

@@ -18,6 +18,7 @@
 import { Experiment, type ExploreResult } from "./engine.js";
 import { exploreFigure } from "./figure.js";
 import type { WireParam, WireSpec } from "./wire.js";
+import { formatNumber } from "./format.js";
 
 interface PlotlyLike {
   newPlot(el: HTMLElement, data: unknown[], layout: unknown, config: unknown): Promise<unknown>;
@@ -40,7 +41,7 @@ export interface ExploreState {
   set(h: Record<string, number>, from?: number[]): Promise<void>;
 }
 
-const fmt = (v: number): string => (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(6))));
+const fmt = formatNumber;
 
 /** A slider position's value: linear, or 10^position for log sliders, rounded to 6 significant digits. */
 export function sliderValue(p: WireParam, position: number): number {

@@ -67,6 +67,15 @@ async function slide(page: Page, id: string, name: string, position: string): Pr
  * that the readout shows the value and the chart's path and loss traces equal `optimize` for the
  * page's slider values and start point (to 1e-12). Returns the last state drawn.
  */
+/** A readout as the page writes it (formatNumber: 0.111111, 5×10⁻⁴, 10⁻⁶) back to a number. */
+function readNumber(text: string): number {
+  const sup: Record<string, string> = { "⁻": "-", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9" };
+  const m = /^(-?[\d.]+×)?(-?)10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.exec(text.trim());
+  if (!m) return Number(text);
+  const e = Number([...m[3]!].map((c) => sup[c]).join(""));
+  return (m[1] ? Number(m[1].slice(0, -1)) : m[2] ? -1 : 1) * 10 ** e;
+}
+
 async function checkSliders(page: Page, id: string, positions: Record<string, string[]>, mismatch: (d: Drawn) => number): Promise<Drawn> {
   let d = await drawn(page, id);
   expect(mismatch(d)).toBeLessThanOrEqual(1e-12);
@@ -75,7 +84,7 @@ async function checkSliders(page: Page, id: string, positions: Record<string, st
       await slide(page, id, name, pos);
       d = await drawn(page, id);
       const shown = await page.$eval(`#${id} output[data-param="${name}"]`, (o) => o.textContent);
-      expect(Number(shown)).toBeCloseTo(d.h[name]!, 6);
+      expect(readNumber(shown!)).toBeCloseTo(d.h[name]!, 6);
       expect(mismatch(d)).toBeLessThanOrEqual(1e-12);
     }
   }
