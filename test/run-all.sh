@@ -4,7 +4,7 @@
 #   unit             vitest, project "unit" (everything under test/ but test/browser and test/pack)
 #   kernel protocol  test/kernel/test_protocol.py with Debian's jupyter_client
 #   conformance      the official jupyter_kernel_test suite (test/kernel/test_conformance.py)
-#   notebooks        each notebook through jupyter nbconvert --execute (to notebook, to html) and optlab run
+#   notebooks        each notebook through jupyter nbconvert --execute (to notebook, to html), then optlab run over all
 #   browser          vitest, project "browser": exported pages and classic Notebook in headless Chromium
 #   pack             vitest, project "pack": `npm pack` of a fresh copy installed from the tarball
 # It stops at the first stage that fails, then prints the summary of the stages that ran and names
