@@ -223,9 +223,6 @@ if(w.Plotly&&w.Plotly.react&&w.optlabExplore){try{w.optlabExplore.mount(root);}c
 if(Date.now()-t0>30000){var s2=root.querySelector(".ox-status");if(s2){s2.className="ox-status ox-error";s2.textContent="optlab explore: "+(w.optlabExplore?"plotly.js":"the explore engine")+" is not on this page (its output was cleared or its cell re-run before saving): re-run this cell after restarting the kernel.";}return;}
 setTimeout(go,30);}go();})();`;
 
-function fmtNum(v: number): string {
-  return formatNumber(v);
-}
 
 /** A no-script picture of the initial state: the trajectory (2 variables) and the loss curves, as SVG. */
 function fallbackSvg(e: Explorable): string {
@@ -248,8 +245,8 @@ function fallbackSvg(e: Explorable): string {
       `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="font:11px sans-serif">` +
       `<rect x="${m}" y="${m}" width="${W - 2 * m}" height="${H - 2 * m}" fill="#fafafa" stroke="#bbb"/>${lines.join("")}` +
       `<circle cx="${X(spec.from[0]!)}" cy="${Y(spec.from[1]!)}" r="5" fill="#fff" stroke="#111" stroke-width="2"/>` +
-      `<text x="${m}" y="${H - 8}">${escapeHtml(spec.contour.names[0])} ∈ [${fmtNum(x0)}, ${fmtNum(x1)}], ${escapeHtml(spec.contour.names[1])} ∈ [${fmtNum(y0)}, ${fmtNum(y1)}]</text>` +
-      `<text x="${m}" y="22" style="font-weight:600">trajectory from (${spec.from.map(fmtNum).join(", ")})</text></svg>`,
+      `<text x="${m}" y="${H - 8}">${escapeHtml(spec.contour.names[0])} ∈ [${formatNumber(x0)}, ${formatNumber(x1)}], ${escapeHtml(spec.contour.names[1])} ∈ [${formatNumber(y0)}, ${formatNumber(y1)}]</text>` +
+      `<text x="${m}" y="22" style="font-weight:600">trajectory from (${spec.from.map(formatNumber).join(", ")})</text></svg>`,
     );
   }
   if (spec.loss) {
@@ -263,7 +260,7 @@ function fallbackSvg(e: Explorable): string {
 }
 
 function statusText(results: readonly ExploreResult[]): string {
-  return results.map((r) => `${r.name}: ${r.status} after ${r.losses.length - 1} steps, f = ${fmtNum(r.losses[r.losses.length - 1]!)}`).join(" · ");
+  return results.map((r) => `${r.name}: ${r.status} after ${r.losses.length - 1} steps, f = ${formatNumber(r.losses[r.losses.length - 1]!)}`).join(" · ");
 }
 
 /** The explorable's self-contained HTML. */

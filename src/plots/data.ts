@@ -123,7 +123,12 @@ export function distinctFormat(values: Iterable<number>): (v: number) => string 
   };
 }
 
-const SUPERSCRIPT: Readonly<Record<string, string>> = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
+const SUPERSCRIPT: Readonly<Record<string, string>> = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", n: "ⁿ", i: "ⁱ" };
+
+/** `text` (digits, minus, n, i) in Unicode superscripts: "-12" → "⁻¹²". */
+export function superscript(text: string): string {
+  return [...text].map((c) => SUPERSCRIPT[c] ?? c).join("");
+}
 
 /**
  * `"2.5e-7"` as `"2.5×10⁻⁷"` and `"1e-4"` as `"10⁻⁴"`: the one number format of every chart (as

@@ -3,6 +3,7 @@
  * axis and subplot helpers. One place, so all charts read alike.
  */
 import type { FigureSpec, Layout, PlotConfig, Trace } from "./types.js";
+import { superscript } from "./data.js";
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -181,8 +182,6 @@ export function mathLabel(text: string): string {
   return text.replace(/(^|[^A-Za-z0-9_])([A-Za-zα-ωΑ-Ω])_(\{([^{}]{1,12})\}|([A-Za-z0-9]{1,3})(?![A-Za-z0-9]))/g, (_m, pre: string, base: string, _g, braced?: string, plain?: string) => `${pre}${base}<sub>${braced ?? plain}</sub>`);
 }
 
-const SUPERSCRIPT: Record<string, string> = { "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻", n: "ⁿ", i: "ⁱ" };
-
 /**
  * An expression as a chart title writes it: integer powers (and n, i) as superscripts, a minus
  * sign for a binary minus, `·` for an explicit product: `(1 - x)^2 + 100*(y - x^2)^2` →
@@ -190,7 +189,7 @@ const SUPERSCRIPT: Record<string, string> = { "0": "⁰", "1": "¹", "2": "²", 
  */
 export function exprLabel(src: string): string {
   return src
-    .replace(/\^(-?\d+|[ni])(?![\w.(])/g, (_m, e: string) => [...e].map((c) => SUPERSCRIPT[c]).join(""))
+    .replace(/\^(-?\d+|[ni])(?![\w.(])/g, (_m, e: string) => superscript(e))
     .replace(/ - /g, " − ")
     .replace(/\s*\*\s*/g, "·");
 }
