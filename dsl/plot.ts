@@ -185,7 +185,7 @@ function runsAndOptions<O>(who: string, runs: RunsLike, opts: O, spec: OptionSpe
 function pathsOf(runs: RunsLike, who: string): { name: string; xs: ArrayLike<ArrayLike<number>>; status?: string; group?: string }[] {
   if (runs === undefined || runs === null || (Array.isArray(runs) && runs.length === 0)) return [];
   return runsOf(runs, who).map((r) => {
-    if (!r.xs) throw new DslError("bad-argument", `${who}: run "${r.name}" has no trajectory xs`, { path: who });
+    if (!r.xs) throw new DslError("bad-argument", `${who}: run "${r.name}" has no trajectory xs (a run made with trajectory: "final" keeps only its start and final point: run it with trajectory: "all", the default, to draw its path)`, { path: who });
     return { name: r.name, xs: r.xs, ...(r.status ? { status: r.status } : {}), ...(r.group ? { group: r.group } : {}) };
   });
 }
@@ -213,7 +213,7 @@ function hessian(target: unknown, runsOrOpts?: unknown, opts: HessianPlotOptions
   const samples = o.samples ?? 60;
   if (!Number.isInteger(samples) || samples < 2) throw new DslError("bad-option", `plot.hessian: samples must be an integer ≥ 2, got ${describe(o.samples)}`, { path: "plot.hessian.samples" });
   const tracks: EigenTrack[] = runsOf(runsOrOpts, "plot.hessian").map((r) => {
-    if (!r.xs) throw new DslError("bad-argument", `plot.hessian: run "${r.name}" has no trajectory xs`, { path: "plot.hessian" });
+    if (!r.xs) throw new DslError("bad-argument", `plot.hessian: run "${r.name}" has no trajectory xs (a run made with trajectory: "final" keeps only its start and final point: run it with trajectory: "all", the default)`, { path: "plot.hessian" });
     const n = r.xs.length;
     const steps = [...new Set(Array.from({ length: Math.min(samples, n) }, (_, k) => Math.round((k * (n - 1)) / Math.max(1, Math.min(samples, n) - 1))))];
     const finite = steps.filter((t) => Array.from(r.xs![t]!).every(Number.isFinite));
@@ -291,6 +291,7 @@ function rates(runs: RunsLike, rates: Theory | readonly TheoryRate[], opts: Rate
   }
   const measure: "f" | "x" = xStar !== undefined ? "x" : "f";
   const errors: ErrorSeries[] = list.map((r) => {
+    if (measure === "x" && !r.xs) throw new DslError("bad-argument", `plot.rates: run "${r.name}" has no iterates xs for ‖x − x*‖ (a run made with trajectory: "final" keeps only its start and final point): give fStar to draw f − f*, or run it with trajectory: "all", the default`, { path: "plot.rates.xStar" });
     const values = measure === "f" ? Array.from(r.losses, (v) => v - fStar!) : Array.from(r.xs ?? [], (x) => Math.hypot(...Array.from(x, (v, i) => v - xStar![i]!)));
     const e: ErrorSeries = { name: r.name, values };
     try {

@@ -13,7 +13,7 @@
  *   io worker can end it even while it blocks the main thread (interrupt.ts); awaited code stops
  *   through the run context's `abort` promise. The kernel waits on the cell with its own copy of
  *   `Promise.prototype.then`, so a cell that replaces it still gets an answer;
- * - a failure inside tslab's converter (e.g. "Unexpected pending rebuildTimer") replaces the
+ * - a failure inside tslab's converter (it used to be "Unexpected pending rebuildTimer") replaces the
  *   converter with a fresh one and answers the cell with a `CompilerError`;
  * - a cell that throws (or is interrupted) keeps the declarations that completed before, values
  *   and types, as IPython does (completed-declarations.ts); tslab keeps neither the types nor,
@@ -27,6 +27,7 @@ import { rewriteAwaitCalls } from "./await-call.js";
 import { completedSource, dropExportResets } from "./completed-declarations.js";
 import type { Prelude } from "./prelude.js";
 import { fixShorthand } from "./shorthand.js";
+import { originalFrameFile } from "./bundle-frames.js";
 import { createSharedRequire, type SharedRequire } from "./shared-modules.js";
 import { CellMap } from "./source-map.js";
 import { diagnosticsError, interruptError, runtimeError, type CellInfo, type ErrorInfo, type RuntimeErrorOptions } from "./traceback.js";
@@ -366,6 +367,7 @@ export class Executor {
       isKernelFile: (file) => file.startsWith(this.kernelDir) || file === "node:vm" || file.startsWith("node:internal/vm"),
       shortPath: (file) => (file.startsWith(this.o.packageRoot) ? `optlab/${relative(this.o.packageRoot, file)}` : file),
       isLibraryFile: (file) => file.startsWith(this.o.packageRoot + sep) && !relative(this.o.packageRoot, file).split(sep).includes("node_modules"),
+      frameFile: originalFrameFile,
     };
   }
 
@@ -395,10 +397,11 @@ export class Executor {
   }
 
   private kernelFrame(line: string): boolean {
-    const m = /\(?((?:file:\/\/)?[^()\s]+?):\d+:\d+\)?$/.exec(line.trim());
+    const m = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?$/.exec(line.trim());
     if (!m) return true;
     let file = m[1]!;
     if (file.startsWith("file://")) file = fileURLToPath(file);
+    file = originalFrameFile(file, Number(m[2]));
     return file.startsWith(this.kernelDir) || file.startsWith("node:");
   }
 
@@ -443,7 +446,7 @@ export class Executor {
     return null;
   }
 
-  /** Releases the compiler's watchers (unless the converter is shared). */
+  /** Releases the compiler (unless the converter is shared). */
   close(): void {
     if (this.ownsConverter) this.converter.close();
   }
@@ -454,7 +457,7 @@ export class Executor {
     const req = ((id: string) => {
       if (id === "optlab" && optlab) return optlab;
       if (id === "optlab" || id.startsWith("optlab/")) return base(join(this.o.packageRoot, id.slice("optlab".length)));
-      if (id === "tslab") return base(this.o.host.tslabDir);
+      if (id === "tslab") return this.o.host.requireTslab(base);
       const shared = this.shared(id);
       if (shared !== undefined) return shared;
       const side = this.requireSide(id, dir);

@@ -12,10 +12,11 @@
  *
  * Reference: https://jupyter-client.readthedocs.io/en/latest/kernels.html#kernel-specs
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, platform } from "node:os";
 import { join, sep } from "node:path";
 import { packageRoot, packageVersion } from "./package-root.js";
+import { buildSnapshot, snapshotFiles, snapshotSupported, type SnapshotReport } from "./snapshot.js";
 
 /** Where to install. */
 export type InstallTarget = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
@@ -28,12 +29,25 @@ export interface InstallOptions {
   displayName?: string;
   /** Environment variables for the kernel process. */
   env?: Record<string, string>;
+  /**
+   * Build the kernel's start-up snapshot next to kernel.json and start the kernel through its
+   * launcher (kernel/snapshot.ts; default true on Linux). A failed build is reported to
+   * `onSnapshot` and the kernelspec starts the plain kernel.
+   */
+  snapshot?: boolean;
+  /** Told how the snapshot build went (its report, or the error). */
+  onSnapshot?: (r: SnapshotReport | Error) => void;
+}
+
+/** The plain kernel's argv (no snapshot). */
+export function plainArgv(): string[] {
+  return [process.execPath, join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "-f", "{connection_file}"];
 }
 
 /** The kernelspec's kernel.json. */
-export function kernelSpec(o: Pick<InstallOptions, "displayName" | "env"> = {}): Record<string, unknown> {
+export function kernelSpec(o: Pick<InstallOptions, "displayName" | "env"> & { argv?: string[] } = {}): Record<string, unknown> {
   return {
-    argv: [process.execPath, join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "-f", "{connection_file}"],
+    argv: o.argv ?? plainArgv(),
     display_name: o.displayName ?? "TypeScript (optlab)",
     language: "typescript",
     interrupt_mode: "message", // served by the io worker, whatever a cell does with SIGINT (kernel/interrupt.ts)
@@ -72,7 +86,19 @@ export function install(o: InstallOptions): string {
   const cli = join(packageRoot(), "dist", "kernel", "cli.js");
   if (!existsSync(cli)) throw new Error(`optlab install: ${cli} does not exist; build the package first (npm run build)`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec(o), null, 2) + "\n");
+  let argv = plainArgv();
+  const files = snapshotFiles(dir);
+  if (o.snapshot !== false && snapshotSupported()) {
+    try {
+      const report = buildSnapshot(dir);
+      argv = ["/bin/sh", files.launcher, "-f", "{connection_file}"];
+      o.onSnapshot?.(report);
+    } catch (e) {
+      o.onSnapshot?.(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+  if (argv[0] !== "/bin/sh") for (const f of Object.values(files)) rmSync(f, { force: true });
+  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec({ ...o, argv }), null, 2) + "\n");
   for (const logo of ["logo-32x32.png", "logo-64x64.png"]) {
     const src = join(packageRoot(), "kernel", "assets", logo);
     if (existsSync(src)) copyFileSync(src, join(dir, logo));

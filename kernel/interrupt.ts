@@ -83,11 +83,17 @@ export const TERMINATE = "__optlab_interrupt_terminate__";
 export const TERMINATE_EXPRESSION = `globalThis[${JSON.stringify(TERMINATE)}]()`;
 
 // terminate() runs in the middle of a cell's code, with the cell's versions of the built-ins:
-// what it needs is taken here.
-const atomicsLoad = Atomics.load;
-const atomicsStore = Atomics.store;
-const atomicsAdd = Atomics.add;
+// what it needs is taken before any cell runs — when the first controller is made (not at
+// module load: a start-up snapshot is built without `Atomics`, kernel/snapshot-entry.ts).
+let atomicsLoad: typeof Atomics.load;
+let atomicsStore: typeof Atomics.store;
+let atomicsAdd: typeof Atomics.add;
 const objectKeys = Object.keys;
+function takeAtomics(): void {
+  atomicsLoad ??= Atomics.load;
+  atomicsStore ??= Atomics.store;
+  atomicsAdd ??= Atomics.add;
+}
 
 type Fields = { async_hook_fields: Uint32Array | Float64Array; constants: Record<string, number>; clearAsyncIdStack(): void };
 
@@ -110,7 +116,7 @@ function asyncWrap(): Fields | null {
  * calls, recovery after a termination, and `runIsolated` for cell code.
  */
 export class InterruptController {
-  readonly state = new Int32Array(new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT));
+  readonly state = (takeAtomics(), new Int32Array(new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT)));
   /**
    * Called (in a fresh callback) after a termination ended the running cell's code, with the
    * stack where it stopped (the frames below V8's interrupt check: the cell's code) and the id of

@@ -76,6 +76,8 @@ export class Kernel {
   /** Why the DSL could not be loaded (reported once, in the first cell). */
   preludeWarning: string | null = null;
   private readonly queue: QueueItem[] = [];
+  /** A request waits for the executor (set by `executor()`). */
+  private executorWanted = false;
   private processing = false;
   /** Signatures of the latest requests, oldest first (a Set keeps insertion order). */
   private readonly seen = new Set<string>();
@@ -152,11 +154,15 @@ export class Kernel {
   }
 
   private scheduleWarm(delayMs: number): void {
-    this.warmTimer = setTimeout(() => void this.executor().catch(() => {}), delayMs);
+    this.warmTimer = setTimeout(() => void this.executor(true).catch(() => {}), delayMs);
   }
 
-  /** The executor, created (once) on first use. */
-  executor(): Promise<Executor> {
+  /**
+   * The executor, created (once) on first use. `warming`: asked by the warm-up timer, not by a
+   * request (a request waiting for it skips the compiler's warm-up cell: its own cell warms it).
+   */
+  executor(warming = false): Promise<Executor> {
+    if (!warming) this.executorWanted = true;
     if (this.warmTimer) {
       clearTimeout(this.warmTimer);
       this.warmTimer = null;
@@ -210,7 +216,7 @@ export class Kernel {
     });
     this.builtins = guardBuiltins();
     await tick();
-    ex.warm();
+    if (!this.executorWanted) ex.warm();
     // Completions are needed later than the first cell: load them when the kernel is idle.
     setTimeout(() => {
       if (!this.closed && !this.running) ex.warmCompletions();

@@ -31,22 +31,37 @@ export const CELL_API_MODULE = "optlab/dist/kernel/cell-api.js";
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
+let bundledDsl: Record<string, unknown> | null = null;
+/** The DSL's exported names, read once per process (from dist/dsl/index.d.ts and what it re-exports). */
+let typeNames: string[] | undefined;
+
+/**
+ * The DSL module when the kernel runs from its start-up snapshot (kernel/snapshot-entry.ts), where
+ * the DSL is part of the snapshot and `import()` is not available.
+ */
+export function setBundledDsl(dsl: Record<string, unknown>): void {
+  bundledDsl = dsl;
+}
+
 /** Imports the DSL and builds the prelude around `kernelApi` (display, prompt, comms). */
 export async function loadPrelude(packageRoot: string, ts: TsModule, kernelApi: Record<string, unknown>): Promise<Prelude> {
   const kernel = Object.keys(kernelApi);
-  let dsl: Record<string, unknown> | null = null;
+  let dsl: Record<string, unknown> | null = bundledDsl;
   let loadError: string | undefined;
-  try {
-    dsl = (await import(pathToFileURL(join(packageRoot, "dist/dsl/index.js")).href)) as Record<string, unknown>;
-  } catch (e) {
-    loadError = e instanceof Error ? e.message : String(e);
+  if (!dsl) {
+    try {
+      dsl = (await import(pathToFileURL(join(packageRoot, "dist/dsl/index.js")).href)) as Record<string, unknown>;
+    } catch (e) {
+      loadError = e instanceof Error ? e.message : String(e);
+    }
   }
   const values = dsl ? Object.keys(dsl).filter((k) => IDENT.test(k) && k !== "default" && !kernel.includes(k)).sort() : [];
   let types: string[] = [];
   const dts = join(packageRoot, "dist/dsl/index.d.ts");
   if (dsl && existsSync(dts)) {
     const taken = new Set([...values, ...kernel]);
-    types = [...exportedNames(ts, dts, new Set())].filter((k) => !taken.has(k) && IDENT.test(k)).sort();
+    typeNames ??= [...exportedNames(ts, dts, new Set())];
+    types = typeNames.filter((k) => !taken.has(k) && IDENT.test(k)).sort();
   }
   const specifiers = [...values, ...types.map((t) => `type ${t}`)];
   const declaration =

@@ -92,7 +92,8 @@ export function errorText(e: unknown): string {
  * guard.reassert();
  */
 export function guardProcess(report: BackgroundErrorReporter = reportToStderr): ProcessGuard {
-  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 50);
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = typeof limit === "number" && limit > 50 ? limit : 50;
   let active = true;
   let scheduled = false;
   /** Off while the guards change the listener lists themselves. */

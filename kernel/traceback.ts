@@ -116,6 +116,8 @@ export interface RuntimeErrorOptions {
   shortPath(file: string): string;
   /** Files of optlab itself (DSL and engine): a stretch of frames with one of them is collapsed. */
   isLibraryFile?(file: string): boolean;
+  /** The file a frame's code came from (frames in the snapshot's bundle name their module, kernel/bundle-frames.ts). */
+  frameFile?(file: string, line: number): string;
 }
 
 /** A thrown value as an error reply, with frames in cells mapped to cell lines. */
@@ -139,7 +141,8 @@ export function runtimeError(e: unknown, o: RuntimeErrorOptions): ErrorInfo {
     else for (const f of outside) traceback.push(`    at ${f.fn ? `${f.fn} (${o.shortPath(f.file)}:${f.line})` : `${o.shortPath(f.file)}:${f.line}`}`);
     outside = [];
   };
-  for (const f of parseFrames(typeof err.stack === "string" ? err.stack : "")) {
+  for (const raw of parseFrames(typeof err.stack === "string" ? err.stack : "")) {
+    const f = o.frameFile ? { ...raw, file: o.frameFile(raw.file, raw.line) } : raw;
     if (o.isKernelFile(f.file)) break;
     const cell = o.cell(f.file);
     if (cell) {

@@ -19,6 +19,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { compilerPaths } from "./shared-modules.js";
 
 /** A position in a diagnostic (0-based line and character, in the cell). */
@@ -98,10 +99,19 @@ export interface TsHost {
   takeMaps(output: string): RawMaps | undefined;
   /**
    * Routes tslab's own display API (`import * as tslab from "tslab"; tslab.display.html(...)`)
-   * to `send(content, update)`; tslab reads the function from its `jupyter.js` module.
+   * to `send(content, update)`; tslab reads the function from its `jupyter.js` module, which is
+   * loaded (with `requireTslab`) only when a cell imports tslab.
    */
-  setTslabDisplay(send: (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void): void;
+  setTslabDisplay(send: TslabDisplay): void;
+  /** tslab's public module for a cell's `require("tslab")`, its display routed to `setTslabDisplay`'s function. */
+  requireTslab(req: NodeJS.Require): unknown;
 }
+
+/** What tslab's display API calls. */
+export type TslabDisplay = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void;
+
+/** A `require` for a file: Node's `createRequire`, or the snapshot's own loader (kernel/cjs-loader.ts). */
+export type RequireFrom = (file: string) => NodeJS.Require;
 
 let host: TsHost | undefined;
 
@@ -118,21 +128,29 @@ export function tsVersions(): { typescript: string; tslab: string } {
  * Loads (once) tslab's converter with the adjustments above. `packageRoot` is this package's
  * directory (what `node_modules/optlab` stands for).
  */
-export function loadTsHost(packageRoot: string): TsHost {
+export function loadTsHost(packageRoot: string, requireFrom: RequireFrom = createRequire): TsHost {
   if (host) return host;
-  const req = createRequire(import.meta.url);
+  const req = requireFrom(fileURLToPath(import.meta.url));
   const tslabDir = dirname(req.resolve("tslab/package.json"));
-  const treq = createRequire(join(tslabDir, "package.json"));
+  const treq = requireFrom(join(tslabDir, "package.json"));
   const tsPath = treq.resolve("@tslab/typescript-for-tslab");
   const realTs = treq(tsPath) as TsModule;
   const maps = new Map<string, RawMaps>();
   const cached = treq.cache[tsPath];
   if (!cached) throw new Error("optlab kernel: TypeScript did not load through require");
-  cached.exports = patchedTs(realTs, maps, compilerPaths(packageRoot));
+  const libDir = dirname(realTs.getDefaultLibFilePath({}) as string).replace(/\\/g, "/");
+  const stableDirs = [libDir + "/", packageRoot.replace(/\\/g, "/") + "/dist/"];
+  // "optlab" resolves to this package by its real path, wherever the notebook is: the same
+  // declaration files for every working directory (so the start-up snapshot's parsed copies serve
+  // them; patchSys below still serves any `node_modules/optlab` path).
+  const own = packageRoot.replace(/\\/g, "/");
+  const paths = { optlab: [own], "optlab/*": [`${own}/*`], ...compilerPaths(packageRoot) };
+  cached.exports = patchedTs(realTs, maps, paths, stableDirs);
   patchSys(realTs.sys, packageRoot.replace(/\\/g, "/"));
   const converter = treq("./dist/converter.js") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
   const metadata = treq("./dist/metadata.js") as { getCodeMetadata(src: string): CodeMetadata };
   const inspect = treq("./dist/inspect.js") as { printQuickInfo(info: QuickInfo): string };
+  let display: TslabDisplay | null = null;
   host = {
     ts: realTs,
     tsVersion: realTs.version as string,
@@ -147,7 +165,12 @@ export function loadTsHost(packageRoot: string): TsHost {
       return m;
     },
     setTslabDisplay(send) {
-      (treq("./dist/jupyter.js") as { lastWriteDisplayData: unknown }).lastWriteDisplayData = send;
+      display = send;
+    },
+    requireTslab(cellRequire) {
+      const tslab = cellRequire(tslabDir);
+      (cellRequire(join(tslabDir, "dist", "jupyter.js")) as { lastWriteDisplayData: unknown }).lastWriteDisplayData = display;
+      return tslab;
     },
   };
   return host;
@@ -156,15 +179,20 @@ export function loadTsHost(packageRoot: string): TsHost {
 const MAP_PREFIX = "//# sourceMappingURL=data:application/json;base64,";
 
 /** A copy of TypeScript's module object (its exports are non-configurable getters) with two functions wrapped. */
-function patchedTs(realTs: TsModule, maps: Map<string, RawMaps>, paths: Record<string, string[]>): TsModule {
+function patchedTs(realTs: TsModule, maps: Map<string, RawMaps>, paths: Record<string, string[]>, stableDirs: string[]): TsModule {
   const copy: Record<string, unknown> = {};
+  const sysWatchers = new Map<string, FileWatcherCallback>();
   for (const k of Object.keys(realTs)) Object.defineProperty(copy, k, { get: () => realTs[k], enumerable: true, configurable: true });
   const define = (k: string, value: unknown) => Object.defineProperty(copy, k, { value, enumerable: true, configurable: true });
-  define("createWatchCompilerHost", (roots: string[], options: Record<string, unknown>, ...rest: unknown[]) => {
+  define("createWatchCompilerHost", (roots: string[], options: Record<string, unknown>, system: QuietSys) => {
     const typeRoots = (options.typeRoots as string[] | undefined) ?? [];
     const hasNodeTypes = typeRoots.some((r) => realTs.sys.fileExists(`${r}/node/package.json`));
-    return realTs.createWatchCompilerHost(roots, { ...options, inlineSourceMap: true, paths: { ...paths, ...(options.paths as Record<string, string[]> | undefined) }, ...(hasNodeTypes ? { types: ["node"] } : {}) }, ...rest);
+    const merged = { ...options, inlineSourceMap: true, paths: { ...paths, ...(options.paths as Record<string, string[]> | undefined) }, ...(hasNodeTypes ? { types: ["node"] } : {}) };
+    const host: QuietWatchHost = { roots: [...roots], options: merged, system };
+    return host;
   });
+  define("createWatchProgram", (host: QuietWatchHost) => createQuietWatch(realTs, host, stableDirs, sysWatchers));
+  define("sys", quietSys(realTs.sys, sysWatchers));
   define("transpileModule", (input: string, options: { compilerOptions?: Record<string, unknown> }) => {
     const i = input.lastIndexOf(MAP_PREFIX);
     if (i < 0) return realTs.transpileModule(input, options);
@@ -195,4 +223,213 @@ function patchSys(sys: Record<string, (...a: never[]) => unknown>, root: string)
     if (typeof orig !== "function") continue;
     sys[name] = ((p: string, ...rest: never[]) => (orig as (...a: unknown[]) => unknown).call(sys, map(p), ...rest)) as never;
   }
+}
+
+/**
+ * Parsed (and, once a check has run, bound) declaration files that do not change while the
+ * process lives — under node_modules, TypeScript's lib, this package's dist/ — shared by every
+ * converter of the process (and kept in the kernel's start-up snapshot, kernel/snapshot-entry.ts).
+ */
+const stableSourceFiles = new Map<string, unknown>();
+
+const resolutionCaches = new Map<string, { modules: unknown; types: unknown }>();
+
+/** The process's resolution caches for one set of resolution options. */
+function sharedResolutionCaches(ts: TsModule, options: Record<string, unknown>): { modules: unknown; types: unknown } {
+  const key = JSON.stringify([options.paths, options.typeRoots, options.types, options.moduleResolution]);
+  let c = resolutionCaches.get(key);
+  if (!c) {
+    const modules = ts.createModuleResolutionCache("/", (f: string) => f, options);
+    c = { modules, types: ts.createTypeReferenceDirectiveResolutionCache("/", (f: string) => f, options, modules.getPackageJsonInfoCache()) };
+    resolutionCaches.set(key, c);
+  }
+  return c;
+}
+
+/** How many declaration files the process holds parsed (for the snapshot's build report). */
+export function stableSourceFileCount(): number {
+  return stableSourceFiles.size;
+}
+
+/** What tslab's `sys` offers (the parts the quiet watch uses). */
+interface QuietSys {
+  readFile(path: string, encoding?: string): string | undefined;
+  fileExists(path: string): boolean;
+  directoryExists(path: string): boolean;
+  getDirectories(path: string): string[];
+  realpath?(path: string): string;
+  getCurrentDirectory(): string;
+  watchFile(path: string, callback: FileWatcherCallback): { close(): void };
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+type FileWatcherCallback = (fileName: string, kind: number) => void;
+
+/** What our `createWatchCompilerHost` returns to tslab (tslab adds `afterProgramCreate`). */
+interface QuietWatchHost {
+  roots: string[];
+  options: Record<string, unknown>;
+  system: QuietSys;
+  afterProgramCreate?: (builder: unknown) => void;
+}
+
+/**
+ * TypeScript's `sys` for tslab without file-system watchers: `watchFile` only records the
+ * callback (the quiet watch calls it when it sees a file change). Everything else is `realSys`.
+ */
+function quietSys(realSys: Record<string, unknown>, watchers: Map<string, FileWatcherCallback>): Record<string, unknown> {
+  const sys = Object.create(realSys) as Record<string, unknown>;
+  sys.watchFile = (path: string, callback: FileWatcherCallback) => {
+    watchers.set(path, callback);
+    return { close: () => watchers.delete(path) };
+  };
+  sys.watchDirectory = () => ({ close: () => undefined });
+  return sys;
+}
+
+/**
+ * The watch program tslab asks for, without watchers or timers of its own: tslab tells it of a
+ * new cell (through the `watchFile` callbacks of its two root files) and runs the rebuild itself
+ * (through its `sys.setTimeout`). Each rebuild is `ts.createProgram` with the previous program,
+ * so unchanged files keep their parsed and bound source (declarations under node_modules, the
+ * lib and this package's dist/ are read once per process; other files are read again and
+ * re-parsed only when their text changed — a changed local module is reported to tslab so that
+ * it compiles it again). No builder state is kept (tslab needs only `getAllDependencies`, which
+ * follows the resolved imports).
+ */
+function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[], sysWatchers: Map<string, FileWatcherCallback>): { close(): void; updateRootFileNames(names: string[]): void; getProgram(): unknown } {
+  const sys = h.system;
+  const fresh = new Set(h.roots);
+  const cache = new Map<string, { text: string; sf: unknown }>();
+  const stableFiles = stableSourceFiles;
+  const watched = new Set<string>();
+  let rootNames = [...h.roots];
+  let program: { getSourceFile(f: string): { resolvedModules?: { forEach(cb: (r: { resolvedModule?: { resolvedFileName: string } } | undefined) => void): void } } | undefined; getTypeChecker(): unknown; getSourceFiles(): { fileName: string }[] } | undefined;
+  let pending = false;
+  let building = false;
+  const isStable = (f: string) => f.includes("/node_modules/") || stableDirs.some((d) => f.startsWith(d));
+  const CHANGED = ts.FileWatcherEventKind.Changed as number;
+  const schedule = () => {
+    if (pending || building) return;
+    pending = true;
+    sys.setTimeout(() => {
+      pending = false;
+      build();
+    }, 0);
+  };
+  for (const r of h.roots) sys.watchFile(r, schedule);
+  const compilerHost = ts.createCompilerHost(h.options, true) as Record<string, unknown>;
+  Object.assign(compilerHost, {
+    fileExists: (f: string) => sys.fileExists(f),
+    readFile: (f: string) => sys.readFile(f),
+    directoryExists: (d: string) => sys.directoryExists(d),
+    getDirectories: (d: string) => sys.getDirectories(d),
+    realpath: sys.realpath ? (p: string) => sys.realpath!(p) : undefined,
+    getCurrentDirectory: () => sys.getCurrentDirectory(),
+    useCaseSensitiveFileNames: () => true,
+    getCanonicalFileName: (f: string) => f,
+    writeFile: () => {
+      throw new Error("optlab kernel: the compiler must not write files");
+    },
+    getSourceFile(fileName: string, languageVersion: unknown) {
+      const stable = isStable(fileName);
+      if (stable) {
+        const known = stableFiles.get(fileName);
+        if (known) return known;
+      }
+      const old = cache.get(fileName);
+      const text = sys.readFile(fileName);
+      if (text === undefined) return undefined;
+      if (fresh.has(fileName)) return ts.createSourceFile(fileName, text, languageVersion, true);
+      if (old && old.text === text) return old.sf;
+      const sf = ts.createSourceFile(fileName, text, languageVersion, true);
+      if (stable) {
+        stableFiles.set(fileName, sf);
+        return sf;
+      }
+      cache.set(fileName, { text, sf });
+      if (old && !stable) sysWatchers.get(fileName)?.(fileName, CHANGED);
+      else if (!stable && !watched.has(fileName)) {
+        watched.add(fileName);
+        sys.watchFile(fileName, schedule);
+      }
+      return sf;
+    },
+  });
+  // Module and type-reference resolutions from stable files (declarations under node_modules,
+  // the lib, dist/) are shared by every converter of the process and kept in the start-up
+  // snapshot; those from cells and local modules are made afresh (a file may appear later).
+  const shared = sharedResolutionCaches(ts, h.options);
+  Object.assign(compilerHost, {
+    resolveModuleNames(names: string[], containingFile: string, _reused: unknown, redirected: unknown, options: unknown) {
+      const cache = isStable(containingFile) ? shared.modules : undefined;
+      return names.map((n) => ts.resolveModuleName(n, containingFile, options, compilerHost, cache, redirected).resolvedModule);
+    },
+    resolveTypeReferenceDirectives(names: (string | { fileName: string })[], containingFile: string, redirected: unknown, options: unknown, mode: unknown) {
+      const cache = isStable(containingFile) ? shared.types : undefined;
+      return names.map((n) => ts.resolveTypeReferenceDirective(typeof n === "string" ? n : n.fileName.toLowerCase(), containingFile, options, compilerHost, redirected, cache, mode).resolvedTypeReferenceDirective);
+    },
+  });
+  const build = () => {
+    building = true;
+    try {
+      program = ts.createProgram({ rootNames, options: h.options, host: compilerHost, oldProgram: program });
+      // tslab reads the cell's `locals` right after the rebuild: bind the two root files now
+      // (the checker, made when a check needs it, binds the rest once per process).
+      if (typeof ts.bindSourceFile === "function") {
+        for (const r of fresh) {
+          const sf = program!.getSourceFile(r) as { locals?: Map<string, unknown> } | undefined;
+          if (!sf) continue;
+          ts.bindSourceFile(sf, h.options);
+          if (sf.locals) unescapedKeys(sf.locals);
+        }
+      } else program!.getTypeChecker();
+    } finally {
+      building = false;
+    }
+    const builder = ts.createAbstractBuilder(program, {}) as Record<string, unknown>;
+    builder.getAllDependencies = (sourceFile: { fileName: string }) => {
+      const seen = new Set<string>();
+      const queue = [sourceFile.fileName];
+      while (queue.length > 0) {
+        const f = queue.pop()!;
+        if (seen.has(f)) continue;
+        seen.add(f);
+        program!.getSourceFile(f)?.resolvedModules?.forEach((r) => {
+          const n = r?.resolvedModule?.resolvedFileName;
+          if (n && !seen.has(n)) queue.push(n);
+        });
+      }
+      return [...seen];
+    };
+    h.afterProgramCreate?.(builder);
+  };
+  build();
+  return {
+    close: () => {
+      cache.clear();
+      program = undefined;
+    },
+    updateRootFileNames(names: string[]) {
+      rootNames = [...names];
+      schedule();
+    },
+    getProgram: () => program,
+  };
+}
+
+/**
+ * tslab exports a cell's locals by the keys of its `locals` table, which TypeScript escapes
+ * (`__x` is stored as `___x`): `const __x = 1` then failed with "Cannot find name '___x'". The
+ * table's `forEach` hands out the names as written (symbols and lookups are unchanged).
+ */
+function unescapedKeys(locals: Map<string, unknown>): void {
+  const forEach = locals.forEach;
+  Object.defineProperty(locals, "forEach", {
+    value(cb: (v: unknown, k: string, m: Map<string, unknown>) => void, thisArg?: unknown) {
+      forEach.call(locals, (v, k, m) => cb.call(thisArg, v, k.startsWith("___") ? k.slice(1) : k, m));
+    },
+    configurable: true,
+  });
 }

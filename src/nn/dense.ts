@@ -2,8 +2,9 @@
  * The dense-layer kernels on row-major Float64Arrays (S samples × features), written for V8:
  * plain loops over contiguous rows, in register blocks of 2 samples × 4 outputs (8
  * accumulators: about 3× the speed of one output at a time in V8). The float64 engine runs its
- * gradients on the WebAssembly SIMD kernel of ./wasm-gemm.ts (4–7× these loops); these remain the
- * path where WebAssembly SIMD is missing, and the R-passes of Hessian-vector products.
+ * gradients on the WebAssembly SIMD kernels of ./f64-kernels.ts (the same sums in the same order,
+ * 5–9× these loops on 64×64×1000 products); these remain the path where WebAssembly SIMD is
+ * missing, and the R-passes of Hessian-vector products.
  */
 
 /**

@@ -1,10 +1,14 @@
 /**
  * A network's loss in float32 on WebAssembly SIMD: the same network and loss as
  * `NetLossProblem` (./loss-problem.ts), with every matrix product an f32x4 kernel that optlab
- * emits at run time (./wasm-gemm.ts: register blocks of 4 rows × 8 columns) over one
- * WebAssembly memory allocated once per batch size. It is a `Problem` of the float64 runner
- * (src/optim/run.ts): parameters, optimizer state and the optimizer's update stay float64 (one
- * fused pass of the built-in transforms), the forward and reverse pass run in float32. So a run
+ * emits at run time (./wasm-gemm.ts: register blocks of 4 rows × 8 columns, fused multiply-adds
+ * by relaxed SIMD where available, else mul then add) over one WebAssembly memory allocated once
+ * per batch size; relu, tanh and sigmoid layers run a SIMD kernel for the activation and its
+ * derivative (tanh by Eigen's rational approximation, sigmoid by Cephes' expf, within a few
+ * float32 ulp). It is a
+ * `Problem` of the float64 runner (src/optim/run.ts): parameters, optimizer state and the
+ * optimizer's update stay float64 (one fused pass of the built-in transforms), the forward and
+ * reverse pass run in float32. So a run
  * has every option of the float64 engine (mini-batches, clipping, validation splits, early
  * stopping, per-leaf gradient norms) and follows the float64 trajectory to float32 accuracy.
  *
@@ -14,7 +18,9 @@
  *
  * - forward Zᵀ_l = W_l Hᵀ_{l−1} + b_l (rows of Zᵀ start at b, then C += W·Hᵀ);
  * - ∂L/∂W_l = Δᵀ_l H_{l−1} (A = Δᵀ, B = H_{l−1} row-major: the only transposes are of
- *   activations, [S × width]);
+ *   activations, [S × width]); for a relu layer, whose Δ is zero wherever a unit is off (about
+ *   half the entries), the product skips those terms two rows of Δᵀ at a time
+ *   (`F32Arena.gemmSkippingZeros`);
  * - ∂L/∂Hᵀ_{l−1} = W_lᵀ Δᵀ_l (A = W read by columns, B = Δᵀ);
  * - ∂L/∂b_l = Δᵀ_l 1 (row sums).
  *
@@ -49,7 +55,12 @@ interface Workspace {
   /** The output and its gradient in float64, row-major [S × K], for ./losses.ts. */
   O: Float64Array;
   GO: Float64Array;
+  /** Scratch of the zero-skipping weight gradients of relu layers (`F32Arena.gemmSkippingZeros`), or null (none, or too large). */
+  skip: Float32Array | null;
 }
+
+/** The most scratch values (16 MiB) the zero-skipping weight gradients may take; past it they run dense. */
+const MAX_SKIP_SCRATCH = 1 << 22;
 
 /** out[i·rows + r] = a[r·cols + i]: a [rows × cols] transposed, in tiles of 16 × 16. */
 function transpose(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
@@ -87,7 +98,9 @@ export class F32NetProblem extends NetProblemBase {
     const L = this.net.layers;
     const nin = this.net.inputs;
     const width = L.reduce((t, l) => t + l.out, 0);
-    const floats = 2 * this.n + 2 * S * nin + 6 * S * width + 64 * (L.length * 6 + 8);
+    const skipNeed = L.reduce((t, l) => (l.activation === "relu" ? Math.max(t, F32Arena.skipScratch(l.out, S)) : t), 0);
+    const skipLen = skipNeed <= MAX_SKIP_SCRATCH ? skipNeed : 0;
+    const floats = 2 * this.n + 2 * S * nin + 6 * S * width + skipLen + 64 * (L.length * 6 + 9);
     const arena = F32Arena.create(floats);
     if (!arena) {
       throw new DslError("too-large", `backend "wasm": the float32 network engine's buffers for ${S} rows (${(floats * 4 / 2 ** 20).toFixed(0)} MiB) do not fit one WebAssembly memory (2 GiB, or what this process can allocate; a run evaluates the loss over all training rows at every step): use backend "cpu" or "float64", or fewer rows`, { path: "optimize.backend" });
@@ -98,6 +111,7 @@ export class F32NetProblem extends NetProblemBase {
       Z: mk(), H: mk(), D: mk(), GH: mk(), Delta: mk(),
       HR: L.map((l, i) => (i < L.length - 1 ? arena.alloc(S * l.out) : new Float32Array(0))),
       O: new Float64Array(S * this.net.outputs), GO: new Float64Array(S * this.net.outputs),
+      skip: skipLen > 0 ? arena.alloc(skipLen) : null,
     };
     this.workspaces.set(S, ws);
     return ws;
@@ -137,7 +151,10 @@ export class F32NetProblem extends NetProblemBase {
       const Z = ws.Z[l]!;
       for (let o = 0; o < L.out; o++) Z.fill(P[L.bOffset + o]!, o * S, (o + 1) * S);
       arena.gemm(L.out, S, L.in, P.byteOffset + L.wOffset * es, L.in * es, es, arena.addr(HT), S * es, arena.addr(Z), S * es, GEMM_ADD, 0);
-      activate(L.activation, Z, ws.H[l]!, ws.D[l]!, S * L.out);
+      if (L.activation === "relu") arena.relu(Z, ws.H[l]!, ws.D[l]!, S * L.out);
+      else if (L.activation === "tanh") arena.tanh(Z, ws.H[l]!, ws.D[l]!, S * L.out);
+      else if (L.activation === "sigmoid") arena.sigmoid(Z, ws.H[l]!, ws.D[l]!, S * L.out);
+      else activate(L.activation, Z, ws.H[l]!, ws.D[l]!, S * L.out);
       HT = ws.H[l]!;
     }
     // the loss in float64 on the output, row-major
@@ -163,7 +180,10 @@ export class F32NetProblem extends NetProblemBase {
         Hprev = ws.HR[l - 1]!;
         transpose(ws.H[l - 1]!, nin, S, Hprev);
       }
-      arena.gemm(nout, nin, S, pD, S * es, es, arena.addr(Hprev), nin * es, G.byteOffset + L.wOffset * es, nin * es, 0, 0);
+      // ∂L/∂W = Δᵀ H_{l−1}; a relu layer's Δ is zero wherever its unit is off: those terms are skipped
+      const pG = G.byteOffset + L.wOffset * es;
+      if (ws.skip && L.activation === "relu") arena.gemmSkippingZeros(nout, nin, S, pD, S * es, es, arena.addr(Hprev), nin * es, pG, nin * es, ws.skip);
+      else arena.gemm(nout, nin, S, pD, S * es, es, arena.addr(Hprev), nin * es, pG, nin * es, 0, 0);
       for (let o = 0; o < nout; o++) {
         let t = 0;
         for (let s = o * S, e = s + S; s < e; s++) t += Delta[s]!;

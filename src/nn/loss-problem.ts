@@ -15,26 +15,26 @@ import { DENSE_MAX_N } from "../numeric/curvature/index.js";
 import type { DataProblem, Problem } from "../problem/index.js";
 import { activate, activateSecond, isPiecewiseLinear } from "./activations.js";
 import { denseForward, denseInputGrad, denseWeightGrad } from "./dense.js";
+import { F64NetKernels } from "./f64-kernels.js";
 import { lossR, lossValueAndGrad, type LossKind, type Targets } from "./losses.js";
 import type { NetSpec } from "./net.js";
 import { F64Arena, GEMM_BIAS, GEMM_SET } from "./wasm-gemm.js";
 
 /**
  * The WebAssembly SIMD side of a workspace: every buffer of the forward and reverse pass lives
- * on one arena, with the parameters, the gradient and Wᵀ copied in (4–7× the speed of the
- * JavaScript loops of ./dense.ts, which remain the path where WebAssembly SIMD is missing and
- * for Hessian-vector products).
+ * on one arena, with the parameters, the gradient and Wᵀ copied in, and the network's own
+ * kernels (./f64-kernels.ts: 5–9× the speed of the JavaScript loops of ./dense.ts, which remain
+ * the path where WebAssembly SIMD is missing and for Hessian-vector products).
  */
 interface WasmSide {
   arena: F64Arena;
+  kernels: F64NetKernels;
   /** The parameters x (copied in at each evaluation). */
   P: Float64Array;
   /** The gradient (copied out). */
   G: Float64Array;
   /** Wᵀ of one layer [in × out] (the forward product needs B contiguous along the outputs). */
   WT: Float64Array;
-  /** The constant 1 (read with strides 0 as the A of 1ᵀΔ: bias gradients as a product). */
-  one: Float64Array;
   /** What A0 holds: all data rows ("all") or the last gathered rows. */
   a0: "all" | "rows" | "none";
 }
@@ -146,15 +146,15 @@ export class NetLossProblem extends NetProblemBase {
       const L = this.net.layers;
       const width = L.reduce((t, l) => t + l.out, 0);
       const wt = L.reduce((t, l) => Math.max(t, l.in * l.out), 0);
-      const arena = NetLossProblem.useWasm ? F64Arena.create(S * this.net.inputs + 5 * S * width + 2 * this.n + wt + 64) : null;
-      const alloc = (len: number): Float64Array => (arena ? arena.alloc(len) : new Float64Array(len));
+      // beside the buffers: the kernels' constant table, and up to one double of 16-byte padding per view
+      const views = 5 * L.length + 5;
+      const arena = NetLossProblem.useWasm ? F64Arena.create(S * this.net.inputs + 5 * S * width + 2 * this.n + wt + F64NetKernels.TABLE_DOUBLES + views) : null;
+      const kernels = arena ? F64NetKernels.create(arena, L) : null;
+      const wasm = arena && kernels ? { arena, kernels } : null;
+      const alloc = (len: number): Float64Array => (wasm ? wasm.arena.alloc(len) : new Float64Array(len));
       const mk = (): Float64Array[] => L.map((l) => alloc(S * l.out));
       ws = { S, A0: alloc(S * this.net.inputs), Z: mk(), A: mk(), D: mk(), GA: mk(), Delta: mk() };
-      if (arena) {
-        const one = arena.alloc(1);
-        one[0] = 1;
-        ws.w = { arena, P: arena.alloc(this.n), G: arena.alloc(this.n), WT: arena.alloc(wt), one, a0: "none" };
-      }
+      if (wasm) ws.w = { ...wasm, P: wasm.arena.alloc(this.n), G: wasm.arena.alloc(this.n), WT: wasm.arena.alloc(wt), a0: "none" };
       this.workspaces.set(S, ws);
     }
     return ws;
@@ -197,9 +197,9 @@ export class NetLossProblem extends NetProblemBase {
         const { arena, P, WT } = w;
         const nin = L.in, nout = L.out, wOff = L.wOffset;
         for (let o = 0; o < nout; o++) for (let i = 0; i < nin; i++) WT[i * nout + o] = P[wOff + o * nin + i]!;
-        arena.gemm(S, nout, nin, arena.addr(A), nin * 8, 8, arena.addr(WT), nout * 8, arena.addr(ws.Z[l]!), nout * 8, GEMM_BIAS, P.byteOffset + L.bOffset * 8);
+        w.kernels.product(l, "forward", S, arena.addr(A), arena.addr(WT), arena.addr(ws.Z[l]!), GEMM_BIAS, P.byteOffset + L.bOffset * 8);
       } else denseForward(A, S, L.in, x, L.wOffset, L.bOffset, L.out, ws.Z[l]!);
-      if (w && L.activation === "tanh") w.arena.tanh(ws.Z[l]!, ws.A[l]!, ws.D[l]!, S * L.out);
+      if (w && L.activation === "tanh") w.kernels.tanh(w.arena.addr(ws.Z[l]!), w.arena.addr(ws.A[l]!), w.arena.addr(ws.D[l]!), S * L.out);
       else activate(L.activation, ws.Z[l]!, ws.A[l]!, ws.D[l]!, S * L.out);
       A = ws.A[l]!;
     }
@@ -218,27 +218,29 @@ export class NetLossProblem extends NetProblemBase {
     return value;
   }
 
-  /** Reverse pass from ws.GA[last]: Δ_l = ∂L/∂A_l ⊙ f'(Z_l), ∂L/∂W_l = Δ_lᵀ A_{l−1}, ∂L/∂A_{l−1} = Δ_l W_l. */
-  private backward(x: Float64Array, ws: Workspace, X: Float64Array, g: Float64Array): void {
+  /**
+   * Reverse pass from ws.GA[last]: Δ_l = ∂L/∂A_l ⊙ f'(Z_l), ∂L/∂W_l = Δ_lᵀ A_{l−1}, ∂L/∂A_{l−1} = Δ_l W_l.
+   * The SIMD path writes ∂L/∂A of the hidden layers (ws.GA) only with `keepGA` (the R-pass of a
+   * Hessian-vector product reads them; a gradient needs only Δ).
+   */
+  private backward(x: Float64Array, ws: Workspace, X: Float64Array, g: Float64Array, keepGA = false): void {
     const S = ws.S;
     const Ls = this.net.layers;
     const w = ws.w;
     if (w) {
-      // the same products on the arena: ∂L/∂W = Δᵀ A (B = A), ∂L/∂b = 1ᵀ Δ (A = the constant 1,
-      // strides 0), ∂L/∂A = Δ W (B = W); every entry of the gradient is written (GEMM_SET)
-      const { arena, P, G, one } = w;
-      for (let l = Ls.length - 1; l >= 0; l--) {
+      // the same products on the arena: ∂L/∂W = Δᵀ A, ∂L/∂b = the column sums of Δ, ∂L/∂A = Δ W,
+      // which writes Δ of the layer below (∂L/∂A ⊙ f'(Z)) as it goes; every entry of the gradient
+      // is written
+      const { arena, kernels, P, G } = w;
+      const last = Ls.length - 1;
+      arena.mul(ws.GA[last]!, ws.D[last]!, ws.Delta[last]!, S * Ls[last]!.out);
+      for (let l = last; l >= 0; l--) {
         const L = Ls[l]!;
-        const nin = L.in, nout = L.out;
-        const len = S * nout;
-        const Delta = ws.Delta[l]!;
-        arena.mul(ws.GA[l]!, ws.D[l]!, Delta, len);
         const Aprev = l === 0 ? X : ws.A[l - 1]!;
-        const pD = arena.addr(Delta);
-        arena.gemm(nout, nin, S, pD, 8, nout * 8, arena.addr(Aprev), nin * 8, G.byteOffset + L.wOffset * 8, nin * 8, GEMM_SET, 0);
-        // ∂L/∂b as one row: 1ᵀΔ with A = the constant 1 (strides 0), vectorized along the outputs
-        arena.gemm(1, nout, S, arena.addr(one), 0, 0, pD, nout * 8, G.byteOffset + L.bOffset * 8, nout * 8, GEMM_SET, 0);
-        if (l > 0) arena.gemm(S, nin, nout, pD, nout * 8, 8, P.byteOffset + L.wOffset * 8, nin * 8, arena.addr(ws.GA[l - 1]!), nin * 8, GEMM_SET, 0);
+        const pD = arena.addr(ws.Delta[l]!);
+        kernels.product(l, "weightGrad", S, pD, arena.addr(Aprev), G.byteOffset + L.wOffset * 8);
+        kernels.columnSums(S, L.out, pD, G.byteOffset + L.bOffset * 8);
+        if (l > 0) kernels.product(l, "inputGrad", S, pD, P.byteOffset + L.wOffset * 8, arena.addr(ws.GA[l - 1]!), GEMM_SET, 0, arena.addr(ws.D[l - 1]!), arena.addr(ws.Delta[l - 1]!), keepGA);
       }
       g.set(G);
       return;
@@ -271,7 +273,7 @@ export class NetLossProblem extends NetProblemBase {
     const X = this.forward(x, ws, rows);
     const last = Ls.length - 1;
     lossValueAndGrad(this.kind, ws.A[last]!, S, this.net.outputs, this.dataset.Y, rows, ws.GA[last]!);
-    this.backward(x, ws, X, r.gScratch);
+    this.backward(x, ws, X, r.gScratch, true);
     // forward R-pass: R{Z_l} = R{A_{l−1}} W_lᵀ + A_{l−1} V_lᵀ + v_b, R{A_l} = f'(Z_l) ⊙ R{Z_l}
     for (let l = 0; l < Ls.length; l++) {
       const L = Ls[l]!;

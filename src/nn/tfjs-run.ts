@@ -12,7 +12,7 @@
  */
 import type { Tensor, TF, TfjsEngine } from "../backends/index.js";
 import { DslError } from "../errors/index.js";
-import { Batcher, DEFAULT_STATUS_TOL, Run, runOutcome, type Optimizer, type RunOptions, type RunRecord, type StopReason, type Transform } from "../optim/index.js";
+import { Batcher, DEFAULT_STATUS_TOL, Run, keepFinalOnly, runOutcome, type Optimizer, type RunOptions, type RunRecord, type StopReason, type Transform } from "../optim/index.js";
 import type { Activation } from "./activations.js";
 import type { LossKind } from "./losses.js";
 import type { NetData } from "./loss-problem.js";
@@ -297,6 +297,7 @@ function record(xs: Float64Array, rows: Float32Array[], s: RecordSpec): Run {
     evaluations: (s.batched ? 2 : 1) * end + 1,
     leafGradNorms: { leaves: s.leaves, values: s.leaves.map((_, i) => Float64Array.from({ length: end + 1 }, (_, k) => rows[k]![3 + i]!)) },
   };
+  if (opts.trajectory === "final") keepFinalOnly(rec); // the run option: keep the start and the final point only
   const name = opts.name ?? (transform as Optimizer).name ?? "custom";
   const run = new Run(rec, {
     name,

@@ -26,7 +26,7 @@ export { Runner, runAsync, runSync, type AbortedRunError } from "./run.js";
 export { fmtTol, runOutcome, type RunEnd } from "./run-diagnostics.js";
 export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 export { isTreePoint, pointIn, treeModelProblem } from "./point-input.js";
-export { Comparison, Run, type BestPoint, type RunRecord, type RunStatus, type StopReason } from "./run-record.js";
+export { Comparison, Run, keepFinalOnly, type BestPoint, type RunRecord, type RunStatus, type StopReason, type TrajectoryKept } from "./run-record.js";
 // -- schedules and theory helpers (engineer B2) --
 export {
   constant, cosine, cyclic, exponential, linear, multiStep, oneCycle, polynomial, sequential, step, warmRestarts,

@@ -166,11 +166,13 @@ function readRun(run: unknown, o: MeasuredRateOptions): { losses?: number[]; xs?
   const isPoints = (a: unknown): a is ArrayLike<number>[] => Array.isArray(a) && a.length > 0 && a.every((v) => Array.isArray(v) || ArrayBuffer.isView(v));
   if (isNums(run) || run instanceof Float64Array) return { losses: Array.from(run as ArrayLike<number>) };
   if (isPoints(run)) return { xs: run.map((x) => Array.from(x)) };
-  const r = run as { losses?: unknown; xs?: unknown };
-  if (r && typeof r === "object" && (r.losses !== undefined || r.xs !== undefined)) {
+  const r = run as { losses?: unknown; xs?: unknown; trajectoryKept?: unknown };
+  // a Run made with trajectory: "final" kept no iterates (reading its xs throws): losses only
+  const finalOnly = r !== null && typeof r === "object" && r.trajectoryKept === "final";
+  if (r && typeof r === "object" && (r.losses !== undefined || (!finalOnly && r.xs !== undefined))) {
     const losses = isNums(r.losses) || r.losses instanceof Float64Array ? Array.from(r.losses as ArrayLike<number>) : undefined;
-    const xs = isPoints(r.xs) ? r.xs.map((x) => Array.from(x)) : undefined;
-    if (o.xStar !== undefined && !xs) throw new DslError("bad-run", "measuredRate: xStar needs iterates, and this run has no xs", { path: "measuredRate.xStar" });
+    const xs = !finalOnly && isPoints(r.xs) ? r.xs.map((x) => Array.from(x)) : undefined;
+    if (o.xStar !== undefined && !xs) throw new DslError("bad-run", `measuredRate: xStar needs iterates, and this run has no xs${finalOnly ? ' (it kept only its start and final point: run it with trajectory: "all", the default)' : ""}`, { path: "measuredRate.xStar" });
     if (losses || xs) return { losses, xs };
   }
   throw new DslError("bad-run", `measuredRate: expected losses (number[]), iterates (number[][]) or a run with losses/xs, got ${describe(run)}`, { path: "measuredRate" });

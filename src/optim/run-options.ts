@@ -45,6 +45,14 @@ export interface RunOptions {
   divergenceFactor?: number;
   /** A name for the run (default: the optimizer's name). */
   name?: string;
+  /**
+   * Which iterates the run keeps: "all" (default: `run.xs` has steps + 1 points) or "final"
+   * (only the start and the final point, a fixed 2 × n buffer: for models with many parameters,
+   * like a training loop that records no iterates). Losses, gradient norms and learning rates
+   * are recorded every step either way; `run.xs` and `run.paramsAt(k)` for 0 < k < steps throw
+   * a DslError with code "trajectory-not-kept".
+   */
+  trajectory?: "all" | "final";
 }
 
 /** Extra options of `optimizeAsync`. */
@@ -157,6 +165,7 @@ const RUN_RULES: Rules = {
   tol: { type: "number", min: 0, what: "stop when |∇f| ≤ tol" },
   divergenceFactor: { type: "any", what: "checked below: Infinity disables" },
   name: { type: "any", what: "the run's name" },
+  trajectory: { type: "enum", values: ["all", "final"], default: "all", what: "which iterates the run keeps" },
   backend: { type: "any", what: "checked by the DSL" },
   signal: { type: "any", what: "an AbortSignal" },
   onProgress: { type: "function", what: "called with the live run" },

@@ -30,7 +30,18 @@ export interface RunRecord {
   steps: number;
   /** Points recorded so far (steps taken + 1). */
   length: number;
+  /**
+   * The iterates: every point ((steps + 1) × n, point i at i·n) when `kept` is "all" (or
+   * absent); with `kept` "final" only 2 × n: the start at 0 and the latest point at n.
+   */
   xs: Float64Array;
+  /** Which iterates `xs` holds (the run option `trajectory`; absent: "all"). */
+  kept?: TrajectoryKept;
+  /**
+   * With `kept` "final": the last step k with x_k ≠ x_{k−1} (some coordinate differs), set by the
+   * float64 runner when it stops (a full record compares its points instead).
+   */
+  lastChange?: number;
   losses: Float64Array;
   gradNorms: Float64Array;
   lrs: Float64Array;
@@ -44,6 +55,42 @@ export interface RunRecord {
    * network's `[0].W`, `[0].b`, ...): one Float64Array per leaf, one entry per point.
    */
   leafGradNorms?: { leaves: readonly { path: string; offset: number; size: number }[]; values: Float64Array[] };
+}
+
+/**
+ * Which iterates a run keeps (the run option `trajectory`): "all" (the default) every point
+ * x₀ … x_steps; "final" only the start x₀ and the latest point (a fixed 2 × n buffer, for models
+ * with many parameters: no per-step growth). Losses, gradient norms, per-leaf gradient norms and
+ * learning rates are recorded at every step either way.
+ */
+export type TrajectoryKept = "all" | "final";
+
+/**
+ * Turns a record of every point into one that keeps only the start and the last point (the
+ * tfjs runners record every point, then keep what `trajectory: "final"` asks for).
+ */
+export function keepFinalOnly(rec: RunRecord): void {
+  const { n, length, xs } = rec;
+  // the last step k with x_k ≠ x_{k−1}, for convergedAt (it compares consecutive points)
+  let changed = length - 1;
+  outer: for (; changed > 0; changed--) {
+    for (let i = 0; i < n; i++) if (xs[changed * n + i] !== xs[(changed - 1) * n + i]) break outer;
+  }
+  rec.lastChange = changed;
+  const out = new Float64Array(2 * n);
+  out.set(xs.subarray(0, n), 0);
+  out.set(xs.subarray(Math.max(0, length - 1) * n, Math.max(1, length) * n), n);
+  rec.xs = out;
+  rec.kept = "final";
+}
+
+/** The error of reading an iterate that a `trajectory: "final"` run did not keep. */
+function notKept(what: string, steps: number): DslError {
+  return new DslError(
+    "trajectory-not-kept",
+    `${what}: this run kept only its start and final point (run option trajectory: "final"); run.params is the final point and run.paramsAt(0) the start (also paramsAt(${steps})). Run with trajectory: "all" (the default) to keep every point`,
+    { path: what },
+  );
 }
 
 /** The best validation point of a run with a validation split. */
@@ -74,6 +121,11 @@ const fmtNames = (names: readonly string[]): string => (names.length <= SHOWN ? 
  * `gradNorms` one per point, `lrs` one per step. For a batched data-backed run, `losses` and
  * `gradNorms` are over all training rows at each point and `batchLosses` are the mini-batch
  * losses the optimizer saw.
+ *
+ * With the run option `trajectory: "final"` the run keeps only its start and its final point:
+ * `params`, `x`, `paramsAt(0)` and `paramsAt(steps)` work; `xs`, `trajectory` and `paramsAt(k)`
+ * for any other k throw a DslError with code "trajectory-not-kept"; charts that draw the path say
+ * why they cannot. Losses, gradient norms and learning rates are recorded at every step either way.
  */
 export class Run {
   /** The run's name (the optimizer's name, or the key given to `compare`). */
@@ -134,6 +186,19 @@ export class Run {
     return this.rec.length - 1;
   }
   /**
+   * Which iterates the run kept (its run option `trajectory`): "all" (x₀ … x_steps, the default)
+   * or "final" (only the start and the final point).
+   */
+  get trajectoryKept(): TrajectoryKept {
+    return this.rec.kept ?? "all";
+  }
+  /** Where point `i` starts in `rec.xs`, or −1 when the run did not keep it. */
+  private offsetOf(i: number): number {
+    const { n, length } = this.rec;
+    if (this.rec.kept !== "final") return i * n;
+    return i === 0 ? 0 : i === length - 1 ? n : -1;
+  }
+  /**
    * Objective (or training-loss) evaluations, line searches included, counted as torch's
    * `func_evals`: a full-batch run that used its whole step budget does not count the final
    * point's evaluation (it only records the last loss; no step used it).
@@ -141,8 +206,9 @@ export class Run {
   get evaluations(): number {
     return this.rec.evaluations;
   }
-  /** The points x₀ … x_steps. */
+  /** The points x₀ … x_steps (throws "trajectory-not-kept" for a run with `trajectory: "final"`). */
   get xs(): number[][] {
+    if (this.rec.kept === "final") throw notKept("run.xs", this.steps);
     const c = this.fresh();
     if (!c.xs) {
       const { n, xs } = this.rec;
@@ -193,8 +259,12 @@ export class Run {
   get batchesPerEpoch(): number {
     return this.rec.batchesPerEpoch;
   }
-  /** The trajectory as one flat Float64Array view (length (steps+1)·n), no copy. */
+  /**
+   * The trajectory as one flat Float64Array view (length (steps+1)·n), no copy (throws
+   * "trajectory-not-kept" for a run with `trajectory: "final"`).
+   */
   get trajectory(): Float64Array {
+    if (this.rec.kept === "final") throw notKept("run.trajectory", this.steps);
     return this.rec.xs.subarray(0, this.rec.length * this.rec.n);
   }
   /**
@@ -202,17 +272,20 @@ export class Run {
    * `xs`, `losses`, `gradNorms` and `lrs` make (each a `number[]`; `xs` one array per point):
    * charts of long runs read these and decimate before building anything. The views have the
    * length of the moment they are taken (a live run keeps growing). Point t is
-   * `trajectory.subarray(t·n, (t+1)·n)`.
+   * `trajectory.subarray(t·n, (t+1)·n)`. A run with `trajectory: "final"` gives an empty
+   * `trajectory` (and `kept: "final"`): it has no path to draw.
    *
    * @example
    * const { n, trajectory, losses } = run.views();
    * const last = trajectory.subarray((losses.length - 1) * n);
    */
-  views(): { n: number; trajectory: Float64Array; losses: Float64Array; gradNorms: Float64Array; lrs: Float64Array } {
+  views(): { n: number; trajectory: Float64Array; losses: Float64Array; gradNorms: Float64Array; lrs: Float64Array; kept: TrajectoryKept } {
     const { n, length } = this.rec;
+    const kept = this.trajectoryKept;
     return {
       n,
-      trajectory: this.rec.xs.subarray(0, length * n),
+      kept,
+      trajectory: kept === "final" ? new Float64Array(0) : this.rec.xs.subarray(0, length * n),
       losses: this.rec.losses.subarray(0, length),
       gradNorms: this.rec.gradNorms.subarray(0, length),
       lrs: this.rec.lrs.subarray(0, Math.max(0, length - 1)),
@@ -221,7 +294,8 @@ export class Run {
   /** The last point. */
   get x(): number[] {
     const { n, xs, length } = this.rec;
-    return Array.from(xs.subarray((length - 1) * n, length * n));
+    const o = this.offsetOf(length - 1);
+    return Array.from(xs.subarray(o, o + n));
   }
   /** @internal How `params` shapes a point: like the start point `from` (a tree, a record by name, an array). */
   setPointShape(f: (x: Float64Array) => unknown): void {
@@ -239,6 +313,8 @@ export class Run {
   }
   /**
    * The point after `k` steps (0: the start; negative counts from the end), shaped as `params`.
+   * A run with `trajectory: "final"` has only k = 0 and k = steps (−1); any other k throws a
+   * DslError with code "trajectory-not-kept".
    * @example
    * run.paramsAt(0); // the start, as given
    */
@@ -249,7 +325,9 @@ export class Run {
     if (!Number.isInteger(i) || i < 0 || i >= length) {
       throw new DslError("bad-argument", `run.paramsAt: k must be an integer step in 0..${length - 1} (or -${length}..-1 from the end), got ${k}`, { path: "k" });
     }
-    return this.shapePoint(xs.slice(i * n, (i + 1) * n));
+    const o = this.offsetOf(i);
+    if (o < 0) throw notKept(`run.paramsAt(${k})`, this.steps);
+    return this.shapePoint(xs.slice(o, o + n));
   }
   /**
    * The step at which a converged run met its convergence test, when it kept running after that
@@ -271,7 +349,9 @@ export class Run {
     while (first > 0 && gradNorms[first - 1]! <= tol) first--;
     if (!(gradNorms[first]! <= tol)) first = steps;
     let moved = steps;
-    // the last step k with x_k ≠ x_{k−1}
+    // the last step k with x_k ≠ x_{k−1} (a run that kept only its final point has no
+    // consecutive iterates to compare: the runner's own record of the last move, if any)
+    if (this.rec.kept === "final") return Math.min(first, this.rec.lastChange ?? steps);
     outer: for (; moved > 0; moved--) {
       for (let i = 0; i < n; i++) if (xs[moved * n + i] !== xs[(moved - 1) * n + i]) break outer;
     }
@@ -306,7 +386,8 @@ export class Run {
     return {
       name: this.name, optimizer: this.optimizer, hyperparameters: this.hyperparameters, names: this.names,
       status: this.status, message: this.message, warnings: this.warnings, steps: this.steps,
-      xs: this.xs, losses: this.losses, gradNorms: this.gradNorms, lrs: this.lrs, time: this.time,
+      ...(this.trajectoryKept === "final" ? { trajectory: "final", start: Array.from(this.rec.xs.subarray(0, this.n)), x: this.x } : { xs: this.xs }),
+      losses: this.losses, gradNorms: this.gradNorms, lrs: this.lrs, time: this.time,
       ...(this.valLosses ? { valLosses: this.valLosses, valSteps: this.valSteps } : {}),
       ...(this.batchLosses ? { batchLosses: this.batchLosses } : {}),
     };

@@ -7,6 +7,10 @@
  * (`clipNorm` then `clipValue`, as torch's `clip_grad_norm_` / `clip_grad_value_`), the
  * optimizer maps it to an update u, x_{k+1} = x_k + u, and the objective is evaluated at x_{k+1}
  * (its value and gradient are recorded and are the next step's input on full batch).
+ *
+ * With `trajectory: "final"` the record keeps only two points, the start and the current one
+ * (a 2 × n buffer whose second half is the iterate itself, so nothing is copied per step); the
+ * losses, gradient norms and learning rates still have one entry per step.
  */
 import { float64Ops } from "../backends/float64.js";
 import { DslError } from "../errors/index.js";
@@ -32,7 +36,16 @@ export class Runner {
   done = false;
   private k = 0;
   private readonly n: number;
+  /** The iterate; with `trajectory: "final"` a view of the record's second point. */
   private readonly x: Float64Array;
+  /** True unless `trajectory: "final"`: every iterate goes into the record. */
+  private readonly keepAll: boolean;
+  /**
+   * True when the per-leaf gradient norms are recorded and the leaves tile 0..n in order: the
+   * step then sums |∇f|² and each leaf's share in one pass over the gradient (same additions in
+   * the same order as two passes, so the same bits).
+   */
+  private readonly leafTiled: boolean;
   private readonly g: Float64Array;
   private readonly gTrain: Float64Array;
   private readonly gradCopy: Float64Array | null;
@@ -57,6 +70,8 @@ export class Runner {
   private t0 = 0;
   /** Step after which the iterate last moved (an update with a nonzero entry). */
   private lastMove = 0;
+  /** With trajectory "final": the last step k with x_k ≠ x_{k−1} (what `convergedAt` compares in a full record). */
+  private lastChange = 0;
   private evaluations = 0;
   private readonly tol: number | undefined;
   /** `opts.clipNorm` / `opts.clipValue`, read once (the step reads them every time). */
@@ -72,7 +87,8 @@ export class Runner {
   ) {
     const n = (this.n = problem.n);
     this.who = who;
-    this.x = parseStart(problem, opts.from, who);
+    const x0 = parseStart(problem, opts.from, who);
+    this.keepAll = opts.trajectory !== "final";
     this.tol = opts.tol;
     this.clipNorm = opts.clipNorm;
     this.clipValue = opts.clipValue;
@@ -105,11 +121,14 @@ export class Runner {
       this.batcher = null;
     }
     this.steps = opts.epochs !== undefined ? opts.epochs * bpe : (opts.steps ?? 100);
-    if ((this.steps + 1) * Math.max(n, 1) > MAX_RECORDED) {
+    // every point ((steps + 1) × n values), or with trajectory "final" one loss, |∇f| and lr per step
+    if ((this.steps + 1) * (this.keepAll ? Math.max(n, 1) : 1) > MAX_RECORDED) {
       const what = opts.epochs !== undefined ? `${opts.epochs} epochs of ${bpe} batches (${this.steps} steps)` : `${this.steps} steps`;
       throw new DslError(
         "bad-option",
-        `${who}: ${what} of ${n} variable${n === 1 ? "" : "s"} would record ${((this.steps + 1) * n * 8 / 2 ** 30).toPrecision(3)} GiB of iterates; a run records at most ${MAX_RECORDED} values ((steps + 1) × variables): take fewer steps, or stop early with tol`,
+        this.keepAll
+          ? `${who}: ${what} of ${n} variable${n === 1 ? "" : "s"} would record ${((this.steps + 1) * n * 8 / 2 ** 30).toPrecision(3)} GiB of iterates; a run records at most ${MAX_RECORDED} values ((steps + 1) × variables): take fewer steps, stop early with tol, or keep only the final point with trajectory: "final"`
+          : `${who}: ${what} would record ${((this.steps + 1) * 8 / 2 ** 30).toPrecision(3)} GiB of losses (and as much of gradient norms); a run records at most ${MAX_RECORDED} steps: take fewer steps, or stop early with tol`,
         { path: `${who}.${opts.epochs !== undefined ? "epochs" : "steps"}` },
       );
     }
@@ -121,7 +140,8 @@ export class Runner {
     const name = opts.name ?? (optimizer as Optimizer).name ?? "custom";
     this.rec = {
       n, names: problem.names, steps: this.steps, length: 0,
-      xs: new Float64Array((this.steps + 1) * n),
+      xs: new Float64Array((this.keepAll ? this.steps + 1 : 2) * n),
+      ...(this.keepAll ? {} : { kept: "final" as const }),
       losses: new Float64Array(this.steps + 1),
       gradNorms: new Float64Array(this.steps + 1),
       lrs: new Float64Array(this.steps),
@@ -131,9 +151,17 @@ export class Runner {
       batchesPerEpoch: bpe,
       evaluations: 0,
     };
+    if (this.keepAll) this.x = x0;
+    else {
+      // point 0 is the start; point 1 is the iterate itself, updated in place by every step
+      this.rec.xs.set(x0, 0);
+      this.rec.xs.set(x0, n);
+      this.x = this.rec.xs.subarray(n, 2 * n);
+    }
     // per-leaf gradient norms for problems with a tree layout of several leaves (networks)
     const leaves = (problem as { layout?: { leaves?: readonly { path: string; offset: number; size: number }[] } }).layout?.leaves;
     if (leaves && leaves.length > 1) this.rec.leafGradNorms = { leaves, values: leaves.map(() => new Float64Array(this.steps + 1)) };
+    this.leafTiled = !!this.rec.leafGradNorms && leaves!.every((l, i) => l.offset === (i === 0 ? 0 : leaves![i - 1]!.offset + leaves![i - 1]!.size)) && leaves!.at(-1)!.offset + leaves!.at(-1)!.size === n;
     this.run = new Run(this.rec, {
       name,
       optimizer: typeof (optimizer as Optimizer).describe === "function" ? (optimizer as Optimizer).describe() : name,
@@ -186,7 +214,8 @@ export class Runner {
     const { rec, x, n } = this;
     const i = rec.length;
     const o = i * n;
-    for (let j = 0; j < n; j++) rec.xs[o + j] = x[j]!;
+    // with trajectory "final" the start is already point 0 and x is point 1
+    if (this.keepAll) for (let j = 0; j < n; j++) rec.xs[o + j] = x[j]!;
     rec.losses[i] = loss;
     rec.gradNorms[i] = gradNorm;
     if (rec.leafGradNorms) this.recordLeafNorms(i);
@@ -261,14 +290,27 @@ export class Runner {
     // x ← x + u, recorded as point k + 1 in the same loop; then f, ∇f there, and their record
     // (`record` written out: no doubles passed through calls, no second pass over x)
     let moved = false;
-    const xs = rec.xs;
-    const o = (k + 1) * n;
-    for (let j = 0; j < n; j++) {
-      const uj = u[j]!;
-      if (uj !== 0) moved = true;
-      const xj = x[j]! + uj;
-      x[j] = xj;
-      xs[o + j] = xj;
+    if (this.keepAll) {
+      const xs = rec.xs;
+      const o = (k + 1) * n;
+      for (let j = 0; j < n; j++) {
+        const uj = u[j]!;
+        if (uj !== 0) moved = true;
+        const xj = x[j]! + uj;
+        x[j] = xj;
+        xs[o + j] = xj;
+      }
+    } else {
+      // x is the record's last point: updating it records it
+      let changed = false;
+      for (let j = 0; j < n; j++) {
+        const uj = u[j]!;
+        if (uj !== 0) moved = true;
+        const xj = x[j]! + uj;
+        if (xj !== x[j]) changed = true;
+        x[j] = xj;
+      }
+      if (changed) this.lastChange = k + 1;
     }
     if (moved) this.lastMove = k + 1;
     this.k = k + 1;
@@ -276,11 +318,26 @@ export class Runner {
     const fNew = this.fx[0]!;
     const gT = this.gTrain;
     let ss = 0;
-    for (let j = 0; j < n; j++) ss += gT[j]! * gT[j]!;
+    if (this.leafTiled) {
+      // |∇f|² and each leaf's norm in one pass (the leaves tile 0..n in order)
+      const lg = rec.leafGradNorms!;
+      for (let l = 0; l < lg.leaves.length; l++) {
+        const { offset, size } = lg.leaves[l]!;
+        let sl = 0;
+        for (let j = offset; j < offset + size; j++) {
+          const q = gT[j]! * gT[j]!;
+          sl += q;
+          ss += q;
+        }
+        lg.values[l]![k + 1] = Math.sqrt(sl);
+      }
+    } else {
+      for (let j = 0; j < n; j++) ss += gT[j]! * gT[j]!;
+      if (rec.leafGradNorms) this.recordLeafNorms(k + 1);
+    }
     const gn = Math.sqrt(ss);
     rec.losses[k + 1] = fNew;
     rec.gradNorms[k + 1] = gn;
-    if (rec.leafGradNorms) this.recordLeafNorms(k + 1);
     rec.length = k + 2;
     if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit || (fNew < this.loss0 && fallingWithoutBound(this.loss0, rec.gradNorms[0]!, fNew, gn, this.opts.divergenceFactor ?? 1e6))) {
       this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
@@ -334,6 +391,7 @@ export class Runner {
     this.done = true;
     const rec = this.rec;
     const last = rec.gradNorms[rec.length - 1]!;
+    if (!this.keepAll) rec.lastChange = this.lastChange;
     // Counted as torch's func_evals (closure calls inside step()): at the step budget, the last
     // point's evaluation only records the final loss, which no step used, so it is not counted.
     rec.evaluations = this.evaluations - (reason === "max-steps" && !this.batcher ? 1 : 0);
@@ -346,7 +404,7 @@ export class Runner {
       ...(this.batcher ? {} : { lastMove: this.lastMove }),
       // lbfgs's toleranceGrad/toleranceChange, newton's backtracking line search
       selfStopping: opt.name === "lbfgs" || opt.name === "newton" || typeof opt.options?.lineSearch === "string",
-      curvature: () => hessianExtremes(this.problem, rec.xs.subarray((rec.length - 1) * this.n, rec.length * this.n)),
+      curvature: () => hessianExtremes(this.problem, this.keepAll ? rec.xs.subarray((rec.length - 1) * this.n, rec.length * this.n) : this.x),
     });
     const warnings = runWarnings(this.diagnosis(), reason);
     this.run.finish(status, reason, text, warnings, now() - this.t0);

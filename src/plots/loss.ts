@@ -183,7 +183,7 @@ function panelFor(kind: LossPanel, runs: readonly RunSeries[], o: LossCurveOptio
     if (!cache.has(r)) cache.set(r, distances(r.xs, xStar));
     return cache.get(r);
   };
-  if (!runs.some((r) => r.xs)) throw new DslError("bad-option", "plot.loss: the distance panel needs runs with their points xs", { path: "plot.loss.panels" });
+  if (!runs.some((r) => r.xs)) throw new DslError("bad-option", "plot.loss: the distance panel needs runs with their points xs (runs made with trajectory: \"final\" keep only their start and final point: run them with trajectory: \"all\", the default)", { path: "plot.loss.panels" });
   return { kind, title: "‖x − x*‖", values, scale: "log" };
 }
 

@@ -73,6 +73,7 @@ const EVAL_BUDGET_MS = 300;
  */
 function trajectories(f: Problem, runs: readonly RunSeries[]): Figure | string {
   const paths = runs.filter((r) => r.xs && r.xs.length > 0).map((r) => ({ name: r.name, xs: r.xs!, ...(r.status ? { status: r.status } : {}) }));
+  if (paths.length === 0 && runs.length > 0) return `no trajectories: the runs kept only their start and final point (trajectory: "final"); run them with trajectory: "all" to draw their paths`;
   const rows = f.data?.samples ?? 1;
   let resolution = Math.min(80, Math.floor(Math.sqrt(CONTOUR_BUDGET / rows)));
   if (resolution < 30) return `no contours: ${rows} data rows are too many to evaluate on a grid here (plot.contour(f, runs) draws them)`;

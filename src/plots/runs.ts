@@ -16,6 +16,8 @@ export interface RunViews {
   losses: Float64Array;
   gradNorms: Float64Array;
   lrs: Float64Array;
+  /** "final": the run kept only its start and final point (run option `trajectory`), `trajectory` is empty. */
+  kept?: "all" | "final";
 }
 
 /** The views of a `Run` (src/optim's `views()`), or null for plain run-like data. */
@@ -144,7 +146,8 @@ export function runSeries(run: RunSeries, name: string = run.name, notes: readon
   if (v) {
     s.gradNorms = v.gradNorms;
     s.lrs = v.lrs;
-    s.xs = flatPoints(v.trajectory, v.n);
+    // a run with trajectory: "final" has no path: charts that draw one say so (no xs)
+    if (v.kept !== "final") s.xs = flatPoints(v.trajectory, v.n);
   } else {
     if (r.gradNorms) s.gradNorms = r.gradNorms;
     if (r.lrs) s.lrs = r.lrs;

@@ -126,7 +126,8 @@ async function sweepRuns(problem: Problem, spec: SweepSpec, who: string, partial
       for (let s = 0; s < S; s++) {
         await checkpoint(() => `after ${p * S + s} of ${B} runs`);
         const run = runSync(problem, t, {
-          from: starts.points[s]!, steps, ...limits,
+          // a sweep reads each run's final point and gradient norms: no trajectory to keep
+          from: starts.points[s]!, steps, ...limits, trajectory: "final",
           ...(spec.batchSize !== undefined ? { batchSize: spec.batchSize } : {}),
           ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
         }, who);

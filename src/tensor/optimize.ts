@@ -11,7 +11,7 @@
  */
 import type { TfjsEngine } from "../backends/index.js";
 import { DslError } from "../errors/index.js";
-import { Batcher, DEFAULT_STATUS_TOL, Run, fmtTol, runOutcome, splitRows, type Optimizer, type RunOptions, type RunRecord, type StopReason, type Transform } from "../optim/index.js";
+import { Batcher, DEFAULT_STATUS_TOL, Run, fmtTol, keepFinalOnly, runOutcome, splitRows, type Optimizer, type RunOptions, type RunRecord, type StopReason, type Transform } from "../optim/index.js";
 import { learningRates, runBatch } from "./batch-run.js";
 import { fusedSupport, runFused } from "./fused/index.js";
 import { TensorObjective, type CompilableProblem } from "./objective.js";
@@ -158,6 +158,7 @@ export async function optimizeOnTensors(engine: TfjsEngine, problem: CompilableP
       evaluations: (batcher ? 2 : 1) * end + (reason === "max-steps" && !batcher ? 0 : 1),
     };
     for (let k = 0; k <= end; k++) rec.xs.set(res.xs![k]!, k * n);
+    if (opts.trajectory === "final") keepFinalOnly(rec); // the run option: keep the start and the final point only
     const name = opts.name ?? (transform as Optimizer).name ?? "custom";
     const run = new Run(rec, {
       name,

@@ -1,7 +1,9 @@
 /**
  * Kernel latency, optlab against tslab and the IPython kernel, measured in the same run with the
  * same client (test/kernel/client.ts, ZeroMQ):
- * - start: process spawn → first `kernel_info_reply` (goal < 1 s), median of 3 starts;
+ * optlab runs as `optlab install` sets it up (its kernelspec's launcher and V8 start-up snapshot,
+ * installed into build/bench-kernelspec), and also started the plain way for comparison.
+ * - start: process spawn → first `kernel_info_reply` (goal < 1 s), median of 5 starts;
  * - first result: spawn → reply and idle of a first `1 + 1` (includes the compiler's warm-up);
  * - round trip of `1 + 1`: send → reply and idle, median of 200 (goal < 3 ms);
  * - round trip of a never-seen cell: distinct cells `1 + i` (nothing cached), median of 200;
@@ -12,7 +14,8 @@
  * Needs `npm run build` (the optlab kernel runs from dist/) and Debian's python3-ipykernel.
  * The machine is shared while it runs: compare the figures of one run with each other.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startKernel, type StartedKernel } from "../kernel/client.js";
@@ -20,7 +23,7 @@ import type { BenchRow } from "./run.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const REPEATS = 200;
-const START_ROUNDS = 3;
+const START_ROUNDS = 5;
 const MEMORY_CELLS = 2000;
 
 interface Figures {
@@ -47,6 +50,7 @@ interface Subject {
 async function start(s: Subject): Promise<{ k: StartedKernel; startMs: number; firstResultMs: number }> {
   const t0 = performance.now();
   const k = await startKernel(s.argv, { env: s.env, cwd: root, timeoutMs: 60000 });
+  if (/start-up snapshot is missing/.test(k.stderr())) throw new Error(`${s.name}: the launcher did not use the start-up snapshot (was dist/ rebuilt while the benchmark ran?): ${k.stderr()}`);
   const first = await k.client.execute("1 + 1");
   if (first.reply.content.status !== "ok") throw new Error(`${s.name}: 1 + 1 failed: ${JSON.stringify(first.reply.content)}`);
   return { k, startMs: k.startMs, firstResultMs: performance.now() - t0 };
@@ -143,13 +147,20 @@ async function memoryGrowth(s: Subject, warm: string, cell: (i: number) => strin
 export default async function kernelBench(): Promise<BenchRow[]> {
   const cli = join(root, "dist/kernel/cli.js");
   if (!existsSync(cli)) throw new Error("kernel.bench: run `npm run build` first (dist/kernel/cli.js is missing)");
+  // optlab as `optlab install` sets it up (kernelspec launcher + start-up snapshot, kernel/snapshot.ts)
+  const prefix = join(root, "build/bench-kernelspec");
+  rmSync(prefix, { recursive: true, force: true });
+  execFileSync(process.execPath, [cli, "install", "--prefix", prefix], { stdio: "pipe" });
+  const spec = JSON.parse(readFileSync(join(prefix, "share/jupyter/kernels/optlab/kernel.json"), "utf8")) as { argv: string[] };
+  if (spec.argv[0] !== "/bin/sh") throw new Error(`kernel.bench: optlab install did not set up the start-up snapshot (argv ${JSON.stringify(spec.argv)})`);
   const subjects: Subject[] = [
-    { name: "optlab", argv: [process.execPath, cli, "kernel", "-f", "{connection_file}"], env: { OPTLAB_STATIC_IMAGES: "0" } },
+    { name: "optlab", argv: spec.argv, env: { OPTLAB_STATIC_IMAGES: "0" } },
     { name: "tslab", argv: [join(root, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], env: {} },
     { name: "ipykernel", argv: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], env: { IPYTHONDIR: join(root, "build/bench-ipython") } },
+    { name: "optlab without snapshot", argv: [process.execPath, cli, "kernel", "-f", "{connection_file}"], env: { OPTLAB_STATIC_IMAGES: "0" } },
   ];
-  const [optlab, tslab, ipy] = await measureAll(subjects);
-  const [optlab_, tslab_, ipy_] = [optlab!, tslab!, ipy!];
+  const [optlab, tslab, ipy, plain] = await measureAll(subjects);
+  const [optlab_, tslab_, ipy_, plain_] = [optlab!, tslab!, ipy!, plain!];
   const rows: BenchRow[] = [];
   const hung = [optlab_, tslab_, ipy_].map((f, i) => (f.hangs ? `${["optlab", "tslab", "IPython"][i]} stopped answering ${f.hangs}× (replaced, samples dropped)` : "")).filter(Boolean).join("; ");
   if (hung) process.stderr.write(`kernel.bench: ${hung}\n`);
@@ -162,10 +173,12 @@ export default async function kernelBench(): Promise<BenchRow[]> {
   pair("kernel start → first result of 1 + 1", "firstResultMs");
   rows.at(-1)!.goal = atMostIPython("firstResultMs").text;
   rows.at(-1)!.met = atMostIPython("firstResultMs").ok(optlab_.firstResultMs);
+  rows.push({ name: "kernel start → first result of 1 + 1: start-up snapshot (vs the plain start, `optlab install --no-snapshot`)", ours: optlab_.firstResultMs, unit: "ms", reference: plain_.firstResultMs, referenceName: "optlab without snapshot" });
   pair(`round trip of 1 + 1, median of ${REPEATS}`, "sameMs", { text: "< 3 ms", ok: (v) => v < 3 });
   pair(`round trip of a never-seen cell (1 + i), median of ${REPEATS}`, "distinctMs");
   rows.at(-1)!.goal = atMostIPython("distinctMs").text;
   rows.at(-1)!.met = atMostIPython("distinctMs").ok(optlab_.distinctMs);
+  rows.push({ name: `round trip of a never-seen cell: start-up snapshot (vs the plain start)`, ours: optlab_.distinctMs, unit: "ms", reference: plain_.distinctMs, referenceName: "optlab without snapshot" });
 
   const mine = await memoryGrowth(subjects[0]!, "1 + 1", (i) => (i % 2 ? `1 + ${i}` : `const f${i} = objective("x^2+y^2"); f${i}.grad([1, 2])`));
   const theirs = await memoryGrowth(subjects[2]!, "import numpy as np", (i) => (i % 2 ? `1 + ${i}` : `f${i} = np.array([1.0, 2.0]); 2 * f${i}`));

@@ -282,7 +282,7 @@ describe("optlab examples", () => {
 describe("optlab install", () => {
   test("--prefix DIR writes the kernelspec there, nothing else", () => {
     const prefix = join(dir, "prefix");
-    const r = optlab(["install", "--prefix", prefix, "--name", "optlab-test", "--display-name", "T"]);
+    const r = optlab(["install", "--prefix", prefix, "--name", "optlab-test", "--display-name", "T", "--no-snapshot"]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toBe("");
     expect(r.out).toBe(`Installed the kernelspec optlab-test in ${join(prefix, "share", "jupyter", "kernels", "optlab-test")}\n`);
@@ -290,6 +290,20 @@ describe("optlab install", () => {
     expect(spec.display_name).toBe("T");
     expect(spec.argv.slice(1)).toEqual([CLI, "kernel", "-f", "{connection_file}"]);
     expect(existsSync(jupyterData)).toBe(false);
+  });
+
+  test.runIf(process.platform === "linux")("with the start-up snapshot (the default on Linux): kernel.json runs the launcher", () => {
+    const prefix = join(dir, "prefix-snapshot");
+    const r = optlab(["install", "--prefix", prefix]);
+    expect(r.code, r.err).toBe(0);
+    const where = join(prefix, "share", "jupyter", "kernels", "optlab");
+    expect(r.out).toMatch(/^Built the kernel's start-up snapshot \(\d+ MB, \d+ declaration files parsed\)\nInstalled the kernelspec optlab in /);
+    const spec = JSON.parse(readFileSync(join(where, "kernel.json"), "utf8"));
+    expect(spec.argv).toEqual(["/bin/sh", join(where, "start-kernel.sh"), "-f", "{connection_file}"]);
+    for (const f of ["kernel.blob", "kernel.blob.stamp", "start-kernel.sh"]) expect(existsSync(join(where, f))).toBe(true);
+    // installing again without it removes the snapshot's files
+    expect(optlab(["install", "--prefix", prefix, "--no-snapshot"]).code).toBe(0);
+    for (const f of ["kernel.blob", "kernel.blob.stamp", "start-kernel.sh"]) expect(existsSync(join(where, f))).toBe(false);
   });
 
   test("from npm's cache (as npx runs it) it warns that the kernelspec would not last, and says how to install for good", () => {

@@ -30,6 +30,8 @@ export interface StartedKernel {
   process: ChildProcess;
   /** Milliseconds from spawn to the first kernel_info_reply. */
   startMs: number;
+  /** What the kernel wrote to stderr so far. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -50,21 +52,33 @@ export async function startKernel(argv: string[], o: { env?: NodeJS.ProcessEnv; 
   proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   await client.connect();
   const deadline = Date.now() + (o.timeoutMs ?? 30000);
+  // A request sent before the kernel binds its sockets is delivered once it does: the first reply
+  // to any of them ends the wait (no rounding to the 100 ms between tries).
+  let answered!: () => void;
+  const gotReply = new Promise<void>((r) => (answered = r));
+  const ids: string[] = [];
+  let startMs = 0;
   for (;;) {
     const id = client.send("shell", "kernel_info_request", {});
-    const r = await client.waitReply(id, 100).catch(() => null);
-    if (r) break;
+    ids.push(id);
+    client.onReply(id, () => {
+      if (startMs === 0) startMs = performance.now() - t0;
+      answered();
+    });
+    const ok = await Promise.race([gotReply.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
+    if (ok) break;
     if (proc.exitCode !== null || Date.now() > deadline) {
       client.close();
       proc.kill("SIGKILL");
       throw new Error(`kernel ${argv.join(" ")} did not answer kernel_info (exit ${proc.exitCode}): ${stderr}`);
     }
   }
-  const startMs = performance.now() - t0;
+  for (const id of ids) client.forgetReply(id);
   return {
     client,
     process: proc,
     startMs,
+    stderr: () => stderr,
     async stop() {
       if (proc.exitCode === null) {
         client.send("control", "shutdown_request", { restart: false });
@@ -125,6 +139,16 @@ export class KernelClient {
     const msg: Message = { header: newHeader(msgType, this.session, "test"), parent_header: {}, metadata: {}, content, buffers: [] };
     (channel === "shell" ? this.shell : this.control).send(encode(msg, [], signer)).catch(() => {});
     return msg.header.msg_id;
+  }
+
+  /** Calls `fn` with the reply to `msgId` when it comes (until `forgetReply`). */
+  onReply(msgId: string, fn: (m: Message) => void): void {
+    this.replies.set(msgId, fn);
+  }
+
+  /** Stops listening for the reply to `msgId`. */
+  forgetReply(msgId: string): void {
+    this.replies.delete(msgId);
   }
 
   /** The reply to `msgId` (rejects after `timeoutMs`). */

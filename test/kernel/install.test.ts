@@ -25,7 +25,7 @@ describe("optlab install", () => {
   test("--prefix writes kernel.json and both logos", () => {
     const dir = mkdtempSync(join(tmpdir(), "optlab-install-"));
     try {
-      const where = install({ target: { kind: "prefix", dir } });
+      const where = install({ target: { kind: "prefix", dir }, snapshot: false });
       expect(where).toBe(join(dir, "share", "jupyter", "kernels", "optlab"));
       const spec = JSON.parse(readFileSync(join(where, "kernel.json"), "utf8"));
       expect(spec.argv[1]).toBe(join(packageRoot(), "dist", "kernel", "cli.js"));

@@ -2,11 +2,13 @@
  * optlab's float32 WebAssembly SIMD engine for networks (src/nn/f32-engine.ts, `backend: "wasm"`
  * for `nn.loss`): its loss and gradient against the float64 engine to float32 accuracy for every
  * activation and loss, and its runs (mini-batches, validation splits, early stopping) against the
- * float64 engine's. Its f32x4 kernels are tested in ./wasm-gemm.test.ts.
+ * float64 engine's, on both kernel paths (relaxed-SIMD FMA, the default where available, and f32x4
+ * mul then add, forced with `F32Arena.useFma = false`). Its kernels are tested in ./wasm-gemm.test.ts.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { adam, nn, optimize, sgd } from "../../dsl/index.js";
 import { F32NetProblem, NetLossProblem } from "../../src/nn/index.js";
+import { F32Arena, relaxedSimdAvailable } from "../../src/nn/wasm-gemm.js";
 import { rng } from "../../src/random/rng.js";
 import { NET_CASES, netCase } from "./net-cases.js";
 
@@ -20,9 +22,22 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return err / scale;
 }
 
-describe.runIf(F32NetProblem.available())("a network's loss in float32 against the float64 engine", () => {
+/** Which kernels an engine's buffers were made with (its workspaces' arenas). */
+const kernelsOf = (p: F32NetProblem): boolean[] => [...(p as unknown as { workspaces: Map<number, { arena: F32Arena }> }).workspaces.values()].map((w) => w.arena.fma);
+
+/** The engine's two kernel paths: relaxed-SIMD FMA (where available: the default) and f32x4 mul then add. */
+const PATHS = [["FMA", true], ["mul then add", false]] as const;
+
+describe.runIf(F32NetProblem.available()).each(PATHS)("a network's loss in float32 against the float64 engine (%s)", (_, fma) => {
+  afterEach(() => {
+    F32Arena.useFma = true;
+    vi.restoreAllMocks();
+  });
+
   for (const [act, kind, sizes] of NET_CASES) {
     it(`${act} layers, ${kind}: value and gradient (all rows and a batch) to float32 accuracy`, () => {
+      F32Arena.useFma = fma;
+      const skipping = vi.spyOn(F32Arena.prototype, "gemmSkippingZeros");
       const { net, data, x } = netCase(act, kind, sizes, 37, 13);
       const rows = Int32Array.of(4, 0, 17, 9, 9, 36, 1);
       const p64 = new NetLossProblem(net, kind, data), p32 = new F32NetProblem(net, kind, data);
@@ -36,6 +51,10 @@ describe.runIf(F32NetProblem.available())("a network's loss in float32 against t
       expect(relErr(g32, g64)).toBeLessThan(2e-5);
       // and the full batch again after a gathered one (the inputs are re-read)
       expect(Math.abs(p32.valueAndGradInto(x, g32) - f64) / Math.abs(f64)).toBeLessThan(2e-6);
+      expect(kernelsOf(p32)).toEqual([fma && relaxedSimdAvailable(), fma && relaxedSimdAvailable()]);
+      // relu layers' weight gradients skip the zeros of Δ (and did skip some here); other layers run dense
+      if (act === "relu") expect(skipping.mock.results.some((r) => r.value === true)).toBe(true);
+      else expect(skipping).not.toHaveBeenCalled();
     });
   }
 });
@@ -47,16 +66,44 @@ describe.runIf(F32NetProblem.available())('optimize(nn.loss(...), ..., { backend
   const model = nn.mlp([3, 12, 12, 1], { activation: "tanh", seed: 4 });
   const L = nn.loss(model, { x, y }, "mse");
 
-  it("follows the float64 run with mini-batches, clipping, a validation split and early stopping", async () => {
-    const opts = { steps: 60, batchSize: 8, seed: 3, clipNorm: 1, validation: 0.25, patience: 50 };
-    const ref = optimize(L, adam({ lr: 0.02 }), opts);
-    const run = await optimize(L, adam({ lr: 0.02 }), { ...opts, backend: "wasm" });
-    expect(run.message).toContain("WebAssembly SIMD, float32");
-    expect(run.steps).toBe(ref.steps);
-    for (let k = 0; k <= run.steps; k++) expect(relErr(run.xs[k]!, ref.xs[k]!), `step ${k}`).toBeLessThan(1e-4);
-    expect(run.valLosses!.length).toBe(ref.valLosses!.length);
-    run.valLosses!.forEach((v, i) => expect(Math.abs(v - ref.valLosses![i]!) / ref.valLosses![i]!).toBeLessThan(1e-4));
-    expect(Object.keys(run.leafGradNorms!)).toEqual(Object.keys(ref.leafGradNorms!));
+  afterEach(() => {
+    F32Arena.useFma = true;
+  });
+
+  for (const [path, fma] of PATHS) {
+    it(`follows the float64 run with mini-batches, clipping, a validation split and early stopping (${path})`, async () => {
+      F32Arena.useFma = fma;
+      const L1 = fma ? L : nn.loss(model, { x, y }, "mse"); // a loss of its own: its engine makes new buffers
+      const opts = { steps: 60, batchSize: 8, seed: 3, clipNorm: 1, validation: 0.25, patience: 50 };
+      const ref = optimize(L1, adam({ lr: 0.02 }), opts);
+      const run = await optimize(L1, adam({ lr: 0.02 }), { ...opts, backend: "wasm" });
+      expect(run.message).toContain("WebAssembly SIMD, float32");
+      expect(run.steps).toBe(ref.steps);
+      for (let k = 0; k <= run.steps; k++) expect(relErr(run.xs[k]!, ref.xs[k]!), `step ${k}`).toBeLessThan(1e-4);
+      expect(run.valLosses!.length).toBe(ref.valLosses!.length);
+      run.valLosses!.forEach((v, i) => expect(Math.abs(v - ref.valLosses![i]!) / ref.valLosses![i]!).toBeLessThan(1e-4));
+      expect(Object.keys(run.leafGradNorms!)).toEqual(Object.keys(ref.leafGradNorms!));
+      const engine = (L1 as unknown as { f32: F32NetProblem }).f32;
+      for (const used of kernelsOf(engine)) expect(used).toBe(fma && relaxedSimdAvailable());
+    });
+  }
+
+  it("follows the float64 run of a relu network with cross-entropy (the relu kernel) on both kernel paths", async () => {
+    const rr = rng(6);
+    const X = rr.normal([32, 40]) as number[][];
+    const Y = Array.from({ length: 32 }, (_, i) => i % 5);
+    const runs = [];
+    for (const [, fma] of PATHS) {
+      F32Arena.useFma = fma;
+      const LL = nn.loss(nn.mlp([40, 24, 5], { activation: "relu", seed: 1 }), { x: X, y: Y }, "cross-entropy");
+      runs.push(await optimize(LL, adam({ lr: 1e-2 }), { steps: 30, backend: "wasm" }));
+      if (runs.length === 1) runs.push(optimize(LL, adam({ lr: 1e-2 }), { steps: 30 }));
+    }
+    const [withFma, ref, plain] = runs as [typeof runs[0], typeof runs[0], typeof runs[0]];
+    for (let k = 0; k <= 30; k++) {
+      expect(relErr(withFma.xs[k]!, ref.xs[k]!), `FMA, step ${k}`).toBeLessThan(1e-4);
+      expect(relErr(plain.xs[k]!, ref.xs[k]!), `mul then add, step ${k}`).toBeLessThan(1e-4);
+    }
   });
 
   it("allocates its buffers once per batch size and reuses them across runs", async () => {

@@ -51,7 +51,7 @@ describe("optimize", () => {
   test("a run too long to record says so before allocating (2^31 steps threw a RangeError from a typed array)", () => {
     const e = dslError(() => optimize(rosenbrock, adam(), { from: [-1.2, 1], steps: 2 ** 31 }));
     expect(e.code).toBe("bad-option");
-    expect(e.message).toMatch(/^optimize: 2147483648 steps of 2 variables would record 32\.0 GiB of iterates; a run records at most 268435456 values \(\(steps \+ 1\) × variables\): take fewer steps, or stop early with tol$/);
+    expect(e.message).toMatch(/^optimize: 2147483648 steps of 2 variables would record 32\.0 GiB of iterates; a run records at most 268435456 values \(\(steps \+ 1\) × variables\): take fewer steps, stop early with tol, or keep only the final point with trajectory: "final"$/);
     // the boundary: (2^27 + 1) × 2 values is just over 2^28
     expect(dslError(() => optimize(rosenbrock, adam(), { from: [-1.2, 1], steps: 2 ** 27 })).message).toMatch(/^optimize: 134217728 steps of 2 variables would record 2\.00 GiB/);
   });

@@ -113,9 +113,20 @@ function checkInstalled(bin: string, pkgDir: string, work: string, notebook: str
   const inst = optlab(bin, ["install", "--prefix", join(work, "prefix")], work);
   expect(inst.code, inst.err).toBe(0);
   expect(inst.err).toBe(""); // no npx warning for a real install
-  const spec = JSON.parse(readFileSync(join(work, "prefix", "share", "jupyter", "kernels", "optlab", "kernel.json"), "utf8")) as { argv: string[] };
-  expect(spec.argv.slice(2)).toEqual(["kernel", "-f", "{connection_file}"]);
-  expect(realpathSync(spec.argv[1]!)).toBe(realpathSync(join(pkgDir, "dist", "kernel", "cli.js")));
+  const specDir = join(work, "prefix", "share", "jupyter", "kernels", "optlab");
+  const spec = JSON.parse(readFileSync(join(specDir, "kernel.json"), "utf8")) as { argv: string[] };
+  const cli = realpathSync(join(pkgDir, "dist", "kernel", "cli.js"));
+  if (process.platform === "linux") {
+    // the start-up snapshot, built from the installed package, and its launcher (kernel/snapshot.ts)
+    expect(inst.out).toMatch(/Built the kernel's start-up snapshot \(\d+ MB, \d+ declaration files parsed\)/);
+    expect(spec.argv).toEqual(["/bin/sh", join(specDir, "start-kernel.sh"), "-f", "{connection_file}"]);
+    const launcher = readFileSync(join(specDir, "start-kernel.sh"), "utf8");
+    expect(launcher).toContain(`cli='${cli}'`);
+    expect(launcher).toContain(`bundle='${realpathSync(join(pkgDir, "dist", "kernel", "snapshot-entry.cjs"))}'`);
+  } else {
+    expect(spec.argv.slice(2)).toEqual(["kernel", "-f", "{connection_file}"]);
+    expect(realpathSync(spec.argv[1]!)).toBe(cli);
+  }
 }
 
 describe("the tarball, installed", () => {
