@@ -302,7 +302,6 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
   const sys = h.system;
   const fresh = new Set(h.roots);
   const cache = new Map<string, { text: string; sf: unknown }>();
-  const stableFiles = stableSourceFiles;
   const watched = new Set<string>();
   let rootNames = [...h.roots];
   let program: { getSourceFile(f: string): { resolvedModules?: { forEach(cb: (r: { resolvedModule?: { resolvedFileName: string } } | undefined) => void): void } } | undefined; getTypeChecker(): unknown; getSourceFiles(): { fileName: string }[] } | undefined;
@@ -335,7 +334,7 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
     getSourceFile(fileName: string, languageVersion: unknown) {
       const stable = isStable(fileName);
       if (stable) {
-        const known = stableFiles.get(fileName);
+        const known = stableSourceFiles.get(fileName);
         if (known) return known;
       }
       const old = cache.get(fileName);
@@ -345,7 +344,7 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
       if (old && old.text === text) return old.sf;
       const sf = ts.createSourceFile(fileName, text, languageVersion, true);
       if (stable) {
-        stableFiles.set(fileName, sf);
+        stableSourceFiles.set(fileName, sf);
         return sf;
       }
       cache.set(fileName, { text, sf });

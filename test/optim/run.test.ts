@@ -6,17 +6,10 @@ import { describe, expect, test } from "vitest";
 import { adam, compare, compareAsync, gd, lbfgs, newton, optimize, optimizeAsync, sgd, DslError, type Run } from "../../dsl/index.js";
 import { formatSync } from "../../src/display/index.js";
 import type { Problem } from "../../src/problem/index.js";
+import { caughtDslError } from "../support/dsl-error.js";
 import { quadratic, rosenbrock, saddle } from "../support/problems.js";
 
-function dslError(fn: () => unknown): DslError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DslError) return e;
-    throw e;
-  }
-  throw new Error("expected a DslError");
-}
+const dslError = caughtDslError;
 
 describe("optimize", () => {
   test("records steps+1 points, losses and gradient norms, and one lr per step", () => {

@@ -8,17 +8,10 @@ import { adam, compare, curvature, explore, gd, lbfgs, measuredRate, newton, nn,
 import { formatSync } from "../../src/display/index.js";
 import { F32NetProblem } from "../../src/nn/index.js";
 import { resultChart } from "../../src/plots/index.js";
+import { caughtDslError } from "../support/dsl-error.js";
 import { quadratic, rosenbrock } from "../support/problems.js";
 
-function dslError(fn: () => unknown): DslError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DslError) return e;
-    throw e;
-  }
-  throw new Error("expected a DslError");
-}
+const dslError = caughtDslError;
 
 /** Everything but the iterates agrees, bit for bit. */
 function expectSameRecord(kept: Run, all: Run): void {

@@ -19,3 +19,14 @@ export function expectDslError(fn: () => unknown, code: string, message: string 
   else expect(e.message).toMatch(message);
   return e;
 }
+
+/** The DslError a call throws (for tests that check several of its fields); throws when it throws none. */
+export function caughtDslError(fn: () => unknown): DslError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DslError) return e;
+    throw e;
+  }
+  throw new Error("expected a DslError");
+}
