@@ -230,6 +230,7 @@ export class Kernel {
   }
 
   private receive(frames: Buffer[], channel: "shell" | "control"): void {
+    this.idleGc.beforeRequest(); // not idle: a collection waiting for quiet waits longer
     let env: Envelope & { signature: string };
     try {
       env = decode(frames, this.signer);

@@ -251,6 +251,12 @@ export function stableSourceFileCount(): number {
   return stableSourceFiles.size;
 }
 
+let programsMade = 0;
+/** How many TypeScript programs the converters of this process have made (one per converted cell; for tests). */
+export function programCount(): number {
+  return programsMade;
+}
+
 /** What tslab's `sys` offers (the parts the quiet watch uses). */
 interface QuietSys {
   readFile(path: string, encoding?: string): string | undefined;
@@ -265,6 +271,12 @@ interface QuietSys {
 }
 
 type FileWatcherCallback = (fileName: string, kind: number) => void;
+
+/** A parsed root file, as far as the quiet watch looks into it. */
+interface RootFile {
+  statements: { declarationList?: { declarations: unknown } }[];
+  locals?: Map<string, unknown>;
+}
 
 /** What our `createWatchCompilerHost` returns to tslab (tslab adds `afterProgramCreate`). */
 interface QuietWatchHost {
@@ -297,6 +309,14 @@ function quietSys(realSys: Record<string, unknown>, watchers: Map<string, FileWa
  * re-parsed only when their text changed — a changed local module is reported to tslab so that
  * it compiles it again). No builder state is kept (tslab needs only `getAllDependencies`, which
  * follows the resolved imports).
+ *
+ * The program is made lazily. tslab converts a cell that declares names in two rounds: it reads
+ * the cell's `locals` (round one) and then sends the cell again with an `export { ... }` of them
+ * (round two, which is checked and emitted). Round one needs only the cell parsed and bound,
+ * not a program: the builder handed to tslab answers `getSourceFile` of the two root files from
+ * a parse of their text while no program has been asked for, and makes the program on the first
+ * call that needs one. Each root file's last parse is kept by its text and reused by the program
+ * (the declarations file is parsed once per change of the declarations, not twice per cell).
  */
 function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[], sysWatchers: Map<string, FileWatcherCallback>): { close(): void; updateRootFileNames(names: string[]): void; getProgram(): unknown } {
   const sys = h.system;
@@ -307,6 +327,28 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
   let program: { getSourceFile(f: string): { resolvedModules?: { forEach(cb: (r: { resolvedModule?: { resolvedFileName: string } } | undefined) => void): void } } | undefined; getTypeChecker(): unknown; getSourceFiles(): { fileName: string }[] } | undefined;
   let pending = false;
   let building = false;
+  // the last parse of each root file (the cell and the declarations), by text, with the arrays
+  // tslab replaces when it prints the declarations that remain (it edits the parsed file in place:
+  // such a parse is not reused)
+  const rootParses = new Map<string, { text: string; sf: RootFile; statements: unknown; lists: unknown[] }>();
+  const declarationLists = (sf: RootFile): unknown[] => sf.statements.map((st) => st.declarationList?.declarations);
+  // what createProgram passes to getSourceFile for the root files (the same for every program)
+  let rootParseOptions: unknown;
+  const parseRoot = (fileName: string, text: string, languageVersion: unknown): RootFile => {
+    const last = rootParses.get(fileName);
+    if (last && last.text === text && last.sf.statements === last.statements && declarationLists(last.sf).every((l, i) => l === last.lists[i])) return last.sf;
+    const sf = ts.createSourceFile(fileName, text, languageVersion, true) as RootFile;
+    rootParses.set(fileName, { text, sf, statements: sf.statements, lists: declarationLists(sf) });
+    return sf;
+  };
+  // tslab reads the cell's `locals` right after the rebuild: the roots are bound when handed out
+  // (the checker, made when a check needs it, binds the rest once per process)
+  const canBind = typeof ts.bindSourceFile === "function";
+  const bindRoot = (sf: { locals?: Map<string, unknown> } | undefined): void => {
+    if (!sf || !canBind) return;
+    ts.bindSourceFile(sf, h.options);
+    if (sf.locals) unescapedKeys(sf.locals);
+  };
   const isStable = (f: string) => f.includes("/node_modules/") || stableDirs.some((d) => f.startsWith(d));
   const CHANGED = ts.FileWatcherEventKind.Changed as number;
   const schedule = () => {
@@ -340,7 +382,10 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
       const old = cache.get(fileName);
       const text = sys.readFile(fileName);
       if (text === undefined) return undefined;
-      if (fresh.has(fileName)) return ts.createSourceFile(fileName, text, languageVersion, true);
+      if (fresh.has(fileName)) {
+        rootParseOptions = languageVersion;
+        return parseRoot(fileName, text, languageVersion);
+      }
       if (old && old.text === text) return old.sf;
       const sf = ts.createSourceFile(fileName, text, languageVersion, true);
       if (stable) {
@@ -370,20 +415,16 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
       return names.map((n) => ts.resolveTypeReferenceDirective(typeof n === "string" ? n : n.fileName.toLowerCase(), containingFile, options, compilerHost, redirected, cache, mode).resolvedTypeReferenceDirective);
     },
   });
-  const build = () => {
+  // the program and its builder for the roots' current text, or null until one is asked for
+  let current: Record<string, unknown> | null = null;
+  const realize = (): Record<string, unknown> => {
+    if (current) return current;
     building = true;
     try {
       program = ts.createProgram({ rootNames, options: h.options, host: compilerHost, oldProgram: program });
-      // tslab reads the cell's `locals` right after the rebuild: bind the two root files now
-      // (the checker, made when a check needs it, binds the rest once per process).
-      if (typeof ts.bindSourceFile === "function") {
-        for (const r of fresh) {
-          const sf = program!.getSourceFile(r) as { locals?: Map<string, unknown> } | undefined;
-          if (!sf) continue;
-          ts.bindSourceFile(sf, h.options);
-          if (sf.locals) unescapedKeys(sf.locals);
-        }
-      } else program!.getTypeChecker();
+      programsMade++;
+      if (canBind) for (const r of fresh) bindRoot(program!.getSourceFile(r) as { locals?: Map<string, unknown> } | undefined);
+      else program!.getTypeChecker();
     } finally {
       building = false;
     }
@@ -402,19 +443,44 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
       }
       return [...seen];
     };
+    return (current = builder);
+  };
+  /** A root file parsed and bound on its own, while no program has been made for the current text (else undefined). */
+  const rootWithoutProgram = (fileName: string): unknown => {
+    if (current || !canBind || rootParseOptions === undefined || !fresh.has(fileName)) return undefined;
+    const text = sys.readFile(fileName);
+    if (text === undefined) return undefined;
+    const sf = parseRoot(fileName, text, rootParseOptions);
+    bindRoot(sf);
+    return sf;
+  };
+  const build = () => {
+    current = null;
+    // a new builder object per rebuild (tslab checks that it changed); every call but
+    // `getSourceFile` of a root file goes to the program, made on the first such call
+    const builder = new Proxy({} as Record<string | symbol, unknown>, {
+      get(_, key) {
+        if (key === "getSourceFile") return (f: string) => rootWithoutProgram(f) ?? (realize().getSourceFile as (f: string) => unknown)(f);
+        const real = realize();
+        const v = real[key as string];
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(real) : v;
+      },
+    });
     h.afterProgramCreate?.(builder);
   };
   build();
   return {
     close: () => {
       cache.clear();
+      rootParses.clear();
+      current = null;
       program = undefined;
     },
     updateRootFileNames(names: string[]) {
       rootNames = [...names];
       schedule();
     },
-    getProgram: () => program,
+    getProgram: () => (realize(), program),
   };
 }
 
@@ -424,6 +490,7 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
  * table's `forEach` hands out the names as written (symbols and lookups are unchanged).
  */
 function unescapedKeys(locals: Map<string, unknown>): void {
+  if (Object.prototype.hasOwnProperty.call(locals, "forEach")) return; // patched already (a root parse is reused)
   const forEach = locals.forEach;
   Object.defineProperty(locals, "forEach", {
     value(cb: (v: unknown, k: string, m: Map<string, unknown>) => void, thisArg?: unknown) {

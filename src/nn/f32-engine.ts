@@ -6,11 +6,17 @@
  * per batch size; relu, tanh and sigmoid layers run a SIMD kernel for the activation and its
  * derivative (tanh by Eigen's rational approximation, sigmoid by Cephes' expf, within a few
  * float32 ulp). It is a
- * `Problem` of the float64 runner (src/optim/run.ts): parameters, optimizer state and the
- * optimizer's update stay float64 (one fused pass of the built-in transforms), the forward and
- * reverse pass run in float32. So a run
- * has every option of the float64 engine (mini-batches, clipping, validation splits, early
- * stopping, per-leaf gradient norms) and follows the float64 trajectory to float32 accuracy.
+ * `Problem` of the float64 runner (src/optim/run.ts), so a run has every option of the float64
+ * engine (mini-batches, clipping, validation splits, early stopping, per-leaf gradient norms) and
+ * follows the float64 trajectory to float32 accuracy. Two ways to step:
+ *
+ * - resident (`residentStepper`, ./f32-step.ts): for the built-in optimizers it runs (adam,
+ *   adamw, gd, sgd, momentum, nesterov; with every run option), the parameters, the gradient and
+ *   the optimizer's state stay float32 in this engine's memory between steps and one SIMD pass
+ *   updates them, as torch does with a float32 model; the runner reads back the loss and the
+ *   gradient's squares every step and the point only when its record needs it;
+ * - otherwise the runner's float64 path: parameters, state and update float64 (one fused pass of
+ *   the built-in transforms), converted to float32 for each forward and reverse pass.
  *
  * Layout ("transposed world", as src/nn/tfjs-run.ts): activations are stored transposed,
  * Hᵀ_l [out × S], so that every product reads the weights as stored ([out][in], the params'
@@ -31,7 +37,25 @@ import { activate } from "./activations.js";
 import { lossValueAndGrad, type LossKind } from "./losses.js";
 import { NetProblemBase, type NetData } from "./loss-problem.js";
 import type { NetSpec } from "./net.js";
+import type { Transform } from "../optim/index.js";
+import { F32Stepper, planOf } from "./f32-step.js";
+import { stepKernels } from "./f32-step-kernels.js";
 import { F32Arena, GEMM_ADD, gemmModule } from "./wasm-gemm.js";
+
+/**
+ * @internal The buffers of resident runs (./f32-step.ts) in the memory of the workspace of the
+ * rows their loss is over (all rows, or a validation split's training rows): parameters W, gradient G, Adam's moments M and V, and X (AMSGrad's max of v, or SGD's momentum
+ * buffer), n float32 each; `holder` is the run that has them now.
+ */
+export interface ResidentSlot {
+  readonly W: Float32Array;
+  readonly G: Float32Array;
+  readonly M: Float32Array;
+  readonly V: Float32Array;
+  readonly X: Float32Array;
+  readonly views: readonly Float32Array[];
+  holder: F32Stepper | null;
+}
 
 interface Workspace {
   S: number;
@@ -57,7 +81,12 @@ interface Workspace {
   GO: Float64Array;
   /** Scratch of the zero-skipping weight gradients of relu layers (`F32Arena.gemmSkippingZeros`), or null (none, or too large). */
   skip: Float32Array | null;
+  /** The buffers of resident runs, in workspaces made for them, else null. */
+  slot: ResidentSlot | null;
 }
+
+/** Vectors of n float32 a resident slot holds (W, G, M, V, X). */
+const SLOT_VECTORS = 5;
 
 /** The most scratch values (16 MiB) the zero-skipping weight gradients may take; past it they run dense. */
 const MAX_SKIP_SCRATCH = 1 << 22;
@@ -78,6 +107,12 @@ function transpose(a: Float32Array, rows: number, cols: number, out: Float32Arra
 export class F32NetProblem extends NetProblemBase {
   private readonly workspaces = new Map<number, Workspace>();
 
+  /**
+   * @internal Whether runs may step on this engine's memory (`residentStepper`; default true);
+   * false sends every run through the runner's float64 path (benchmarks and tests compare the two).
+   */
+  static residentSteps = true;
+
   /** True where WebAssembly SIMD is available (else the engine cannot run). */
   static available(): boolean {
     return gemmModule("f32") !== null;
@@ -91,16 +126,19 @@ export class F32NetProblem extends NetProblemBase {
     super(net, kind, dataset);
   }
 
-  /** The buffers for S rows (made once per S). */
-  private workspace(S: number): Workspace {
+  /**
+   * The buffers for S rows (made once per S; made again, with room for resident runs, when
+   * `resident` asks for it and the one there has none, which no resident run holds).
+   */
+  private workspace(S: number, resident = false): Workspace {
     let ws = this.workspaces.get(S);
-    if (ws) return ws;
+    if (ws && (!resident || ws.slot)) return ws;
     const L = this.net.layers;
     const nin = this.net.inputs;
     const width = L.reduce((t, l) => t + l.out, 0);
     const skipNeed = L.reduce((t, l) => (l.activation === "relu" ? Math.max(t, F32Arena.skipScratch(l.out, S)) : t), 0);
     const skipLen = skipNeed <= MAX_SKIP_SCRATCH ? skipNeed : 0;
-    const floats = 2 * this.n + 2 * S * nin + 6 * S * width + skipLen + 64 * (L.length * 6 + 9);
+    const floats = (2 + (resident ? SLOT_VECTORS : 0)) * this.n + 2 * S * nin + 6 * S * width + skipLen + 64 * (L.length * 6 + 9 + SLOT_VECTORS);
     const arena = F32Arena.create(floats);
     if (!arena) {
       throw new DslError("too-large", `backend "wasm": the float32 network engine's buffers for ${S} rows (${(floats * 4 / 2 ** 20).toFixed(0)} MiB) do not fit one WebAssembly memory (2 GiB, or what this process can allocate; a run evaluates the loss over all training rows at every step): use backend "cpu" or "float64", or fewer rows`, { path: "optimize.backend" });
@@ -112,7 +150,13 @@ export class F32NetProblem extends NetProblemBase {
       HR: L.map((l, i) => (i < L.length - 1 ? arena.alloc(S * l.out) : new Float32Array(0))),
       O: new Float64Array(S * this.net.outputs), GO: new Float64Array(S * this.net.outputs),
       skip: skipLen > 0 ? arena.alloc(skipLen) : null,
+      slot: null,
     };
+    if (resident) {
+      const views = Array.from({ length: SLOT_VECTORS }, () => arena.alloc(this.n));
+      const [W, G, M, V, X] = views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      ws.slot = { W, G, M, V, X, views, holder: null };
+    }
     this.workspaces.set(S, ws);
     return ws;
   }
@@ -139,9 +183,58 @@ export class F32NetProblem extends NetProblemBase {
   evaluate(x: Float64Array, rows: Int32Array | null, g: Float64Array | null): number {
     const S = rows ? rows.length : this.dataset.samples;
     const ws = this.workspace(S);
-    const { arena, P } = ws;
     this.inputs(ws, rows);
-    P.set(x);
+    ws.P.set(x);
+    const value = this.pass(ws, ws.P, g ? ws.G : null, rows);
+    if (g) g.set(ws.G);
+    return value;
+  }
+
+  /**
+   * @internal A stepper that runs `optimizer`'s steps on this engine's memory (./f32-step.ts), or
+   * null for an optimizer it does not run (see `planOf`) or without the kernels. The runner
+   * decides which runs may use one (src/optim/resident-step.ts).
+   */
+  residentStepper(optimizer: Transform, rows: Int32Array | null = null): F32Stepper | null {
+    if (!F32NetProblem.residentSteps) return null;
+    const plan = planOf(optimizer);
+    if (!plan) return null;
+    const ws = this.workspace(rows ? rows.length : this.dataset.samples, true);
+    const kernels = stepKernels(ws.arena.memory);
+    return kernels ? new F32Stepper(this, ws.slot!, kernels, plan, rows) : null;
+  }
+
+  /**
+   * @internal The loss over `rows` (a mini-batch) at the slot's parameters W, the gradient into
+   * its G: on the rows' own workspace (W copied in, the gradient copied back, float32 to float32).
+   */
+  evaluateResidentRows(slot: ResidentSlot, rows: Int32Array): number {
+    const ws = this.workspace(rows.length);
+    this.inputs(ws, rows);
+    ws.P.set(slot.W);
+    const value = this.pass(ws, ws.P, ws.G, rows);
+    slot.G.set(ws.G);
+    return value;
+  }
+
+  /**
+   * @internal The loss over the run's rows (all when null; the training rows of a validation
+   * split) at the slot's parameters W, the gradient into its G, on the slot's own workspace.
+   */
+  evaluateResident(slot: ResidentSlot, rows: Int32Array | null): number {
+    const ws = this.workspaces.get(rows ? rows.length : this.dataset.samples);
+    if (ws?.slot !== slot) throw new Error("F32NetProblem.evaluateResident: the slot is not this engine's");
+    this.inputs(ws, rows);
+    return this.pass(ws, slot.W, slot.G, rows);
+  }
+
+  /**
+   * The forward pass (and with G the reverse pass, the gradient into G) over the rows in ws.X /
+   * ws.XT at the parameters P (float32 views on ws's memory, in the params' layout).
+   */
+  private pass(ws: Workspace, P: Float32Array, G: Float32Array | null, rows: Int32Array | null): number {
+    const S = ws.S;
+    const arena = ws.arena;
     const Ls = this.net.layers;
     const es = 4;
     // forward: Zᵀ = b 1ᵀ + W Hᵀ
@@ -163,11 +256,10 @@ export class F32NetProblem extends NetProblemBase {
     const OT = ws.H[last]!, O = ws.O, GO = ws.GO;
     for (let s = 0; s < S; s++) for (let k = 0; k < K; k++) O[s * K + k] = OT[k * S + s]!;
     const value = lossValueAndGrad(this.kind, O, S, K, this.dataset.Y, rows, GO);
-    if (!g) return value;
+    if (!G) return value;
     const GOT = ws.GH[last]!;
     for (let s = 0; s < S; s++) for (let k = 0; k < K; k++) GOT[k * S + s] = GO[s * K + k]!;
     // reverse pass
-    const G = ws.G;
     for (let l = last; l >= 0; l--) {
       const L = Ls[l]!;
       const nin = L.in, nout = L.out;
@@ -191,7 +283,6 @@ export class F32NetProblem extends NetProblemBase {
       }
       if (l > 0) arena.gemm(nin, S, nout, P.byteOffset + L.wOffset * es, es, nin * es, pD, S * es, arena.addr(ws.GH[l - 1]!), S * es, 0, 0);
     }
-    g.set(G);
     return value;
   }
 }

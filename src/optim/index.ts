@@ -23,6 +23,7 @@ export {
 export { editDistance, readOptions, readOptions as readOptimizerOptions, suggest, type Rule, type Rules } from "./options.js";
 export { Batcher, epochSeed, mulberry32, shuffleInPlace, splitRows } from "./data.js";
 export { Runner, runAsync, runSync, type AbortedRunError } from "./run.js";
+export { residentStepperOf, type ResidentProblem, type ResidentStepper } from "./resident-step.js";
 export { fmtTol, runOutcome, type RunEnd } from "./run-diagnostics.js";
 export { DEFAULT_STATUS_TOL, checkRunOptions, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 export { isTreePoint, pointIn, treeModelProblem } from "./point-input.js";

@@ -11,6 +11,13 @@
  * With `trajectory: "final"` the record keeps only two points, the start and the current one
  * (a 2 × n buffer whose second half is the iterate itself, so nothing is copied per step); the
  * losses, gradient norms and learning rates still have one entry per step.
+ *
+ * Resident steps (./resident-step.ts): when the problem runs the optimizer's steps in its own
+ * memory (the float32 network engine of backend "wasm") and the optimizer is made of built-in
+ * transforms with their float64 kernels, the runner
+ * keeps no float64 iterate or state: each step asks the problem for the update, the loss and the
+ * gradient's squares, and copies the point out only when the record needs it (every step with
+ * trajectory "all"; at the end, and before progress reports, with "final").
  */
 import { float64Ops } from "../backends/float64.js";
 import { DslError } from "../errors/index.js";
@@ -19,6 +26,7 @@ import type { Optimizer, StepContext, Transform, UpdateExtras } from "./base.js"
 import { Batcher, splitRows } from "./data.js";
 import { divergenceMessage, fallingWithoutBound, fmt, fmtTol, hessianExtremes, runOutcome, runWarnings, type Diagnosis } from "./run-diagnostics.js";
 import { DEFAULT_STATUS_TOL, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
+import { residentStepperOf, type ResidentStepper } from "./resident-step.js";
 import { Run, type RunRecord, type StopReason } from "./run-record.js";
 import { f64Of, type F64Update } from "./transforms/fused.js";
 
@@ -54,6 +62,8 @@ export class Runner {
   private readonly state: unknown;
   /** The optimizer's float64 kernel (built-in transforms, see transforms/fused.ts), else undefined. */
   private readonly f64: F64Update | undefined;
+  /** The problem's own steps (see the file comment), or null: the float64 path. */
+  private readonly resident: ResidentStepper | null;
   private readonly extra: UpdateExtras;
   private readonly rec: RunRecord;
   private readonly steps: number;
@@ -168,8 +178,10 @@ export class Runner {
       hyperparameters: (optimizer as Optimizer).options ?? {},
     });
     this.run.setPointShape(startShape(problem, opts.from, who));
-    this.state = optimizer.init(this.x, float64Ops);
     this.f64 = needsProblem ? undefined : f64Of(optimizer);
+    // resident steps: built-in transforms (a float64 kernel of their own); the loss over the training rows
+    this.resident = this.f64 ? residentStepperOf(problem, optimizer, this.trainRows) : null;
+    this.state = this.resident ? null : optimizer.init(this.x, float64Ops);
     const self = this;
     const context: StepContext | undefined = needsProblem
       ? {
@@ -244,9 +256,9 @@ export class Runner {
 
   start(): void {
     this.t0 = now();
-    const loss = this.trainValueAndGrad(this.x, this.gTrain);
-    const gn = this.norm(this.gTrain);
-    this.record(loss, gn);
+    const loss = this.resident ? this.startResident() : this.trainValueAndGrad(this.x, this.gTrain);
+    const gn = this.resident ? this.rec.gradNorms[0]! : this.norm(this.gTrain);
+    if (!this.resident) this.record(loss, gn);
     this.loss0 = loss;
     this.limit = loss + (this.opts.divergenceFactor ?? 1e6) * (Math.abs(loss) + 1);
     if (this.valRows) this.validate(0);
@@ -263,6 +275,7 @@ export class Runner {
 
   /** One optimizer step (call `start` first). */
   step(): void {
+    if (this.resident) return this.stepResident();
     const { x, g, n, k, rec, clipNorm, clipValue } = this;
     let loss: number;
     if (this.batcher) {
@@ -353,6 +366,84 @@ export class Runner {
     if (this.k >= this.steps) this.stop("max-steps", "");
   }
 
+  // -- resident steps (see the file comment) ------------------------------------------------
+
+  /** Loads the start into the problem and records point 0; returns its loss. */
+  private startResident(): number {
+    const r = this.resident!;
+    const rec = this.rec;
+    r.load(this.x);
+    this.evaluations++;
+    const loss = r.evaluate();
+    if (this.keepAll) rec.xs.set(this.x, 0);
+    rec.losses[0] = loss;
+    rec.gradNorms[0] = this.residentNorms(0);
+    rec.length = 1;
+    return loss;
+  }
+
+  /** |∇f| of the problem's current gradient, and each leaf's norm recorded at point `i`. */
+  private residentNorms(i: number): number {
+    const r = this.resident!;
+    const lg = this.rec.leafGradNorms;
+    let ss = 0;
+    if (lg) {
+      for (let l = 0; l < lg.leaves.length; l++) {
+        const { offset, size } = lg.leaves[l]!;
+        const q = r.squares(offset, size);
+        lg.values[l]![i] = Math.sqrt(q);
+        ss += q;
+      }
+    }
+    if (!this.leafTiled) ss = r.squares(0, this.n);
+    return Math.sqrt(ss);
+  }
+
+  /** `step` on the problem's memory: the same record, clipping (clipNorm) and stopping tests. */
+  private stepResident(): void {
+    const r = this.resident!;
+    const { n, k, rec, clipNorm } = this;
+    // clip_grad_norm_'s factor: from the mini-batch gradient, or from |∇f(x_k)| recorded at the last evaluation
+    let c = 1;
+    if (this.batcher) {
+      const rows = (this.currentRows = this.batcher.rows(k));
+      this.evaluations++;
+      rec.batchLosses![k] = r.evaluateRows(rows);
+      if (clipNorm !== undefined) c = Math.min(clipNorm / (Math.sqrt(r.squares(0, n)) + 1e-6), 1);
+    } else if (clipNorm !== undefined) c = Math.min(clipNorm / (rec.gradNorms[k]! + 1e-6), 1);
+    const lr = this.lr;
+    rec.lrs[k] = typeof lr === "number" ? lr : lr(k);
+    const flags = r.update(k, c, this.clipValue ?? Infinity);
+    if (flags & 1) this.lastMove = k + 1;
+    if (flags & 2) this.lastChange = k + 1;
+    this.k = k + 1;
+    if (this.keepAll) r.store(rec.xs.subarray((k + 1) * n, (k + 2) * n));
+    this.evaluations++;
+    const fNew = r.evaluate();
+    const gn = this.residentNorms(k + 1);
+    rec.losses[k + 1] = fNew;
+    rec.gradNorms[k + 1] = gn;
+    rec.length = k + 2;
+    if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit || (fNew < this.loss0 && fallingWithoutBound(this.loss0, rec.gradNorms[0]!, fNew, gn, this.opts.divergenceFactor ?? 1e6))) {
+      this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
+      return;
+    }
+    if (this.tol !== undefined && gn <= this.tol) {
+      this.stop("tol", `converged at step ${this.k}: |∇f| = ${fmt(gn)} ≤ tol ${fmtTol(this.tol)}`);
+      return;
+    }
+    if (this.valRows && this.k % rec.batchesPerEpoch === 0) {
+      this.syncPoint(); // the validation loss (and run.best) read the point
+      if (this.validate(this.k / rec.batchesPerEpoch)) return;
+    }
+    if (this.k >= this.steps) this.stop("max-steps", "");
+  }
+
+  /** With resident steps: the current point into the iterate (the record's last point with trajectory "final"), for a look at a live run. */
+  syncPoint(): void {
+    if (this.resident && !this.done && this.k > 0) this.resident.store(this.x);
+  }
+
   /** A transform whose update is not one number per variable: its author's bug, said in their terms. */
   private badUpdate(u: unknown): never {
     const got = u === null || typeof u !== "object" ? String(u) : `${(u as { length?: unknown }).length} values`;
@@ -388,6 +479,11 @@ export class Runner {
   }
 
   private stop(reason: StopReason, message: string): void {
+    if (this.resident && !this.done) {
+      // the point after the last step (with no step taken, x stays the start as given)
+      if (this.k > 0) this.resident.store(this.x);
+      this.resident.release();
+    }
     this.done = true;
     const rec = this.rec;
     const last = rec.gradNorms[rec.length - 1]!;
@@ -471,6 +567,7 @@ export async function runAsync(problem: Problem, optimizer: Transform, opts: Asy
       }
       if (opts.onProgress && now() - lastProgress >= every) {
         lastProgress = now();
+        r.syncPoint();
         opts.onProgress(r.run);
       }
     }

@@ -7,6 +7,9 @@
  * - first result: spawn → reply and idle of a first `1 + 1` (includes the compiler's warm-up);
  * - round trip of `1 + 1`: send → reply and idle, median of 200 (goal < 3 ms);
  * - round trip of a never-seen cell: distinct cells `1 + i` (nothing cached), median of 200;
+ * - round trip of a never-seen cell that declares a name: `const v${i} = ${i}` (IPython:
+ *   `v{i} = {i}`), median of 200 — tslab's converter reads a declaring cell's names before it
+ *   checks it, and the declarations grow with the session;
  * - RSS growth over 2000 small cells (optlab: `const f${i} = objective("x^2+y^2"); f${i}.grad([1, 2])`
  *   alternating with `1 + ${i}`; IPython: `f{i} = np.array([1.0, 2.0]); 2 * f{i}` alternating with
  *   `1 + {i}`), from after a first warm cell to after the last, read from /proc/PID/status.
@@ -31,6 +34,7 @@ interface Figures {
   firstResultMs: number;
   sameMs: number;
   distinctMs: number;
+  declaringMs: number;
   /** Times the kernel stopped answering and was replaced (see `timed`). */
   hangs: number;
 }
@@ -44,6 +48,8 @@ interface Subject {
   name: string;
   argv: string[];
   env: NodeJS.ProcessEnv;
+  /** The i-th never-seen cell that declares a name, in the kernel's language. */
+  declare: (i: number) => string;
 }
 
 /** Starts a kernel; returns it with its start figures (spawn → kernel_info, spawn → first result). */
@@ -77,6 +83,7 @@ async function measureAll(subjects: Subject[]): Promise<Figures[]> {
     for (let i = 0; i < 20; i++) for (const k of kernels) await k.client.execute("1 + 1"); // warm caches and JIT
     const same = kernels.map(() => [] as number[]);
     const distinct = kernels.map(() => [] as number[]);
+    const declaring = kernels.map(() => [] as number[]);
     // tslab 1.0.22 now and then stops answering (its zeromq reader fails with EBUSY): a kernel that
     // does not answer within 10 s is replaced by a fresh, warmed one and that sample is dropped;
     // `hangs` counts it (reported with the figures).
@@ -98,11 +105,15 @@ async function measureAll(subjects: Subject[]): Promise<Figures[]> {
         await timed(j, `1 + ${i + 2}`, distinct);
       }
     }
+    // after the others: each of these cells changes the declarations later cells are checked
+    // against (and so the compile cache's key of `1 + 1`)
+    for (let i = 0; i < REPEATS; i++) for (let j = 0; j < kernels.length; j++) await timed(j, subjects[j]!.declare(i), declaring);
     return subjects.map((_, j) => ({
       startMs: median(starts[j]!.startMs),
       firstResultMs: median(starts[j]!.firstResultMs),
       sameMs: median(same[j]!),
       distinctMs: median(distinct[j]!),
+      declaringMs: median(declaring[j]!),
       hangs: hangs[j]!,
     }));
   } finally {
@@ -144,6 +155,8 @@ async function memoryGrowth(s: Subject, warm: string, cell: (i: number) => strin
   }
 }
 
+const tsDeclare = (i: number) => `const v${i} = ${i}`;
+
 export default async function kernelBench(): Promise<BenchRow[]> {
   const cli = join(root, "dist/kernel/cli.js");
   if (!existsSync(cli)) throw new Error("kernel.bench: run `npm run build` first (dist/kernel/cli.js is missing)");
@@ -154,10 +167,10 @@ export default async function kernelBench(): Promise<BenchRow[]> {
   const spec = JSON.parse(readFileSync(join(prefix, "share/jupyter/kernels/optlab/kernel.json"), "utf8")) as { argv: string[] };
   if (spec.argv[0] !== "/bin/sh") throw new Error(`kernel.bench: optlab install did not set up the start-up snapshot (argv ${JSON.stringify(spec.argv)})`);
   const subjects: Subject[] = [
-    { name: "optlab", argv: spec.argv, env: { OPTLAB_STATIC_IMAGES: "0" } },
-    { name: "tslab", argv: [join(root, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], env: {} },
-    { name: "ipykernel", argv: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], env: { IPYTHONDIR: join(root, "build/bench-ipython") } },
-    { name: "optlab without snapshot", argv: [process.execPath, cli, "kernel", "-f", "{connection_file}"], env: { OPTLAB_STATIC_IMAGES: "0" } },
+    { name: "optlab", argv: spec.argv, env: { OPTLAB_STATIC_IMAGES: "0" }, declare: tsDeclare },
+    { name: "tslab", argv: [join(root, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], env: {}, declare: tsDeclare },
+    { name: "ipykernel", argv: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], env: { IPYTHONDIR: join(root, "build/bench-ipython") }, declare: (i) => `v${i} = ${i}` },
+    { name: "optlab without snapshot", argv: [process.execPath, cli, "kernel", "-f", "{connection_file}"], env: { OPTLAB_STATIC_IMAGES: "0" }, declare: tsDeclare },
   ];
   const [optlab, tslab, ipy, plain] = await measureAll(subjects);
   const [optlab_, tslab_, ipy_, plain_] = [optlab!, tslab!, ipy!, plain!];
@@ -179,6 +192,7 @@ export default async function kernelBench(): Promise<BenchRow[]> {
   rows.at(-1)!.goal = atMostIPython("distinctMs").text;
   rows.at(-1)!.met = atMostIPython("distinctMs").ok(optlab_.distinctMs);
   rows.push({ name: `round trip of a never-seen cell: start-up snapshot (vs the plain start)`, ours: optlab_.distinctMs, unit: "ms", reference: plain_.distinctMs, referenceName: "optlab without snapshot" });
+  pair(`round trip of a never-seen cell that declares a name (const v_i = i; IPython v_i = i), median of ${REPEATS}`, "declaringMs");
 
   const mine = await memoryGrowth(subjects[0]!, "1 + 1", (i) => (i % 2 ? `1 + ${i}` : `const f${i} = objective("x^2+y^2"); f${i}.grad([1, 2])`));
   const theirs = await memoryGrowth(subjects[2]!, "import numpy as np", (i) => (i % 2 ? `1 + ${i}` : `f${i} = np.array([1.0, 2.0]); 2 * f${i}`));

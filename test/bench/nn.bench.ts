@@ -7,11 +7,13 @@
  *   float64.
  * - MLP 784→256→10 (ReLU), cross-entropy on a 128-sample batch, float32: optlab's `backend:
  *   "wasm"` (its own float32 WebAssembly SIMD engine for networks, src/nn/f32-engine.ts, with
- *   relaxed-SIMD FMA where available) with `trajectory: "final"` (the run keeps its start and final
- *   point only, as torch's training loop keeps no iterates) against torch on the CPU in float32;
- *   for scale, the same run keeping every iterate (the default), the engine's
- *   forward + backward alone, the same step on its mul-then-add kernels (no FMA), tfjs-wasm's
- *   kernels (the route before) and the float64 engine.
+ *   relaxed-SIMD FMA where available; parameters, gradient and Adam's state float32 in the
+ *   engine's memory, updated by one SIMD pass, src/nn/f32-step.ts, as torch keeps a float32
+ *   model's) with `trajectory: "final"` (the run keeps its start and final point only, as torch's
+ *   training loop keeps no iterates) against torch on the CPU in float32; for scale, the same run
+ *   keeping every iterate (the default), the same run with parameters and Adam's state float64 in
+ *   the runner (the route before), the engine's forward + backward alone, the same step on its
+ *   mul-then-add kernels (no FMA), tfjs-wasm's kernels and the float64 engine.
  *
  * Method (the machine is shared, so the load moves every figure): both sides time windows of the
  * same number of steps after a warm-up and keep the fastest window; the sides alternate over
@@ -128,9 +130,20 @@ export default async function (): Promise<BenchRow[]> {
   }, LW, LWINDOWS);
   const kernels = relaxedSimdAvailable() ? "f32x4.relaxed_madd (FMA)" : "f32x4 mul then add (no relaxed SIMD here)";
   rows.push(...rowsFor("MLP 784→256→10 relu, cross-entropy, batch 128: one Adam step, backend \"wasm\" (optlab's float32 WebAssembly SIMD engine), trajectory: \"final\" (the record keeps the start and final point only, like torch's loop)", "≤ 2× torch", (a, b) => a <= 2 * b,
-    `fastest ${LW}-step window of ${LWINDOWS}, best of 3 alternating rounds; products by ${kernels}, one thread; on the float64 runner, which records loss, |∇f|, per-layer norms and lr every step and keeps the start and final point (203530 float64 parameters each); 1-minute load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`, l, "CPU float32"));
+    `fastest ${LW}-step window of ${LWINDOWS}, best of 3 alternating rounds; products by ${kernels}, one thread; parameters and Adam state float32 in the engine's memory, like torch (one SIMD Adam pass per step; the runner records loss, |∇f|, per-layer norms and lr every step and copies the point out as float64 at the start and the end); 1-minute load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`, l, "CPU float32"));
   rows.push({ name: "MLP 784→256→10 relu, batch 128: one Adam step, backend \"wasm\", every iterate recorded (trajectory: \"all\", the default: 51 × 203530 float64 per 50-step run; for scale)", ours: largeAll, unit: "ms", ...(l.one ? { reference: l.one.ms, referenceName: "torch CPU float32, 1 thread" } : {}),
     note: "same rounds as the judged row" });
+
+  // the route before: parameters, gradient and Adam's state float64 in the runner (its fused float64
+  // Adam), converted to and from float32 around every forward + backward
+  F32NetProblem.residentSteps = false;
+  try {
+    await optimize(large, adam({ lr: 1e-3 }), { steps: 10, backend: "wasm", trajectory: "final" }); // warm-up
+    const f64Path = await fastestWindow(() => optimize(large, adam({ lr: 1e-3 }), { steps: LW, backend: "wasm", trajectory: "final" }), LW, LWINDOWS);
+    rows.push({ name: "MLP 784→256→10 relu, batch 128: one Adam step, backend \"wasm\", trajectory: \"final\", parameters and Adam state float64 in the runner (the route before; for scale)", ours: f64Path, unit: "ms", ...(l.one ? { reference: l.one.ms, referenceName: "torch CPU float32, 1 thread" } : {}) });
+  } finally {
+    F32NetProblem.residentSteps = true;
+  }
 
   // what the run record costs: the engine's forward + backward and Adam as one plain float64 loop,
   // no trajectory (torch records nothing either)

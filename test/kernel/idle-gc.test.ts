@@ -1,6 +1,7 @@
 /**
- * kernel/idle-gc.ts: a full collection after a request once the heap has grown by the threshold,
- * none before; off when asked. (The kernel's RSS over 2000 cells is measured in
+ * kernel/idle-gc.ts: a full collection once the kernel is idle after a request, when the heap has
+ * grown by the threshold, none before; a request that comes first postpones it; past the hard
+ * limit it runs right after the reply; off when asked. (The kernel's RSS over 2000 cells is measured in
  * test/bench/kernel.bench.ts.)
  */
 import v8 from "node:v8";
@@ -9,8 +10,13 @@ import { createIdleGc } from "../../kernel/idle-gc.js";
 
 const MB = 1024 * 1024;
 const used = () => v8.getHeapStatistics().used_heap_size;
-/** Runs queued immediates (the collection is scheduled with setImmediate). */
+/** Runs queued immediates (a collection past the hard limit is scheduled with setImmediate). */
 const turn = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+/** Quiet time of the tests' collectors (ms). */
+const IDLE = 5;
+/** Waits until timers of `IDLE` ms set before now have run (a later timer of a longer delay runs after them). */
+const quietPassed = () => new Promise<void>((r) => setTimeout(r, IDLE + 1));
+const timing = { idleMs: IDLE, hardFactor: 4 };
 
 /** Allocates about `mb` MB that stays reachable until `drop()`. */
 function garbage(mb: number): { drop(): void } {
@@ -19,24 +25,48 @@ function garbage(mb: number): { drop(): void } {
 }
 
 test("no collection while the heap has grown by less than the threshold", async () => {
-  const gc = createIdleGc(1024 * MB);
+  const gc = createIdleGc(1024 * MB, timing);
   gc.afterRequest();
   await turn();
+  await quietPassed();
   expect(gc.collections).toBe(0);
 });
 
-test("after the heap grew by the threshold, one collection frees the garbage", async () => {
-  const gc = createIdleGc(32 * MB);
+test("after the heap grew by the threshold, one collection once idle frees the garbage", async () => {
+  const gc = createIdleGc(32 * MB, { idleMs: IDLE, hardFactor: 1000 });
   const g = garbage(64);
   g.drop();
   const before = used();
   gc.afterRequest();
-  gc.afterRequest(); // a second request before it ran schedules nothing more
+  gc.afterRequest(); // a second reply before it ran schedules nothing more
   await turn();
+  expect(gc.collections).toBe(0); // not right after the reply: once the kernel has been quiet
+  await quietPassed();
   expect(gc.collections).toBe(1);
   expect(before - used()).toBeGreaterThan(32 * MB);
   // the base moved: no new collection until the heap grows again
   gc.afterRequest();
+  await quietPassed();
+  expect(gc.collections).toBe(1);
+});
+
+test("a request that comes before the kernel was quiet postpones the collection to after its reply", async () => {
+  const gc = createIdleGc(32 * MB, { idleMs: IDLE, hardFactor: 1000 });
+  garbage(64).drop();
+  gc.afterRequest();
+  gc.beforeRequest();
+  await quietPassed();
+  expect(gc.collections).toBe(0);
+  gc.afterRequest();
+  await quietPassed();
+  expect(gc.collections).toBe(1);
+});
+
+test("past the hard limit the collection runs right after the reply, requests or not", async () => {
+  const gc = createIdleGc(8 * MB, { idleMs: 60_000, hardFactor: 4 });
+  garbage(64).drop();
+  gc.afterRequest();
+  gc.beforeRequest();
   await turn();
   expect(gc.collections).toBe(1);
 });
@@ -44,10 +74,11 @@ test("after the heap grew by the threshold, one collection frees the garbage", a
 test("OPTLAB_IDLE_GC=0 turns it off", async () => {
   process.env.OPTLAB_IDLE_GC = "0";
   try {
-    const gc = createIdleGc(1);
+    const gc = createIdleGc(1, timing);
     garbage(8).drop();
     gc.afterRequest();
     await turn();
+    await quietPassed();
     expect(gc.collections).toBe(0);
   } finally {
     delete process.env.OPTLAB_IDLE_GC;

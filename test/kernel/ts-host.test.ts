@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { loadTsHost } from "../../kernel/ts-host.js";
+import { loadTsHost, programCount } from "../../kernel/ts-host.js";
 
 const root = join(import.meta.dirname, "../..");
 const dir = join(root, "test/artifacts/ts-host-modules");
@@ -29,6 +29,25 @@ describe("the compiler under tslab's converter", () => {
     expect(ok.lastExpressionVar).toBeDefined();
     const bad = c.convert(ok.declOutput!, "const s: string = a;");
     expect(bad.diagnostics.map((d) => [d.code, d.start.line])).toEqual([[2322, 0]]);
+  });
+
+  test("one program per cell, also for a cell that declares names (tslab reads its names from a parse of the cell)", () => {
+    let before = programCount();
+    const d = c.convert("", "const one = 1;\nfunction two() { return 2; }\none + two()");
+    expect(d.diagnostics).toEqual([]);
+    expect(d.output).toContain("exports.one = one");
+    expect(programCount() - before).toBe(1);
+    before = programCount();
+    const e = c.convert(d.declOutput!, "one + 1");
+    expect(e.diagnostics).toEqual([]);
+    expect(programCount() - before).toBe(1);
+    // the declarations file tslab edited while printing what remains is parsed again, not reused
+    const shadow = c.convert(d.declOutput!, "const one = 5;");
+    expect(shadow.declOutput).toContain("declare const one = 5;");
+    const kept = c.convert(d.declOutput!, "const three = 3;");
+    expect(kept.declOutput).toContain("declare const one = 1;");
+    expect(kept.declOutput).toContain("two(): number");
+    expect(kept.declOutput).toContain("declare const three = 3;");
   });
 
   test("names that start with two underscores are declared and kept like any other", () => {
