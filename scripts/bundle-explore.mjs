@@ -2,14 +2,16 @@
 // schedules, float64 runner and the page runtime) into dist/explore/engine.js, minified, for the
 // browser (no Node APIs). Run by `npm run build` and `prepare` after tsc.
 //
-// Three esbuild settings keep it small (under 100 KB: test/explore/bundle-size.test.ts) and browser-safe:
+// These esbuild settings keep it small (under 100 KB: test/explore/bundle-size.test.ts) and browser-safe:
 // - every optlab source file is marked side-effect free, so modules the engine reaches only
 //   through index files it does not use (tfjs backends, gradient checks) are dropped;
 // - `node:util` (src/display uses util.inspect for text/plain of unknown values, never on the
 //   engine's path) resolves to a two-line stand-in;
 // - the runner's `./run-diagnostics.js` (src/optim/run.ts only) resolves to
 //   src/explore/page-diagnostics.ts: the same status code re-exported, without the warning and
-//   divergence-hint prose that pulls in the theory helpers and Lanczos (~16 KB).
+//   divergence-hint prose that pulls in the theory helpers and Lanczos (~16 KB); its
+//   `./run-resident.js` (steps run in a network engine's own memory, which no page problem has)
+//   resolves to src/explore/page-resident.ts.
 // `--report` prints the size and the largest inputs (TOP=n of them); `--out=PATH` writes elsewhere.
 import { build } from "esbuild";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -22,6 +24,7 @@ const outArg = process.argv.find((a) => a.startsWith("--out="));
 const out = outArg ? outArg.slice("--out=".length) : join(root, "dist/explore/engine.js");
 const runTs = join(root, "src/optim/run.ts");
 const pageDiagnostics = join(root, "src/explore/page-diagnostics.ts");
+const pageResident = join(root, "src/explore/page-resident.ts");
 
 const browserSafe = {
   name: "optlab-browser",
@@ -38,6 +41,9 @@ const browserSafe = {
     // the runner's diagnostics: the page's slimmer module (same status code, no warning prose)
     b.onResolve({ filter: /^\.\/run-diagnostics\.js$/ }, (a) =>
       a.importer === runTs ? { path: pageDiagnostics, sideEffects: false } : undefined);
+    // resident steps (the float32 network engine's own optimizer steps): no page problem has them
+    b.onResolve({ filter: /^\.\/run-resident\.js$/ }, (a) =>
+      a.importer === runTs ? { path: pageResident, sideEffects: false } : undefined);
     b.onResolve({ filter: /^\.\.?\// }, async (a) => {
       if (a.pluginData === "inner") return undefined;
       const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, importer: a.importer, pluginData: "inner" });

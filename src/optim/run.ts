@@ -27,6 +27,7 @@ import { Batcher, splitRows } from "./data.js";
 import { divergenceMessage, fallingWithoutBound, fmt, fmtTol, hessianExtremes, runOutcome, runWarnings, type Diagnosis } from "./run-diagnostics.js";
 import { DEFAULT_STATUS_TOL, parseStart, startShape, type AsyncRunOptions, type RunOptions } from "./run-options.js";
 import { residentStepperOf, type ResidentStepper } from "./resident-step.js";
+import { startResident, stepResident, type ResidentRun } from "./run-resident.js";
 import { Run, type RunRecord, type StopReason } from "./run-record.js";
 import { f64Of, type F64Update } from "./transforms/fused.js";
 
@@ -256,7 +257,7 @@ export class Runner {
 
   start(): void {
     this.t0 = now();
-    const loss = this.resident ? this.startResident() : this.trainValueAndGrad(this.x, this.gTrain);
+    const loss = this.resident ? startResident(this as unknown as ResidentRun) : this.trainValueAndGrad(this.x, this.gTrain);
     const gn = this.resident ? this.rec.gradNorms[0]! : this.norm(this.gTrain);
     if (!this.resident) this.record(loss, gn);
     this.loss0 = loss;
@@ -275,7 +276,7 @@ export class Runner {
 
   /** One optimizer step (call `start` first). */
   step(): void {
-    if (this.resident) return this.stepResident();
+    if (this.resident) return stepResident(this as unknown as ResidentRun);
     const { x, g, n, k, rec, clipNorm, clipValue } = this;
     let loss: number;
     if (this.batcher) {
@@ -361,79 +362,6 @@ export class Runner {
       return;
     }
     if (this.valRows && this.k % rec.batchesPerEpoch === 0) {
-      if (this.validate(this.k / rec.batchesPerEpoch)) return;
-    }
-    if (this.k >= this.steps) this.stop("max-steps", "");
-  }
-
-  // -- resident steps (see the file comment) ------------------------------------------------
-
-  /** Loads the start into the problem and records point 0; returns its loss. */
-  private startResident(): number {
-    const r = this.resident!;
-    const rec = this.rec;
-    r.load(this.x);
-    this.evaluations++;
-    const loss = r.evaluate();
-    if (this.keepAll) rec.xs.set(this.x, 0);
-    rec.losses[0] = loss;
-    rec.gradNorms[0] = this.residentNorms(0);
-    rec.length = 1;
-    return loss;
-  }
-
-  /** |∇f| of the problem's current gradient, and each leaf's norm recorded at point `i`. */
-  private residentNorms(i: number): number {
-    const r = this.resident!;
-    const lg = this.rec.leafGradNorms;
-    let ss = 0;
-    if (lg) {
-      for (let l = 0; l < lg.leaves.length; l++) {
-        const { offset, size } = lg.leaves[l]!;
-        const q = r.squares(offset, size);
-        lg.values[l]![i] = Math.sqrt(q);
-        ss += q;
-      }
-    }
-    if (!this.leafTiled) ss = r.squares(0, this.n);
-    return Math.sqrt(ss);
-  }
-
-  /** `step` on the problem's memory: the same record, clipping (clipNorm) and stopping tests. */
-  private stepResident(): void {
-    const r = this.resident!;
-    const { n, k, rec, clipNorm } = this;
-    // clip_grad_norm_'s factor: from the mini-batch gradient, or from |∇f(x_k)| recorded at the last evaluation
-    let c = 1;
-    if (this.batcher) {
-      const rows = (this.currentRows = this.batcher.rows(k));
-      this.evaluations++;
-      rec.batchLosses![k] = r.evaluateRows(rows);
-      if (clipNorm !== undefined) c = Math.min(clipNorm / (Math.sqrt(r.squares(0, n)) + 1e-6), 1);
-    } else if (clipNorm !== undefined) c = Math.min(clipNorm / (rec.gradNorms[k]! + 1e-6), 1);
-    const lr = this.lr;
-    rec.lrs[k] = typeof lr === "number" ? lr : lr(k);
-    const flags = r.update(k, c, this.clipValue ?? Infinity);
-    if (flags & 1) this.lastMove = k + 1;
-    if (flags & 2) this.lastChange = k + 1;
-    this.k = k + 1;
-    if (this.keepAll) r.store(rec.xs.subarray((k + 1) * n, (k + 2) * n));
-    this.evaluations++;
-    const fNew = r.evaluate();
-    const gn = this.residentNorms(k + 1);
-    rec.losses[k + 1] = fNew;
-    rec.gradNorms[k + 1] = gn;
-    rec.length = k + 2;
-    if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit || (fNew < this.loss0 && fallingWithoutBound(this.loss0, rec.gradNorms[0]!, fNew, gn, this.opts.divergenceFactor ?? 1e6))) {
-      this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
-      return;
-    }
-    if (this.tol !== undefined && gn <= this.tol) {
-      this.stop("tol", `converged at step ${this.k}: |∇f| = ${fmt(gn)} ≤ tol ${fmtTol(this.tol)}`);
-      return;
-    }
-    if (this.valRows && this.k % rec.batchesPerEpoch === 0) {
-      this.syncPoint(); // the validation loss (and run.best) read the point
       if (this.validate(this.k / rec.batchesPerEpoch)) return;
     }
     if (this.k >= this.steps) this.stop("max-steps", "");
