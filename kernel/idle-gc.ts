@@ -54,6 +54,8 @@ export interface IdleGcTiming {
   idleMs: number;
   /** Growth, in thresholds, past which the collection runs right after the reply. */
   hardFactor: number;
+  /** The heap's used size in bytes (default: V8's; tests give their own figures). */
+  heapUsed?: () => number;
 }
 
 /** The default timing: 50 ms of quiet, or right away past 2 × the threshold (2 kept RSS growth as it was; 4 doubled it in the kernel started from its snapshot). */
@@ -73,7 +75,7 @@ export const DEFAULT_GC_TIMING: IdleGcTiming = { idleMs: 50, hardFactor: 2 };
 export function createIdleGc(thresholdBytes = Number(process.env.OPTLAB_IDLE_GC_MB ?? NaN) * 1024 * 1024 || DEFAULT_GC_THRESHOLD, timing: IdleGcTiming = DEFAULT_GC_TIMING): IdleGc {
   const gc = process.env.OPTLAB_IDLE_GC === "0" || thresholdBytes <= 0 ? null : v8Gc();
   // v8's heap statistics, not process.memoryUsage(), which also reads the RSS (measurably slower)
-  const used = () => v8.getHeapStatistics().used_heap_size;
+  const used = timing.heapUsed ?? (() => v8.getHeapStatistics().used_heap_size);
   let base = used();
   // the collection waiting for quiet, and whether one runs right after the queued replies
   let quiet: NodeJS.Timeout | null = null;
