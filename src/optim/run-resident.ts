@@ -6,16 +6,13 @@
  * (scripts/bundle-explore.mjs swaps in src/explore/page-resident.ts).
  */
 import type { Batcher } from "./data.js";
-import { divergenceMessage, fallingWithoutBound, fmt, fmtTol, type Diagnosis } from "./run-diagnostics.js";
-import type { RunOptions } from "./run-options.js";
-import type { RunRecord, StopReason } from "./run-record.js";
+import type { RunRecord } from "./run-record.js";
 import type { ResidentStepper } from "./resident-step.js";
 
 /** What these steps read and write of a `Runner` (its fields, by name). */
 export interface ResidentRun {
   readonly resident: ResidentStepper | null;
   readonly n: number;
-  readonly steps: number;
   k: number;
   readonly x: Float64Array;
   readonly keepAll: boolean;
@@ -23,21 +20,14 @@ export interface ResidentRun {
   readonly rec: RunRecord;
   readonly lr: number | ((step: number) => number);
   readonly batcher: Batcher | null;
-  readonly valRows: Int32Array | null;
   currentRows: Int32Array | null;
-  readonly loss0: number;
-  readonly limit: number;
   lastMove: number;
   lastChange: number;
   evaluations: number;
-  readonly tol: number | undefined;
   readonly clipNorm: number | undefined;
   readonly clipValue: number | undefined;
-  readonly opts: RunOptions;
-  stop(reason: StopReason, message: string): void;
-  diagnosis(): Diagnosis;
-  validate(epoch: number): boolean;
-  syncPoint(): void;
+  /** Records the new point and runs the stopping tests (`Runner.endStep`). */
+  endStep(fNew: number, gn: number): void;
 }
 
 /** Loads the start into the problem and records point 0; returns its loss. */
@@ -92,21 +82,5 @@ export function stepResident(run: ResidentRun): void {
   if (run.keepAll) r.store(rec.xs.subarray((k + 1) * n, (k + 2) * n));
   run.evaluations++;
   const fNew = r.evaluate();
-  const gn = residentNorms(run, k + 1);
-  rec.losses[k + 1] = fNew;
-  rec.gradNorms[k + 1] = gn;
-  rec.length = k + 2;
-  if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > run.limit || (fNew < run.loss0 && fallingWithoutBound(run.loss0, rec.gradNorms[0]!, fNew, gn, run.opts.divergenceFactor ?? 1e6))) {
-    run.stop("diverged", divergenceMessage(run.diagnosis(), fNew, gn));
-    return;
-  }
-  if (run.tol !== undefined && gn <= run.tol) {
-    run.stop("tol", `converged at step ${run.k}: |∇f| = ${fmt(gn)} ≤ tol ${fmtTol(run.tol)}`);
-    return;
-  }
-  if (run.valRows && run.k % rec.batchesPerEpoch === 0) {
-    run.syncPoint(); // the validation loss (and run.best) read the point
-    if (run.validate(run.k / rec.batchesPerEpoch)) return;
-  }
-  if (run.k >= run.steps) run.stop("max-steps", "");
+  run.endStep(fNew, residentNorms(run, k + 1));
 }

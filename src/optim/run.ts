@@ -349,22 +349,28 @@ export class Runner {
       for (let j = 0; j < n; j++) ss += gT[j]! * gT[j]!;
       if (rec.leafGradNorms) this.recordLeafNorms(k + 1);
     }
-    const gn = Math.sqrt(ss);
-    rec.losses[k + 1] = fNew;
-    rec.gradNorms[k + 1] = gn;
-    rec.length = k + 2;
+    this.endStep(fNew, Math.sqrt(ss));
+  }
+
+  /** Records point k (the new one: loss and |∇f|) and runs the stopping tests; both step paths end here. */
+  private endStep(fNew: number, gn: number): void {
+    const { k, rec } = this;
+    rec.losses[k] = fNew;
+    rec.gradNorms[k] = gn;
+    rec.length = k + 1;
     if (!Number.isFinite(fNew) || !Number.isFinite(gn) || fNew > this.limit || (fNew < this.loss0 && fallingWithoutBound(this.loss0, rec.gradNorms[0]!, fNew, gn, this.opts.divergenceFactor ?? 1e6))) {
       this.stop("diverged", divergenceMessage(this.diagnosis(), fNew, gn));
       return;
     }
     if (this.tol !== undefined && gn <= this.tol) {
-      this.stop("tol", `converged at step ${this.k}: |∇f| = ${fmt(gn)} ≤ tol ${fmtTol(this.tol)}`);
+      this.stop("tol", `converged at step ${k}: |∇f| = ${fmt(gn)} ≤ tol ${fmtTol(this.tol)}`);
       return;
     }
-    if (this.valRows && this.k % rec.batchesPerEpoch === 0) {
-      if (this.validate(this.k / rec.batchesPerEpoch)) return;
+    if (this.valRows && k % rec.batchesPerEpoch === 0) {
+      this.syncPoint(); // the validation loss (and run.best) read the point
+      if (this.validate(k / rec.batchesPerEpoch)) return;
     }
-    if (this.k >= this.steps) this.stop("max-steps", "");
+    if (k >= this.steps) this.stop("max-steps", "");
   }
 
   /** With resident steps: the current point into the iterate (the record's last point with trajectory "final"), for a look at a live run. */
