@@ -57,6 +57,17 @@ describe.runIf(linux)("the kernel started from its start-up snapshot", () => {
     expect(log).toBe("");
   });
 
+  test("the launcher tunes glibc's allocator (two arenas, trim above 128 KB) unless the user set it", async () => {
+    expect((await cell("[process.env.MALLOC_ARENA_MAX, process.env.MALLOC_TRIM_THRESHOLD_].join()")).shown).toEqual(["'2,131072'"]);
+    const mine = await startKernel(argv, { env: { OPTLAB_STATIC_IMAGES: "0", MALLOC_ARENA_MAX: "4" }, timeoutMs: 60_000 });
+    try {
+      const r = await mine.client.execute("process.env.MALLOC_ARENA_MAX", {}, 60_000);
+      expect(r.iopub.filter((m) => m.header.msg_type === "execute_result").map((m) => (m.content.data as Record<string, string>)["text/plain"])).toEqual(["'4'"]);
+    } finally {
+      await mine.stop();
+    }
+  }, 120_000);
+
   test("errors: cell lines, optlab's frames collapsed, the message of a DslError", async () => {
     const e = await cell('const failing = { f: (x: number[]) => { throw new RangeError("model fails"); }, grad: (x: number[]) => [1] };\noptimize(failing, gd(), { from: [1] });');
     const tb = (e.content.traceback as string[]).join("\n");
