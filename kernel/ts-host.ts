@@ -2,11 +2,16 @@
  * Loads tslab's TypeScript converter (cross-cell declarations, type checking, top-level await)
  * with three adjustments made from outside, without changing tslab's code:
  *
- * 1. Source maps. tslab compiles a cell to an ES module and then to CommonJS and keeps no map,
- *    so a runtime error's line would be a line of generated JavaScript. We give tslab a copy of
- *    its TypeScript module whose `createWatchCompilerHost` adds `inlineSourceMap` and whose
- *    `transpileModule` also returns a map; `takeMaps(output)` hands both maps to the executor,
- *    which composes them only when an error needs a cell line (`source-map.ts`).
+ * 1. One emit, with a source map. tslab compiles a cell to an ES module and then, with
+ *    `transpileModule` (a second parse, check and print: ~1 ms of a ~4.5 ms never-seen cell), to
+ *    CommonJS, and keeps no map, so a runtime error's line would be a line of generated
+ *    JavaScript. We give tslab a copy of its TypeScript module whose `createWatchCompilerHost`
+ *    makes the program emit CommonJS itself, with `inlineSourceMap`, and whose `transpileModule`
+ *    hands such output back as it is (without the map comment); `takeMaps(output)` gives the map
+ *    to the executor, which decodes it only when an error needs a cell line (`source-map.ts`).
+ *    tslab's own fork of TypeScript reports a top-level `await` the same way under either module
+ *    kind (`disableTopLevelAwait`), and the CommonJS it emits is what `transpileModule` made of
+ *    the ES module (the same transformer, after tslab's).
  * 2. `import ... from "optlab"` type-checks wherever the notebook lives: paths under any
  *    `node_modules/optlab/` are served from this package (tslab fakes `node_modules/tslab` the
  *    same way). The executor's `require` does the same at run time.
@@ -75,10 +80,14 @@ export interface CodeMetadata {
   jsx?: true;
 }
 
-/** The two maps of one compiled cell (base64 of the ESM map, JSON of the CommonJS map). */
+/**
+ * The map of one compiled cell: base64 of the program's map (TypeScript → the JavaScript it
+ * emitted), and, where that JavaScript was an ES module compiled again to CommonJS, the JSON of
+ * that second map.
+ */
 export interface RawMaps {
   esmBase64: string;
-  cjs: string;
+  cjs?: string;
 }
 
 /** The TypeScript module bundled with tslab, typed loosely (we use a handful of functions). */
@@ -187,21 +196,19 @@ function patchedTs(realTs: TsModule, maps: Map<string, RawMaps>, paths: Record<s
   define("createWatchCompilerHost", (roots: string[], options: Record<string, unknown>, system: QuietSys) => {
     const typeRoots = (options.typeRoots as string[] | undefined) ?? [];
     const hasNodeTypes = typeRoots.some((r) => realTs.sys.fileExists(`${r}/node/package.json`));
-    const merged = { ...options, inlineSourceMap: true, paths: { ...paths, ...(options.paths as Record<string, string[]> | undefined) }, ...(hasNodeTypes ? { types: ["node"] } : {}) };
+    const merged = { ...options, module: realTs.ModuleKind.CommonJS, inlineSourceMap: true, paths: { ...paths, ...(options.paths as Record<string, string[]> | undefined) }, ...(hasNodeTypes ? { types: ["node"] } : {}) };
     const host: QuietWatchHost = { roots: [...roots], options: merged, system };
     return host;
   });
   define("createWatchProgram", (host: QuietWatchHost) => createQuietWatch(realTs, host, stableDirs, sysWatchers));
   define("sys", quietSys(realTs.sys, sysWatchers));
+  // tslab's `esModuleToCommonJSModule`: the program's output (with its inline map) is CommonJS already
   define("transpileModule", (input: string, options: { compilerOptions?: Record<string, unknown> }) => {
     const i = input.lastIndexOf(MAP_PREFIX);
     if (i < 0) return realTs.transpileModule(input, options);
-    const esmBase64 = input.slice(i + MAP_PREFIX.length).trim();
-    const out = realTs.transpileModule(input.slice(0, i), { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true } });
-    const j = (out.outputText as string).lastIndexOf("//# sourceMappingURL=");
-    const outputText = j >= 0 ? (out.outputText as string).slice(0, j) : (out.outputText as string);
-    if (out.sourceMapText) maps.set(outputText, { esmBase64, cjs: out.sourceMapText as string });
-    return { ...out, outputText };
+    const outputText = input.slice(0, i);
+    maps.set(outputText, { esmBase64: input.slice(i + MAP_PREFIX.length).trim() });
+    return { outputText, diagnostics: [] };
   });
   return copy;
 }
@@ -251,6 +258,12 @@ export function stableSourceFileCount(): number {
   return stableSourceFiles.size;
 }
 
+let rootsParsed = 0;
+/** How many times the converters of this process have parsed a root file (the cell or the declarations; for tests). */
+export function rootParseCount(): number {
+  return rootsParsed;
+}
+
 let programsMade = 0;
 /** How many TypeScript programs the converters of this process have made (one per converted cell; for tests). */
 export function programCount(): number {
@@ -272,10 +285,44 @@ interface QuietSys {
 
 type FileWatcherCallback = (fileName: string, kind: number) => void;
 
+/** A statement of a parsed root file, as far as the quiet watch looks into it. */
+interface RootStatement {
+  declarationList?: { declarations: readonly unknown[] };
+  importClause?: { name?: unknown; namedBindings?: NamedBindings };
+}
+
+/** An import's `{ a, b }` or `* as ns`. */
+interface NamedBindings {
+  elements?: readonly unknown[];
+}
+
 /** A parsed root file, as far as the quiet watch looks into it. */
 interface RootFile {
-  statements: { declarationList?: { declarations: unknown } }[];
+  statements: RootStatement[];
   locals?: Map<string, unknown>;
+}
+
+/** The parts of a statement that tslab replaces when it prints the remaining declarations. */
+interface StatementParts {
+  declarations?: readonly unknown[];
+  importName?: unknown;
+  namedBindings?: NamedBindings;
+  elements?: readonly unknown[];
+}
+
+function statementParts(st: RootStatement): StatementParts {
+  const c = st.importClause;
+  return { declarations: st.declarationList?.declarations, importName: c?.name, namedBindings: c?.namedBindings, elements: c?.namedBindings?.elements };
+}
+
+/** Puts back what tslab replaced or deleted in a statement (`remainingDecls`, `keepNamesInImport` in tslab's converter). */
+function restoreParts(st: RootStatement, was: StatementParts): void {
+  if (st.declarationList && was.declarations) st.declarationList.declarations = was.declarations;
+  const c = st.importClause;
+  if (!c) return;
+  if (was.importName !== undefined) c.name = was.importName;
+  if (was.namedBindings !== undefined) c.namedBindings = was.namedBindings;
+  if (c.namedBindings && was.elements) c.namedBindings.elements = was.elements;
 }
 
 /** What our `createWatchCompilerHost` returns to tslab (tslab adds `afterProgramCreate`). */
@@ -330,15 +377,24 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
   // the last parse of each root file (the cell and the declarations), by text, with the arrays
   // tslab replaces when it prints the declarations that remain (it edits the parsed file in place:
   // such a parse is not reused)
-  const rootParses = new Map<string, { text: string; sf: RootFile; statements: unknown; lists: unknown[] }>();
-  const declarationLists = (sf: RootFile): unknown[] => sf.statements.map((st) => st.declarationList?.declarations);
+  const rootParses = new Map<string, { text: string; sf: RootFile; statements: RootStatement[]; parts: StatementParts[] }>();
   // what createProgram passes to getSourceFile for the root files (the same for every program)
   let rootParseOptions: unknown;
   const parseRoot = (fileName: string, text: string, languageVersion: unknown): RootFile => {
     const last = rootParses.get(fileName);
-    if (last && last.text === text && last.sf.statements === last.statements && declarationLists(last.sf).every((l, i) => l === last.lists[i])) return last.sf;
+    // tslab edits the declarations file's parse after every cell when it prints the declarations
+    // that remain (it replaces the statements, each variable statement's declarations and each
+    // import's names, and drops names); the same text parses to the same tree, so the parse is put
+    // back as it was and reused: no parse, bind and module resolution of the declarations per
+    // cell that leaves them unchanged (a cell that declares nothing)
+    if (last && last.text === text) {
+      last.sf.statements = last.statements;
+      last.statements.forEach((st, i) => restoreParts(st, last.parts[i]!));
+      return last.sf;
+    }
     const sf = ts.createSourceFile(fileName, text, languageVersion, true) as RootFile;
-    rootParses.set(fileName, { text, sf, statements: sf.statements, lists: declarationLists(sf) });
+    rootsParsed++;
+    rootParses.set(fileName, { text, sf, statements: sf.statements, parts: sf.statements.map(statementParts) });
     return sf;
   };
   // tslab reads the cell's `locals` right after the rebuild: the roots are bound when handed out
@@ -462,6 +518,7 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
       get(_, key) {
         if (key === "getSourceFile") return (f: string) => rootWithoutProgram(f) ?? (realize().getSourceFile as (f: string) => unknown)(f);
         const real = realize();
+        if (key === "emit") return (file: unknown, write: unknown, cancel: unknown, onlyDts: unknown, transformers?: CustomTransformers) => (real.emit as (...a: unknown[]) => unknown)(file, write, cancel, onlyDts, transformers && forCommonJs(ts, transformers));
         const v = real[key as string];
         return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(real) : v;
       },
@@ -482,6 +539,74 @@ function createQuietWatch(ts: TsModule, h: QuietWatchHost, stableDirs: string[],
     },
     getProgram: () => (realize(), program),
   };
+}
+
+/** The custom transformers tslab passes to `emit` (TypeScript's `CustomTransformers`, loosely). */
+interface CustomTransformers {
+  after?: ((context: TsTransformationContext) => (node: TsNode) => TsNode)[];
+  [phase: string]: unknown;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type TsNode = any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type TsTransformationContext = any;
+
+/**
+ * tslab's `after` transformer, for a program that emits CommonJS (see the top of this file).
+ * It runs after TypeScript's module transformer, and it takes the file's last expression
+ * statement for the cell's value (`export const tsLastExpr = <expression>`). The CommonJS
+ * transformer adds statements of its own: `Object.defineProperty(exports, "__esModule", …)` and
+ * `exports.a = void 0` at the top, and `exports.a = a;` after each declaration of an exported
+ * name — the value of a cell that ends with `const a = 3` would be 3, and that of a cell that is
+ * one string (a directive, which stays first) would be the `exports` object. tslab's transformer
+ * runs without them, and they are put back after it. Its `export const` becomes the CommonJS
+ * assignment `exports.tsLastExpr = <expression>;` (in the ES module pipeline, `transpileModule`
+ * did that).
+ */
+function forCommonJs(ts: TsModule, transformers: CustomTransformers): CustomTransformers {
+  if (!transformers.after) return transformers;
+  const SK = ts.SyntaxKind;
+  const isExports = (e: TsNode) => ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.escapedText === "exports";
+  const isAssign = (e: TsNode) => ts.isBinaryExpression(e) && e.operatorToken.kind === SK.EqualsToken;
+  // `exports.a = a` (also several, with commas): an exported name's value after its declaration
+  const exportsName = (e: TsNode): boolean =>
+    ts.isBinaryExpression(e) &&
+    ((e.operatorToken.kind === SK.CommaToken && exportsName(e.left) && exportsName(e.right)) || (isAssign(e) && isExports(e.left) && ts.isIdentifier(e.right) && e.right.escapedText === e.left.name.escapedText));
+  // `exports.a = exports.b = void 0`
+  const exportsVoid = (e: TsNode): boolean => isAssign(e) && isExports(e.left) && (ts.isVoidExpression(e.right) || exportsVoid(e.right));
+  // `Object.defineProperty(exports, "__esModule", { value: true })`
+  const esModuleFlag = (e: TsNode): boolean =>
+    ts.isCallExpression(e) && e.arguments.length === 3 && ts.isIdentifier(e.arguments[0]) && e.arguments[0].escapedText === "exports" && ts.isStringLiteral(e.arguments[1]) && e.arguments[1].text === "__esModule";
+  const expr = (st: TsNode) => (ts.isExpressionStatement(st) ? st.expression : undefined);
+  const isHeader = (st: TsNode) => {
+    const e = expr(st);
+    return !!e && (esModuleFlag(e) || exportsVoid(e));
+  };
+  const wrap =
+    (make: (context: TsTransformationContext) => (node: TsNode) => TsNode) =>
+    (context: TsTransformationContext) => {
+      const inner = make(context);
+      const f = context.factory;
+      return (node: TsNode): TsNode => {
+        if (!ts.isSourceFile(node)) return inner(node);
+        const all = node.statements as TsNode[];
+        let k = all.length;
+        while (k > 0 && expr(all[k - 1]) && exportsName(expr(all[k - 1]))) k--;
+        const header = all.slice(0, k).filter(isHeader);
+        const out = inner(f.updateSourceFile(node, all.slice(0, k).filter((st) => !isHeader(st))));
+        const statements = (out.statements as TsNode[]).map((st) => {
+          const exported = ts.isVariableStatement(st) && st.modifiers?.some((m: TsNode) => m.kind === SK.ExportKeyword);
+          if (!exported || st.declarationList.declarations.length !== 1) return st;
+          const d = st.declarationList.declarations[0];
+          return ts.setTextRange(f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("exports"), d.name), d.initializer)), st);
+        });
+        // directives ("use strict", any leading string) stay first
+        let p = 0;
+        while (p < statements.length && expr(statements[p]) && ts.isStringLiteral(expr(statements[p]))) p++;
+        return f.updateSourceFile(out, [...statements.slice(0, p), ...header, ...statements.slice(p), ...all.slice(k)]);
+      };
+    };
+  return { ...transformers, after: transformers.after.map(wrap) };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { loadTsHost, programCount } from "../../kernel/ts-host.js";
+import { loadTsHost, programCount, rootParseCount } from "../../kernel/ts-host.js";
 
 const root = join(import.meta.dirname, "../..");
 const dir = join(root, "test/artifacts/ts-host-modules");
@@ -48,6 +48,29 @@ describe("the compiler under tslab's converter", () => {
     expect(kept.declOutput).toContain("declare const one = 1;");
     expect(kept.declOutput).toContain("two(): number");
     expect(kept.declOutput).toContain("declare const three = 3;");
+  });
+
+  test("cells that leave the declarations unchanged do not parse them again; a cell that shadows a name drops it from them", () => {
+    const d = c.convert("", "const x = 2;\nimport { basename, dirname } from \"node:path\";\nfunction g(s: string) { return basename(dirname(s)); }");
+    expect(d.diagnostics).toEqual([]);
+    const before = rootParseCount();
+    for (let i = 0; i < 5; i++) {
+      const r = c.convert(d.declOutput!, `x * ${i} + g("/a/b").length`);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.declOutput).toBe(d.declOutput);
+    }
+    // one parse of the declarations (their text is new to this converter), one of each cell
+    expect(rootParseCount() - before).toBe(6);
+    // tslab drops `x` and `basename` from the parse while printing what remains; the next cell with
+    // the old declarations still sees them, with their types
+    const shadow = c.convert(d.declOutput!, "const x = 'now a string';\nconst basename = 1;");
+    expect(shadow.declOutput).toContain("declare const x = \"now a string\";");
+    expect(shadow.declOutput).toContain("import { dirname }");
+    const again = c.convert(d.declOutput!, "const n: number = x + basename(dirname('/p/q')).length;");
+    expect(again.diagnostics).toEqual([]);
+    expect(again.declOutput).toContain("import { basename, dirname }");
+    expect(again.declOutput).toContain("declare const x = 2;");
+    expect(c.convert(d.declOutput!, "const s: string = x;").diagnostics.map((e) => e.code)).toEqual([2322]);
   });
 
   test("names that start with two underscores are declared and kept like any other", () => {
