@@ -561,7 +561,8 @@ type TsTransformationContext = any;
  * one string (a directive, which stays first) would be the `exports` object. tslab's transformer
  * runs without them, and they are put back after it. Its `export const` becomes the CommonJS
  * assignment `exports.tsLastExpr = <expression>;` (in the ES module pipeline, `transpileModule`
- * did that).
+ * did that). The last expression is written `[<expression>][0]` before TypeScript's own
+ * transformers run (`valueKept`).
  */
 function forCommonJs(ts: TsModule, transformers: CustomTransformers): CustomTransformers {
   if (!transformers.after) return transformers;
@@ -606,7 +607,21 @@ function forCommonJs(ts: TsModule, transformers: CustomTransformers): CustomTran
         return f.updateSourceFile(out, [...statements.slice(0, p), ...header, ...statements.slice(p), ...all.slice(k)]);
       };
     };
-  return { ...transformers, after: transformers.after.map(wrap) };
+  // before TypeScript's transformers: the last expression statement's value is used, so that the
+  // CommonJS transformer keeps it (it rewrites `r++` on an exported `r` in a statement as
+  // `exports.r = (r++, r)`, whose value is the new one, and a destructuring assignment as a
+  // comma list ending in the last name)
+  const valueKept = (context: TsTransformationContext) => (node: TsNode): TsNode => {
+    if (!ts.isSourceFile(node)) return node;
+    const all = node.statements as TsNode[];
+    let i = all.length - 1;
+    while (i >= 0 && ts.isExportDeclaration(all[i])) i--;
+    if (i < 0 || !ts.isExpressionStatement(all[i])) return node;
+    const f = context.factory;
+    const used = f.updateExpressionStatement(all[i], f.createElementAccessExpression(f.createArrayLiteralExpression([all[i].expression]), 0));
+    return f.updateSourceFile(node, [...all.slice(0, i), used, ...all.slice(i + 1)]);
+  };
+  return { ...transformers, before: [...((transformers.before as unknown[] | undefined) ?? []), valueKept], after: transformers.after.map(wrap) };
 }
 
 /**
