@@ -143,14 +143,21 @@ export class Kernel {
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = this.hooks;
     this.interrupts.install();
     this.interrupts.onTerminated = (stack, cell) => this.terminated(stack, cell);
+    let started = false;
+    const announce = () => {
+      if (started) return;
+      started = true;
+      this.publish(null, "status", { execution_state: "starting" });
+      this.scheduleWarm(this.options.warmDelayMs ?? 250);
+    };
     await this.options.transport.start({
       shell: (frames) => this.receive(frames, "shell"),
       control: (frames) => this.receive(frames, "control"),
       interrupt: (seq, cell) => this.transportInterrupt(seq, cell),
       interruptState: this.interrupts.state,
+      started: announce,
     });
-    this.publish(null, "status", { execution_state: "starting" });
-    this.scheduleWarm(this.options.warmDelayMs ?? 250);
+    announce();
   }
 
   private scheduleWarm(delayMs: number): void {

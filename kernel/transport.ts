@@ -24,6 +24,12 @@ export interface TransportHandlers {
   interrupt?(seq: number, cell: number): void;
   /** Shared with a transport that can stop a blocked main thread (interrupt.ts `SLOT`). */
   interruptState?: Int32Array;
+  /**
+   * Called once, when broadcasts can be sent and before the first request is delivered (a
+   * transport may deliver requests before `start` resolves: the ZeroMQ transport answers shell
+   * requests while its io worker is still starting).
+   */
+  started?(): void;
 }
 
 /** The sockets, abstracted. */

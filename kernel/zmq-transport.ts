@@ -54,8 +54,14 @@ export class ZmqTransport implements Transport {
     this.shell = new z.Router({ sendTimeout: 0, linger: 1000 });
     this.iopub = new z.Publisher({ sendTimeout: 0, sendHighWaterMark: 0, linger: 1000 });
     const ready = this.startWorker(handlers);
-    await Promise.all([this.shell.bind(endpoint(this.info, "shell")), this.iopub.bind(endpoint(this.info, "iopub")), ready]);
+    // Shell requests are answered as soon as shell and iopub are bound, not after the io worker
+    // (heartbeat, control, stdin) has started: a new thread that loads ZeroMQ. Waiting for it cost
+    // ~140 ms of spawn → first kernel_info_reply (460 → 321 ms, median of 9 starts from the
+    // snapshot, 2026-12-08). Control requests queue in ZeroMQ until the worker reads them.
+    await Promise.all([this.shell.bind(endpoint(this.info, "shell")), this.iopub.bind(endpoint(this.info, "iopub"))]);
+    handlers.started?.();
     void this.loop(this.shell, (f) => handlers.shell(f));
+    await ready;
   }
 
   private startWorker(handlers: TransportHandlers): Promise<void> {

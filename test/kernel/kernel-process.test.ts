@@ -26,6 +26,21 @@ describe("the kernel process", () => {
     expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data).toEqual({ "text/plain": "42" });
   });
 
+  test("right after its first kernel_info_reply (its io worker may still be starting), control requests are answered", async () => {
+    // shell requests are answered once shell and iopub are bound; the io worker that binds
+    // control, stdin and the heartbeat comes up in parallel, and ZeroMQ holds what comes before
+    const fresh = await startKernel([process.execPath, join(packageRoot(), "dist/kernel/cli.js"), "kernel", "-f", "{connection_file}"], { env: { OPTLAB_STATIC_IMAGES: "0" }, timeoutMs: 60000 });
+    try {
+      const id = fresh.client.send("control", "kernel_info_request", {});
+      const reply = await fresh.client.waitReply(id, 60_000);
+      expect(reply.header.msg_type).toBe("kernel_info_reply");
+      expect(reply.content.status).toBe("ok");
+      expect((await fresh.client.execute("1 + 1")).reply.content.status).toBe("ok");
+    } finally {
+      await fresh.stop();
+    }
+  }, 120_000);
+
   test("drops a message signed with another key and keeps working", async () => {
     const id = k.client.send("shell", "execute_request", { code: "globalThis.__forged = 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, new Signer("wrong key"));
     await expect(k.client.waitReply(id, 1000)).rejects.toThrow(/no reply/);
