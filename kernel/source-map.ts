@@ -1,8 +1,7 @@
 /**
  * Just enough of Source Map v3 to map a position in a compiled cell back to the cell: decode
  * the `mappings` (base64 VLQ) and look a generated position up. The kernel's compiler emits a
- * cell as CommonJS with one map; `CellMap` also chains two maps, for output that went through
- * two compilations (TypeScript → ES module → CommonJS, as tslab's own converter does).
+ * cell as CommonJS with one inline map (kernel/ts-host.ts); `CellMap` reads it.
  *
  * Reference: Source Map Revision 3 Proposal, https://sourcemaps.info/spec.html
  */
@@ -90,24 +89,19 @@ export class SourceMap {
 }
 
 /**
- * Maps positions in the executed CommonJS of a cell to the cell's TypeScript: through the
- * program's map (`esmBase64`), after the CommonJS → ES-module map where there is one (`cjs`).
- * `lineOffset` is subtracted from the TypeScript line (tslab prefixes each cell with one line of
- * its own).
+ * Maps positions in the executed CommonJS of a cell to the cell's TypeScript, through the map
+ * the compiler emitted with it (base64, decoded on the first lookup). `lineOffset` is subtracted
+ * from the TypeScript line (tslab prefixes each cell with one line of its own).
  */
 export class CellMap {
-  private cjs: SourceMap | null = null;
-  private esm: SourceMap | null = null;
+  private map: SourceMap | null = null;
 
-  constructor(private readonly raw: { esmBase64: string; cjs?: string }, private readonly lineOffset: number) {}
+  constructor(private readonly raw: { base64: string }, private readonly lineOffset: number) {}
 
   /** Cell position (0-based) of an executed position (0-based), or null if unknown. */
   lookup(line: number, column: number): { line: number; column: number } | null {
-    if (this.raw.cjs !== undefined) this.cjs ??= new SourceMap(this.raw.cjs);
-    this.esm ??= new SourceMap(Buffer.from(this.raw.esmBase64, "base64").toString("utf8"));
-    const mid = this.cjs ? this.cjs.lookup(line, column) : { line, column };
-    if (!mid) return null;
-    const src = this.esm.lookup(mid.line, mid.column);
+    this.map ??= new SourceMap(Buffer.from(this.raw.base64, "base64").toString("utf8"));
+    const src = this.map.lookup(line, column);
     if (!src) return null;
     const l = src.line - this.lineOffset;
     return l < 0 ? null : { line: l, column: src.column };

@@ -80,14 +80,9 @@ export interface CodeMetadata {
   jsx?: true;
 }
 
-/**
- * The map of one compiled cell: base64 of the program's map (TypeScript → the JavaScript it
- * emitted), and, where that JavaScript was an ES module compiled again to CommonJS, the JSON of
- * that second map.
- */
+/** The map of one compiled cell: base64 of the source map the program emitted inline (TypeScript → CommonJS). */
 export interface RawMaps {
-  esmBase64: string;
-  cjs?: string;
+  base64: string;
 }
 
 /** The TypeScript module bundled with tslab, typed loosely (we use a handful of functions). */
@@ -207,7 +202,7 @@ function patchedTs(realTs: TsModule, maps: Map<string, RawMaps>, paths: Record<s
     const i = input.lastIndexOf(MAP_PREFIX);
     if (i < 0) return realTs.transpileModule(input, options);
     const outputText = input.slice(0, i);
-    maps.set(outputText, { esmBase64: input.slice(i + MAP_PREFIX.length).trim() });
+    maps.set(outputText, { base64: input.slice(i + MAP_PREFIX.length).trim() });
     return { outputText, diagnostics: [] };
   });
   return copy;

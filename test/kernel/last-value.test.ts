@@ -31,35 +31,46 @@ async function shown(code: string): Promise<string> {
   return o.hasValue ? inspect(o.value) : "(none)";
 }
 
+/** Runs the cells in order; each shows its value. */
+async function expectShown(cells: [code: string, value: string][]): Promise<void> {
+  for (const [code, value] of cells) expect(await shown(code), code).toBe(value);
+}
+
 test("a cell that ends with a declaration, a type or a lone string", async () => {
-  expect(await shown("const a = 3;")).toBe("(none)");
-  expect(await shown("let q = 2")).toBe("(none)");
-  expect(await shown("function g() { return 1; }")).toBe("(none)");
-  expect(await shown("class K {}")).toBe("(none)");
-  expect(await shown("const { x, y } = { x: 1, y: 2 };")).toBe("(none)");
-  expect(await shown("interface I { a: number }")).toBe("(none)");
-  expect(await shown('"just a string"')).toBe("'just a string'");
-  expect(await shown('"s"; a + 1')).toBe("4");
-  expect(await shown("a + q + g() + x + y")).toBe("9");
+  await expectShown([
+    ["const a = 3;", "(none)"],
+    ["let q = 2", "(none)"],
+    ["function g() { return 1; }", "(none)"],
+    ["class K {}", "(none)"],
+    ["const { x, y } = { x: 1, y: 2 };", "(none)"],
+    ["interface I { a: number }", "(none)"],
+    ['"just a string"', "'just a string'"],
+    ['"s"; a + 1', "4"],
+    ["a + q + g() + x + y", "9"],
+  ]);
 });
 
 test("a last expression that writes a name the cell declares keeps JavaScript's value", async () => {
-  expect(await shown("let r = 2; r++")).toBe("2");
-  expect(await shown("let d = 2; d--")).toBe("2");
-  expect(await shown("let p = 2; (p++)")).toBe("2");
-  expect(await shown("let e = 2; --e")).toBe("1");
-  expect(await shown("let n = 1n; n++")).toBe("1n");
-  expect(await shown("let s1 = 1, s2 = 2; [s1, s2] = [s2, s1]")).toBe("[ 2, 1 ]");
-  expect(await shown("let o = { a: 1 }; ({ a: o } = { a: { a: 2 } })")).toBe("{ a: { a: 2 } }");
-  expect(await shown("let u = 1; u += 1")).toBe("2");
-  // and the names hold the written values in later cells
-  expect(await shown("[r, d, p, e, n, s1, s2, o, u]")).toBe("[ 3, 1, 3, 1, 2n, 2, 1, { a: 2 }, 2 ]");
+  await expectShown([
+    ["let r = 2; r++", "2"],
+    ["let d = 2; d--", "2"],
+    ["let p = 2; (p++)", "2"],
+    ["let e = 2; --e", "1"],
+    ["let n = 1n; n++", "1n"],
+    ["let s1 = 1, s2 = 2; [s1, s2] = [s2, s1]", "[ 2, 1 ]"],
+    ["let o = { a: 1 }; ({ a: o } = { a: { a: 2 } })", "{ a: { a: 2 } }"],
+    ["let u = 1; u += 1", "2"],
+    // and the names hold the written values in later cells
+    ["[r, d, p, e, n, s1, s2, o, u]", "[ 3, 1, 3, 1, 2n, 2, 1, { a: 2 }, 2 ]"],
+  ]);
 });
 
 test("a name from an earlier cell written by the last expression", async () => {
-  expect(await shown("let c = 5;")).toBe("(none)");
-  expect(await shown("c++")).toBe("5");
-  expect(await shown("c")).toBe("6");
+  await expectShown([
+    ["let c = 5;", "(none)"],
+    ["c++", "5"],
+    ["c", "6"],
+  ]);
 });
 
 test("top-level for await and import.meta are type errors (cells run as CommonJS)", async () => {
